@@ -1,0 +1,159 @@
+/**
+ * Reader-facing strings of the Discussion, shared by the server-rendered page and the embed widget.
+ * Kept apart from server-only catalogs so the widget bundle carries only what it shows.
+ * `fr` is typed against `en`: a missing or extra key fails to compile.
+ */
+export type Lang = 'en' | 'fr';
+export const LANGS: readonly Lang[] = ['en', 'fr'];
+
+const en = {
+  discussion: 'Discussion',
+  cta: 'Join the conversation',
+  empty: 'Be the first to comment',
+  commentCount: (n: number) => (n === 1 ? '1 comment' : `${n} comments`),
+  signIn: 'Sign in',
+  signUp: 'Create an account',
+  signOut: 'Sign out',
+  signInToComment: 'Sign in to join the conversation',
+  signedInAs: (name: string) => `Signed in as ${name}`,
+  email: 'Email',
+  password: 'Password',
+  passwordHint: 'At least 10 characters',
+  displayName: 'Display name',
+  haveAccount: 'Already have an account? Sign in',
+  noAccount: 'No account yet? Create one',
+  yourComment: 'Your comment',
+  yourReply: 'Your reply',
+  formattingHint: '**bold**, *italic*, [link](https://…), > quote, `code`',
+  post: 'Post',
+  postReply: 'Post reply',
+  save: 'Save',
+  cancel: 'Cancel',
+  reply: 'Reply',
+  edit: 'Edit',
+  delete: 'Delete',
+  confirmDelete: 'Delete this comment?',
+  report: 'Report',
+  reportReason: 'Reason',
+  reportNote: 'Note (optional)',
+  sendReport: 'Send report',
+  reported: 'Thank you, a moderator will look at it.',
+  reasons: {
+    spam: 'Spam',
+    abuse: 'Abusive or hateful',
+    offtopic: 'Off topic',
+    misinformation: 'Misinformation',
+    other: 'Other',
+  },
+  respect: 'Respect',
+  respectCount: (n: number) => (n === 1 ? '1 respect' : `${n} respects`),
+  edited: 'edited',
+  deleted: 'This comment was deleted.',
+  pending: 'Awaiting moderation: only you can see this comment.',
+  rejected: 'This comment was not published.',
+  inReplyTo: (name: string) => `in reply to ${name}`,
+  sortBy: 'Sort by',
+  sorts: { newest: 'Newest', oldest: 'Oldest', reactions: 'Most respected', replies: 'Most replies' },
+  loadMore: 'Load more comments',
+  showMoreReplies: (n: number) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
+  loading: 'Loading…',
+  retry: 'Retry',
+  networkError: 'The discussion could not be loaded.',
+  charactersLeft: (n: number) => `${n} characters left`,
+  closed: 'Comments are closed on this story.',
+  popupBlocked: 'The sign-in window was blocked. Allow pop-ups for this site and try again.',
+  continueAs: (name: string) => `Continue as ${name}`,
+  signInTitle: 'Sign in to comment',
+  dismiss: 'Dismiss',
+  offline: 'The server could not be reached. Check your connection and try again.',
+  popupLost: 'The page that opened this window is gone. Close this window and try again.',
+} as const;
+
+export type DiscussionStrings = { [K in keyof typeof en]: (typeof en)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof en)[K] extends Record<string, string> ? { [R in keyof (typeof en)[K]]: string } : string };
+
+const fr: DiscussionStrings = {
+  discussion: 'Discussion',
+  cta: 'Rejoignez la conversation',
+  empty: 'Soyez le premier à commenter',
+  commentCount: (n) => (n <= 1 ? `${n} commentaire` : `${n} commentaires`),
+  signIn: 'Se connecter',
+  signUp: 'Créer un compte',
+  signOut: 'Se déconnecter',
+  signInToComment: 'Connectez-vous pour rejoindre la conversation',
+  signedInAs: (name) => `Connecté en tant que ${name}`,
+  email: 'Adresse e-mail',
+  password: 'Mot de passe',
+  passwordHint: 'Au moins 10 caractères',
+  displayName: 'Nom affiché',
+  haveAccount: 'Déjà un compte ? Se connecter',
+  noAccount: 'Pas encore de compte ? En créer un',
+  yourComment: 'Votre commentaire',
+  yourReply: 'Votre réponse',
+  formattingHint: '**gras**, *italique*, [lien](https://…), > citation, `code`',
+  post: 'Publier',
+  postReply: 'Répondre',
+  save: 'Enregistrer',
+  cancel: 'Annuler',
+  reply: 'Répondre',
+  edit: 'Modifier',
+  delete: 'Supprimer',
+  confirmDelete: 'Supprimer ce commentaire ?',
+  report: 'Signaler',
+  reportReason: 'Motif',
+  reportNote: 'Précision (facultatif)',
+  sendReport: 'Envoyer le signalement',
+  reported: 'Merci, un modérateur va l’examiner.',
+  reasons: {
+    spam: 'Spam',
+    abuse: 'Injurieux ou haineux',
+    offtopic: 'Hors sujet',
+    misinformation: 'Désinformation',
+    other: 'Autre',
+  },
+  respect: 'Respect',
+  respectCount: (n) => `${n} respect${n > 1 ? 's' : ''}`,
+  edited: 'modifié',
+  deleted: 'Ce commentaire a été supprimé.',
+  pending: 'En attente de modération : vous seul voyez ce commentaire.',
+  rejected: 'Ce commentaire n’a pas été publié.',
+  inReplyTo: (name) => `en réponse à ${name}`,
+  sortBy: 'Trier par',
+  sorts: { newest: 'Plus récents', oldest: 'Plus anciens', reactions: 'Plus de respects', replies: 'Plus de réponses' },
+  loadMore: 'Afficher plus de commentaires',
+  showMoreReplies: (n) => (n === 1 ? 'Afficher 1 autre réponse' : `Afficher ${n} autres réponses`),
+  loading: 'Chargement…',
+  retry: 'Réessayer',
+  networkError: 'La discussion n’a pas pu être chargée.',
+  charactersLeft: (n) => `${n} caractères restants`,
+  closed: 'Les commentaires sont fermés pour cet article.',
+  popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pour ce site et réessayez.',
+  continueAs: (name) => `Continuer en tant que ${name}`,
+  signInTitle: 'Connectez-vous pour commenter',
+  dismiss: 'Fermer',
+  offline: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
+  popupLost: 'La page qui a ouvert cette fenêtre n’existe plus. Fermez cette fenêtre et réessayez.',
+};
+
+export const discussionStrings: Record<Lang, DiscussionStrings> = { en, fr };
+
+/** Picks a supported language from a tag such as `fr-FR` or an Accept-Language header; English otherwise. */
+export function pickLang(tag: string | null | undefined): Lang {
+  if (!tag) return 'en';
+  for (const part of tag.split(',')) {
+    const code = part.trim().slice(0, 2).toLowerCase();
+    if (code === 'fr' || code === 'en') return code;
+  }
+  return 'en';
+}
+
+/** Relative or absolute date for a comment, in the reader's language. */
+export function formatDate(iso: string, lang: Lang, now: number = Date.now()): string {
+  const t = Date.parse(iso);
+  const diff = Math.round((now - t) / 1000);
+  const rtf = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
+  if (diff < 60) return rtf.format(0, 'second');
+  if (diff < 3600) return rtf.format(-Math.floor(diff / 60), 'minute');
+  if (diff < 86400) return rtf.format(-Math.floor(diff / 3600), 'hour');
+  if (diff < 7 * 86400) return rtf.format(-Math.floor(diff / 86400), 'day');
+  return new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(t);
+}

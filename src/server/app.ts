@@ -1,0 +1,91 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Config } from './config.js';
+import { createDeps, type Deps } from './deps.js';
+import { AppError } from './errors.js';
+import { authContext } from './http/context.js';
+import { installErrorHandler } from './http/error-handler.js';
+import { authRoutes } from './http/auth-routes.js';
+import { storyRoutes } from './http/story-routes.js';
+import { commentRoutes } from './http/comment-routes.js';
+import { pageRoutes } from './http/page-routes.js';
+import { staticRoutes } from './http/static-routes.js';
+import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
+import { seedDemo } from './sites/seed.js';
+import { migrate, openSqlite, type Db } from './storage/db.js';
+
+export interface BuildOptions {
+  /** An already-open database (tests); otherwise SQLite in config.dataDir. */
+  db?: Db;
+  /** Where the built widget lives (tests build it into a temporary folder). */
+  webDir?: string;
+  logger?: boolean | object;
+}
+
+/** Builds the whole server without listening: migrations, demo seed, plugins and routes. Tests call inject() on it. */
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<{ app: FastifyInstance; deps: Deps }> {
+  const db = opts.db ?? openSqlite(config.dataDir);
+  await migrate(db);
+  const deps = await createDeps(config, db);
+  await seedDemo(deps);
+
+  const app = Fastify({
+    logger: opts.logger ?? { level: config.logLevel },
+    trustProxy: config.trustProxy,
+    bodyLimit: 256 * 1024,
+    // Errors are ours to shape; never let Fastify answer with its own format.
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addHook('onClose', async () => db.destroy());
+  installErrorHandler(app);
+  for (const s of [ErrorSchema, UserSchema, StorySchema, CommentSchema]) app.addSchema(s);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: { title: 'Agora API', version: '1.0.0', description: 'Comments, stories and accounts of an Agora instance. Errors are { error: { code, message } }.' },
+      servers: [{ url: config.publicUrl }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, cookie: { type: 'apiKey', in: 'cookie', name: 'agora_session' } } },
+      security: [{ bearer: [] }, { cookie: [] }],
+    },
+  });
+  await app.register(cookie);
+  // The embed calls the API from publishers' pages: only their allowed origins get CORS, and never credentials,
+  // because the embed authenticates with a bearer token, not a third-party cookie.
+  await app.register(cors, {
+    credentials: false,
+    methods: ['GET', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: ['authorization', 'content-type', 'accept-language'],
+    maxAge: 600,
+    origin: (origin, cb) => {
+      if (!origin) return cb(null, false);
+      deps.origins.siteForOrigin(origin).then(
+        (site) => cb(null, site !== undefined),
+        () => cb(null, false),
+      );
+    },
+  });
+  await app.register(rateLimit, {
+    global: false,
+    hook: 'preHandler',
+    errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) }),
+  });
+  await app.register(authContext, { deps });
+
+  await app.register(authRoutes, { deps });
+  await app.register(storyRoutes, { deps });
+  await app.register(commentRoutes, { deps });
+  await app.register(pageRoutes, { deps });
+  await app.register(staticRoutes, opts.webDir ? { webDir: opts.webDir } : {});
+  app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+
+  await app.ready();
+  return { app, deps };
+}

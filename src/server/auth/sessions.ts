@@ -1,0 +1,55 @@
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../storage/db.js';
+import { nowIso } from '../storage/ids.js';
+
+const SESSION_DAYS = 30;
+
+/** How a session reaches us: an HttpOnly cookie on first-party pages, or a bearer token (embed, API clients). */
+export type SessionKind = 'cookie' | 'bearer';
+
+function digest(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Server-side sessions: the token is random, only its hash is stored, logout deletes the row. */
+export function sessionStore(db: Db) {
+  return {
+    async create(userId: string, kind: SessionKind, now = Date.now()): Promise<{ token: string; id: string }> {
+      const token = randomBytes(32).toString('base64url');
+      const id = digest(token);
+      await db
+        .insertInto('sessions')
+        .values({ id, user_id: userId, kind, created_at: nowIso(now), expires_at: nowIso(now + SESSION_DAYS * 86_400_000) })
+        .execute();
+      return { token, id };
+    },
+    /** The user id behind a token, or undefined when unknown or expired. */
+    async resolve(token: string, now = Date.now()): Promise<{ id: string; userId: string; kind: SessionKind } | undefined> {
+      const row = await db.selectFrom('sessions').selectAll().where('id', '=', digest(token)).executeTakeFirst();
+      if (!row || row.expires_at <= nowIso(now)) return undefined;
+      return { id: row.id, userId: row.user_id, kind: row.kind === 'cookie' ? 'cookie' : 'bearer' };
+    },
+    async destroy(sessionId: string): Promise<void> {
+      await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+    },
+  };
+}
+export type SessionStore = ReturnType<typeof sessionStore>;
+
+/**
+ * CSRF token bound to a cookie session: an HMAC of the session id, so nothing extra is stored and a token stolen
+ * from one session is useless for another. Only cookie-authenticated writes need it: bearer tokens are not ambient.
+ */
+export function csrfTokens(secret: string) {
+  const sign = (sessionId: string) => createHmac('sha256', secret).update(`csrf:${sessionId}`).digest('base64url');
+  return {
+    issue: sign,
+    verify(sessionId: string, token: string | undefined): boolean {
+      if (!token) return false;
+      const a = Buffer.from(sign(sessionId));
+      const b = Buffer.from(token);
+      return a.length === b.length && timingSafeEqual(a, b);
+    },
+  };
+}
+export type CsrfTokens = ReturnType<typeof csrfTokens>;

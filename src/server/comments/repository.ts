@@ -1,0 +1,235 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { Db } from '../storage/db.js';
+import type { Database } from '../storage/schema.js';
+import type { Cursor } from './cursor.js';
+import type { CommentRecord, CommentSort, CommentStatus } from './model.js';
+
+type Eb = ExpressionBuilder<Omit<Database, 'comments' | 'users'> & { c: Database['comments']; u: Database['users'] }, 'c' | 'u'>;
+
+const COLUMNS = [
+  'c.id',
+  'c.site_id',
+  'c.story_id',
+  'c.parent_id',
+  'c.root_id',
+  'c.depth',
+  'c.in_reply_to_id',
+  'c.author_id',
+  'u.display_name',
+  'c.body',
+  'c.body_html',
+  'c.status',
+  'c.created_at',
+  'c.edited_at',
+  'c.deleted_at',
+  'c.reaction_count',
+  'c.reply_count',
+] as const;
+
+type Row = {
+  id: string;
+  site_id: string;
+  story_id: string;
+  parent_id: string | null;
+  root_id: string | null;
+  depth: number;
+  in_reply_to_id: string | null;
+  author_id: string;
+  display_name: string;
+  body: string;
+  body_html: string;
+  status: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  reaction_count: number;
+  reply_count: number;
+};
+
+function toRecord(r: Row): CommentRecord {
+  return {
+    id: r.id,
+    siteId: r.site_id,
+    storyId: r.story_id,
+    parentId: r.parent_id,
+    rootId: r.root_id,
+    depth: r.depth,
+    inReplyToId: r.in_reply_to_id,
+    authorId: r.author_id,
+    authorName: r.display_name,
+    body: r.body,
+    bodyHtml: r.body_html,
+    status: r.status as CommentStatus,
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    deletedAt: r.deleted_at,
+    reactionCount: r.reaction_count,
+    replyCount: r.reply_count,
+  };
+}
+
+/** What a reader may see: published comments, tombstones that still hold replies, and their own held comments. */
+function visibleTo(viewerId: string | null) {
+  return (eb: Eb) => {
+    const ors = [eb('c.status', '=', 'published'), eb.and([eb('c.status', '=', 'deleted'), eb('c.reply_count', '>', 0)])];
+    if (viewerId) ors.push(eb.and([eb('c.author_id', '=', viewerId), eb('c.status', 'in', ['pending', 'rejected'])]));
+    return eb.or(ors);
+  };
+}
+
+const SORT_KEY = { reactions: 'c.reaction_count', replies: 'c.reply_count' } as const;
+
+/** Comments storage. Every query is scoped by site so one tenant never reads another's rows. */
+export function commentsRepository(db: Db) {
+  const base = () => db.selectFrom('comments as c').innerJoin('users as u', 'u.id', 'c.author_id').select(COLUMNS);
+
+  return {
+    async get(siteId: string, id: string): Promise<CommentRecord | undefined> {
+      const row = await base().where('c.site_id', '=', siteId).where('c.id', '=', id).executeTakeFirst();
+      return row ? toRecord(row) : undefined;
+    },
+
+    /** Site of a comment, to scope the follow-up queries of a request that names only the comment. */
+    async siteOf(id: string): Promise<string | undefined> {
+      const row = await db.selectFrom('comments').select('site_id').where('id', '=', id).executeTakeFirst();
+      return row?.site_id;
+    },
+
+    /** One page of top-level comments in the given order, after the cursor; fetches limit + 1 to know if more exist. */
+    async topLevelPage(q: { siteId: string; storyId: string; viewerId: string | null; sort: CommentSort; limit: number; after: Cursor | null }): Promise<CommentRecord[]> {
+      let query = base().where('c.site_id', '=', q.siteId).where('c.story_id', '=', q.storyId).where('c.parent_id', 'is', null).where(visibleTo(q.viewerId));
+      const after = q.after;
+      if (q.sort === 'newest' || q.sort === 'oldest') {
+        const op = q.sort === 'newest' ? '<' : '>';
+        const dir = q.sort === 'newest' ? 'desc' : 'asc';
+        if (after) query = query.where((eb) => eb.or([eb('c.created_at', op, after.createdAt), eb.and([eb('c.created_at', '=', after.createdAt), eb('c.id', op, after.id)])]));
+        query = query.orderBy('c.created_at', dir).orderBy('c.id', dir);
+      } else {
+        const key = SORT_KEY[q.sort];
+        if (after) {
+          const k = after.key ?? 0;
+          query = query.where((eb) =>
+            eb.or([
+              eb(key, '<', k),
+              eb.and([eb(key, '=', k), eb.or([eb('c.created_at', '<', after.createdAt), eb.and([eb('c.created_at', '=', after.createdAt), eb('c.id', '<', after.id)])])]),
+            ]),
+          );
+        }
+        query = query.orderBy(key, 'desc').orderBy('c.created_at', 'desc').orderBy('c.id', 'desc');
+      }
+      const rows = await query.limit(q.limit + 1).execute();
+      return rows.map(toRecord);
+    },
+
+    /** Every visible reply of the given threads, oldest first; bounded so one huge thread cannot exhaust memory. */
+    async threads(siteId: string, rootIds: string[], viewerId: string | null, max: number): Promise<CommentRecord[]> {
+      if (rootIds.length === 0) return [];
+      const rows = await base()
+        .where('c.site_id', '=', siteId)
+        .where('c.root_id', 'in', rootIds)
+        .where(visibleTo(viewerId))
+        .orderBy('c.created_at', 'asc')
+        .orderBy('c.id', 'asc')
+        .limit(max)
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    /** Display names of the authors of the given comments (for "in reply to"). */
+    async authorNames(siteId: string, ids: string[]): Promise<Map<string, string>> {
+      if (ids.length === 0) return new Map();
+      const rows = await base().where('c.site_id', '=', siteId).where('c.id', 'in', ids).execute();
+      return new Map(rows.map((r) => [r.id, r.display_name]));
+    },
+
+    async reactedBy(userId: string | null, ids: string[]): Promise<Set<string>> {
+      if (!userId || ids.length === 0) return new Set();
+      const rows = await db.selectFrom('reactions').select('comment_id').where('user_id', '=', userId).where('comment_id', 'in', ids).execute();
+      return new Set(rows.map((r) => r.comment_id));
+    },
+
+    async countPublished(siteId: string, storyId: string): Promise<number> {
+      const row = await db.selectFrom('stories').select('comment_count').where('site_id', '=', siteId).where('id', '=', storyId).executeTakeFirst();
+      return row?.comment_count ?? 0;
+    },
+
+    /** Stores a new comment and updates the counters it affects, atomically. */
+    async insert(c: Omit<CommentRecord, 'authorName' | 'reactionCount' | 'replyCount'>): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx
+          .insertInto('comments')
+          .values({
+            id: c.id,
+            site_id: c.siteId,
+            story_id: c.storyId,
+            parent_id: c.parentId,
+            root_id: c.rootId,
+            depth: c.depth,
+            in_reply_to_id: c.inReplyToId,
+            author_id: c.authorId,
+            body: c.body,
+            body_html: c.bodyHtml,
+            status: c.status,
+            created_at: c.createdAt,
+            edited_at: null,
+            deleted_at: null,
+          })
+          .execute();
+        if (c.status === 'published') {
+          if (c.parentId) await tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', '+', 1) })).where('id', '=', c.parentId).execute();
+          await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', c.storyId).execute();
+        }
+      });
+    },
+
+    /** Replaces the body, keeping the previous version as a revision. */
+    async edit(siteId: string, id: string, prev: string, next: { body: string; bodyHtml: string; at: string; revisionId: string }): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.insertInto('comment_revisions').values({ id: next.revisionId, comment_id: id, body: prev, created_at: next.at }).execute();
+        await tx.updateTable('comments').set({ body: next.body, body_html: next.bodyHtml, edited_at: next.at }).where('site_id', '=', siteId).where('id', '=', id).execute();
+      });
+    },
+
+    async revisions(id: string): Promise<{ body: string; createdAt: string }[]> {
+      const rows = await db.selectFrom('comment_revisions').select(['body', 'created_at']).where('comment_id', '=', id).orderBy('created_at').execute();
+      return rows.map((r) => ({ body: r.body, createdAt: r.created_at }));
+    },
+
+    /** Turns a comment into a tombstone: the text and its revisions go, the node stays so replies keep their place. */
+    async tombstone(siteId: string, c: CommentRecord, at: string): Promise<void> {
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('comment_revisions').where('comment_id', '=', c.id).execute();
+        await tx.updateTable('comments').set({ status: 'deleted', body: '', body_html: '', deleted_at: at }).where('site_id', '=', siteId).where('id', '=', c.id).execute();
+        if (c.status === 'published') {
+          await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', '-', 1) })).where('id', '=', c.storyId).execute();
+        }
+      });
+    },
+
+    /** Adds or removes a user's reaction; returns the new count. Idempotent both ways. */
+    async setReaction(commentId: string, userId: string, on: boolean, at: string): Promise<number> {
+      return db.transaction().execute(async (tx) => {
+        if (on) {
+          const res = await tx.insertInto('reactions').values({ comment_id: commentId, user_id: userId, created_at: at }).onConflict((oc) => oc.columns(['comment_id', 'user_id']).doNothing()).executeTakeFirst();
+          if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) await tx.updateTable('comments').set((eb) => ({ reaction_count: eb('reaction_count', '+', 1) })).where('id', '=', commentId).execute();
+        } else {
+          const res = await tx.deleteFrom('reactions').where('comment_id', '=', commentId).where('user_id', '=', userId).executeTakeFirst();
+          if (Number(res.numDeletedRows) > 0) await tx.updateTable('comments').set((eb) => ({ reaction_count: eb('reaction_count', '-', 1) })).where('id', '=', commentId).execute();
+        }
+        const row = await tx.selectFrom('comments').select('reaction_count').where('id', '=', commentId).executeTakeFirstOrThrow();
+        return row.reaction_count;
+      });
+    },
+
+    /** Stores a report; false when this user already reported this comment. */
+    async insertReport(r: { id: string; commentId: string; userId: string; reason: string; note: string | null; at: string }): Promise<boolean> {
+      const res = await db
+        .insertInto('reports')
+        .values({ id: r.id, comment_id: r.commentId, user_id: r.userId, reason: r.reason, note: r.note, created_at: r.at })
+        .onConflict((oc) => oc.columns(['comment_id', 'user_id']).doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+  };
+}
+export type CommentsRepository = ReturnType<typeof commentsRepository>;

@@ -1,0 +1,148 @@
+import { AppError } from '../errors.js';
+import { newId, nowIso } from '../storage/ids.js';
+import type { StoriesRepository, Story } from '../stories/repository.js';
+import type { User } from '../users/repository.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { renderCommentBody } from './markdown.js';
+import { EDIT_WINDOW_MS, placeReply, type CommentNode, type CommentRecord, type CommentSort, type CommentStatus, type ReportReason } from './model.js';
+import type { CommentsRepository } from './repository.js';
+import { buildThreads } from './tree.js';
+
+/** Decides the status of a new or edited comment. The moderation pipeline plugs in here. */
+export type Moderator = (input: { story: Story; author: User; body: string; parent: CommentRecord | null }) => Promise<{ status: Extract<CommentStatus, 'published' | 'pending' | 'rejected'> }>;
+
+export interface CommentDeps {
+  comments: CommentsRepository;
+  stories: StoriesRepository;
+  maxLength: number;
+  moderate: Moderator;
+  now?: () => number;
+}
+
+/** Replies loaded with one page of threads at most; beyond it a thread shows what fits (bounded memory per read). */
+const MAX_REPLIES_PER_PAGE = 2000;
+
+/** A page of top-level comments with their replies nested. */
+export async function listComments(
+  deps: CommentDeps,
+  q: { story: Story; viewerId: string | null; sort: CommentSort; limit: number; cursor?: string | undefined },
+): Promise<{ comments: CommentNode[]; nextCursor: string | null; totalCount: number }> {
+  const after = q.cursor ? decodeCursor(q.sort, q.cursor) : null;
+  const page = await deps.comments.topLevelPage({ siteId: q.story.siteId, storyId: q.story.id, viewerId: q.viewerId, sort: q.sort, limit: q.limit, after });
+  const roots = page.slice(0, q.limit);
+  const last = roots[roots.length - 1];
+  const nextCursor =
+    page.length > q.limit && last
+      ? encodeCursor(q.sort, { key: q.sort === 'reactions' ? last.reactionCount : q.sort === 'replies' ? last.replyCount : null, createdAt: last.createdAt, id: last.id })
+      : null;
+  const replies = await deps.comments.threads(q.story.siteId, roots.map((r) => r.id), q.viewerId, MAX_REPLIES_PER_PAGE);
+  const all = [...roots, ...replies];
+  const replyToIds = [...new Set(all.map((c) => c.inReplyToId).filter((id): id is string => id !== null))];
+  const [reacted, replyToNames, totalCount] = await Promise.all([
+    deps.comments.reactedBy(q.viewerId, all.map((c) => c.id)),
+    deps.comments.authorNames(q.story.siteId, replyToIds),
+    deps.comments.countPublished(q.story.siteId, q.story.id),
+  ]);
+  return { comments: buildThreads(roots, replies, { reacted, replyToNames }), nextCursor, totalCount };
+}
+
+function checkBody(raw: string, maxLength: number): string {
+  const body = raw.replace(/\r\n?/g, '\n').trim();
+  if (body.length === 0) throw new AppError('BODY_EMPTY');
+  if ([...body].length > maxLength) throw new AppError('BODY_TOO_LONG', `(max ${maxLength})`);
+  return body;
+}
+
+/** Posts a comment or a reply as `author`. */
+export async function postComment(deps: CommentDeps, input: { story: Story; author: User; body: string; parentId?: string | undefined }): Promise<CommentNode> {
+  if (input.story.closed) throw new AppError('STORY_CLOSED');
+  const body = checkBody(input.body, deps.maxLength);
+  let parent: CommentRecord | null = null;
+  if (input.parentId) {
+    parent = (await deps.comments.get(input.story.siteId, input.parentId)) ?? null;
+    if (!parent || parent.storyId !== input.story.id) throw new AppError('INVALID_PARENT');
+    if (parent.status === 'deleted') throw new AppError('COMMENT_DELETED');
+    if (parent.status !== 'published' && parent.authorId !== input.author.id) throw new AppError('INVALID_PARENT');
+  }
+  const { status } = await deps.moderate({ story: input.story, author: input.author, body, parent });
+  const place = parent ? placeReply(parent) : { parentId: null, rootId: null, depth: 0, inReplyToId: null };
+  const record = {
+    id: newId(),
+    siteId: input.story.siteId,
+    storyId: input.story.id,
+    ...place,
+    authorId: input.author.id,
+    body,
+    bodyHtml: renderCommentBody(body),
+    status,
+    createdAt: nowIso(deps.now?.()),
+    editedAt: null,
+    deletedAt: null,
+  };
+  await deps.comments.insert(record);
+  return {
+    ...record,
+    authorName: input.author.displayName,
+    reactionCount: 0,
+    replyCount: 0,
+    reacted: false,
+    inReplyTo: parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null,
+    replies: [],
+  };
+}
+
+async function ownComment(deps: CommentDeps, commentId: string, user: User): Promise<CommentRecord> {
+  const siteId = await deps.comments.siteOf(commentId);
+  const c = siteId ? await deps.comments.get(siteId, commentId) : undefined;
+  if (!c) throw new AppError('COMMENT_NOT_FOUND');
+  if (c.authorId !== user.id) throw new AppError('FORBIDDEN');
+  return c;
+}
+
+/** Edits one's own comment within the edit window; the previous text is kept as a revision. */
+export async function editComment(deps: CommentDeps, input: { commentId: string; user: User; body: string }): Promise<CommentRecord> {
+  const c = await ownComment(deps, input.commentId, input.user);
+  if (c.status === 'deleted') throw new AppError('COMMENT_DELETED');
+  const now = deps.now?.() ?? Date.now();
+  if (now - Date.parse(c.createdAt) > EDIT_WINDOW_MS) throw new AppError('EDIT_WINDOW_CLOSED');
+  const body = checkBody(input.body, deps.maxLength);
+  if (body === c.body) return c;
+  const at = nowIso(now);
+  const bodyHtml = renderCommentBody(body);
+  await deps.comments.edit(c.siteId, c.id, c.body, { body, bodyHtml, at, revisionId: newId() });
+  return { ...c, body, bodyHtml, editedAt: at };
+}
+
+/** Deletes one's own comment, leaving a tombstone; deleting twice is harmless. */
+export async function deleteComment(deps: CommentDeps, input: { commentId: string; user: User }): Promise<CommentRecord> {
+  const c = await ownComment(deps, input.commentId, input.user);
+  if (c.status === 'deleted') return c;
+  const at = nowIso(deps.now?.());
+  await deps.comments.tombstone(c.siteId, c, at);
+  return { ...c, status: 'deleted', body: '', bodyHtml: '', deletedAt: at };
+}
+
+async function visibleComment(deps: CommentDeps, commentId: string, user: User): Promise<CommentRecord> {
+  const siteId = await deps.comments.siteOf(commentId);
+  const c = siteId ? await deps.comments.get(siteId, commentId) : undefined;
+  if (!c || (c.status !== 'published' && c.status !== 'deleted' && c.authorId !== user.id)) throw new AppError('COMMENT_NOT_FOUND');
+  if (c.status === 'deleted') throw new AppError('COMMENT_DELETED');
+  return c;
+}
+
+/** Gives or takes back the one reaction ("Respect"). */
+export async function setReaction(deps: CommentDeps, input: { commentId: string; user: User; on: boolean }): Promise<{ reactionCount: number; reacted: boolean }> {
+  const c = await visibleComment(deps, input.commentId, input.user);
+  const reactionCount = await deps.comments.setReaction(c.id, input.user.id, input.on, nowIso(deps.now?.()));
+  return { reactionCount, reacted: input.on };
+}
+
+/** Reports a comment to the moderators, once per reader. */
+export async function reportComment(deps: CommentDeps, input: { commentId: string; user: User; reason: ReportReason; note?: string | undefined }): Promise<{ id: string }> {
+  const c = await visibleComment(deps, input.commentId, input.user);
+  const id = newId();
+  const note = input.note?.trim().slice(0, 1000) || null;
+  const ok = await deps.comments.insertReport({ id, commentId: c.id, userId: input.user.id, reason: input.reason, note, at: nowIso(deps.now?.()) });
+  if (!ok) throw new AppError('ALREADY_REPORTED');
+  return { id };
+}

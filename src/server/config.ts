@@ -1,0 +1,72 @@
+import { resolve } from 'node:path';
+
+/** Typed runtime configuration, read once from the environment. */
+export interface Config {
+  port: number;
+  host: string;
+  /** Public origin of this Agora instance, e.g. https://comments.example.com (no trailing slash). */
+  publicUrl: string;
+  dataDir: string;
+  /** Extra allowed origins for the demo site, from AGORA_ALLOWED_ORIGINS. */
+  demoAllowedOrigins: string[];
+  /** Seed the demo site and articles into a new database. */
+  seedDemo: boolean;
+  maxCommentLength: number;
+  /** scrypt cost parameter (power of two); lowered only in tests to keep them quick. */
+  scryptN: number;
+  logLevel: string;
+  /** Login attempts allowed per IP and email within `loginWindowMs`. */
+  loginMaxAttempts: number;
+  loginWindowMs: number;
+  trustProxy: boolean;
+}
+
+/** Thrown for a bad environment value, with a message an operator can act on. */
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return n;
+}
+
+function origin(value: string, name: string): string {
+  try {
+    const u = new URL(value);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+    return u.origin;
+  } catch {
+    throw new ConfigError(`${name} must contain http(s) origins such as https://news.example.com, got "${value}"`);
+  }
+}
+
+/** Reads and validates the configuration; throws ConfigError with a clear message on a bad value. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const port = int(env, 'PORT', 8080, 0, 65535);
+  const publicUrl = env.AGORA_PUBLIC_URL ? origin(env.AGORA_PUBLIC_URL, 'AGORA_PUBLIC_URL') : `http://localhost:${port}`;
+  const demoAllowedOrigins = (env.AGORA_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => origin(s, 'AGORA_ALLOWED_ORIGINS'));
+  const scryptLog = int(env, 'AGORA_SCRYPT_LOG_N', 15, 10, 20);
+  return {
+    port,
+    host: env.HOST ?? '0.0.0.0',
+    publicUrl,
+    dataDir: resolve(env.AGORA_DATA_DIR ?? './data'),
+    demoAllowedOrigins,
+    seedDemo: env.AGORA_SEED_DEMO !== 'false',
+    maxCommentLength: int(env, 'AGORA_MAX_COMMENT_LENGTH', 5000, 100, 100_000),
+    scryptN: 2 ** scryptLog,
+    logLevel: env.LOG_LEVEL ?? 'info',
+    loginMaxAttempts: int(env, 'AGORA_LOGIN_MAX_ATTEMPTS', 10, 1, 10_000),
+    loginWindowMs: int(env, 'AGORA_LOGIN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
+    trustProxy: env.AGORA_TRUST_PROXY === 'true',
+    ...overrides,
+  };
+}

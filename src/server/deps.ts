@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import type { Config } from './config.js';
+import type { Db } from './storage/db.js';
+import { articlesRepository } from './articles/repository.js';
+import { csrfTokens, sessionStore } from './auth/sessions.js';
+import { commentsRepository } from './comments/repository.js';
+import type { CommentDeps, Moderator } from './comments/use-cases.js';
+import { originIndex, sitesRepository } from './sites/repository.js';
+import { storiesRepository } from './stories/repository.js';
+import { usersRepository } from './users/repository.js';
+
+/** Until the moderation pipeline lands every comment is published; the seam is CommentDeps.moderate. */
+const publishAll: Moderator = async () => ({ status: 'published' });
+
+/** A secret shared by every node: from AGORA_SECRET, else made once and kept in the database. */
+async function loadSecret(db: Db): Promise<string> {
+  if (process.env.AGORA_SECRET) return process.env.AGORA_SECRET;
+  const fresh = randomBytes(32).toString('base64url');
+  await db.insertInto('meta').values({ key: 'secret', value: fresh }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const row = await db.selectFrom('meta').select('value').where('key', '=', 'secret').executeTakeFirstOrThrow();
+  return row.value;
+}
+
+/** Wires repositories and use-case dependencies once per process: the composition root's data half. */
+export async function createDeps(config: Config, db: Db) {
+  const sites = sitesRepository(db);
+  const users = usersRepository(db);
+  const sessions = sessionStore(db);
+  const stories = storiesRepository(db);
+  const comments = commentsRepository(db);
+  const articles = articlesRepository(db);
+  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: publishAll };
+  return {
+    config,
+    db,
+    sites,
+    origins: originIndex(sites),
+    users,
+    sessions,
+    csrf: csrfTokens(await loadSecret(db)),
+    stories,
+    comments,
+    articles,
+    commentDeps,
+    accountDeps: { users, sessions, scryptN: config.scryptN },
+  };
+}
+export type Deps = Awaited<ReturnType<typeof createDeps>>;

@@ -1,0 +1,59 @@
+import type { Lang } from '../i18n/discussion.js';
+
+/**
+ * The error catalog: every error a client can see, with its HTTP status and its message in each language.
+ * Codes are stable API: clients switch on them, so never rename one. A test checks each is in the README.
+ */
+export const errorCatalog = {
+  VALIDATION_FAILED: { status: 400, en: 'The request is invalid.', fr: 'La requête est invalide.' },
+  INVALID_JSON: { status: 400, en: 'The request body is not valid JSON.', fr: 'Le corps de la requête n’est pas du JSON valide.' },
+  INVALID_CURSOR: { status: 400, en: 'The page cursor is invalid.', fr: 'Le curseur de pagination est invalide.' },
+  INVALID_URL: { status: 400, en: 'The URL is invalid.', fr: 'L’URL est invalide.' },
+  INVALID_PARENT: { status: 400, en: 'The comment you reply to does not exist in this story.', fr: 'Le commentaire auquel vous répondez n’existe pas dans cet article.' },
+  BODY_EMPTY: { status: 400, en: 'The comment is empty.', fr: 'Le commentaire est vide.' },
+  WEAK_PASSWORD: { status: 400, en: 'The password must be at least 10 characters long.', fr: 'Le mot de passe doit contenir au moins 10 caractères.' },
+  INVALID_EMAIL: { status: 400, en: 'The email address is invalid.', fr: 'L’adresse e-mail est invalide.' },
+  INVALID_DISPLAY_NAME: { status: 400, en: 'The display name must be 1 to 50 visible characters.', fr: 'Le nom affiché doit compter de 1 à 50 caractères visibles.' },
+  UNAUTHENTICATED: { status: 401, en: 'You need to sign in.', fr: 'Vous devez vous connecter.' },
+  INVALID_CREDENTIALS: { status: 401, en: 'Wrong email or password.', fr: 'Adresse e-mail ou mot de passe incorrect.' },
+  FORBIDDEN: { status: 403, en: 'You are not allowed to do this.', fr: 'Vous n’êtes pas autorisé à faire cela.' },
+  CSRF_FAILED: { status: 403, en: 'The security token is missing or wrong. Reload the page and try again.', fr: 'Le jeton de sécurité est absent ou incorrect. Rechargez la page et réessayez.' },
+  EDIT_WINDOW_CLOSED: { status: 403, en: 'Comments can only be edited within 5 minutes of posting.', fr: 'Un commentaire ne peut être modifié que dans les 5 minutes suivant sa publication.' },
+  ORIGIN_NOT_ALLOWED: { status: 403, en: 'Comments are not enabled for this website.', fr: 'Les commentaires ne sont pas activés pour ce site.' },
+  STORY_CLOSED: { status: 403, en: 'Comments are closed on this story.', fr: 'Les commentaires sont fermés pour cet article.' },
+  NOT_FOUND: { status: 404, en: 'Not found.', fr: 'Introuvable.' },
+  STORY_NOT_FOUND: { status: 404, en: 'This story does not exist.', fr: 'Cet article n’existe pas.' },
+  COMMENT_NOT_FOUND: { status: 404, en: 'This comment does not exist.', fr: 'Ce commentaire n’existe pas.' },
+  EMAIL_TAKEN: { status: 409, en: 'An account already uses this email address.', fr: 'Un compte utilise déjà cette adresse e-mail.' },
+  ALREADY_REPORTED: { status: 409, en: 'You have already reported this comment.', fr: 'Vous avez déjà signalé ce commentaire.' },
+  COMMENT_DELETED: { status: 409, en: 'This comment was deleted.', fr: 'Ce commentaire a été supprimé.' },
+  PAYLOAD_TOO_LARGE: { status: 413, en: 'The request is too large.', fr: 'La requête est trop volumineuse.' },
+  BODY_TOO_LONG: { status: 413, en: 'The comment is too long.', fr: 'Le commentaire est trop long.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, en: 'Send the request body as application/json.', fr: 'Envoyez le corps de la requête en application/json.' },
+  RATE_LIMITED: { status: 429, en: 'Too many attempts. Try again later.', fr: 'Trop de tentatives. Réessayez plus tard.' },
+  INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
+  UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
+} as const satisfies Record<string, { status: number } & Record<Lang, string>>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+/** An error a client may see: a stable code, optional details for the client, and a cause only the log sees. */
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    readonly details?: string,
+    options?: { cause?: unknown; retryAfterSeconds?: number },
+  ) {
+    super(details ? `${code}: ${details}` : code, options);
+    this.status = errorCatalog[code].status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+  }
+  readonly retryAfterSeconds: number | undefined;
+}
+
+/** The JSON body of an error response, localised. */
+export function errorBody(code: ErrorCode, lang: Lang, details?: string): { error: { code: ErrorCode; message: string } } {
+  const base = errorCatalog[code][lang];
+  return { error: { code, message: details ? `${base} ${details}` : base } };
+}

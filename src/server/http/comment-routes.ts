@@ -1,0 +1,120 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../deps.js';
+import { COMMENT_SORTS, REPORT_REASONS } from '../comments/model.js';
+import { deleteComment, editComment, listComments, postComment, reportComment, setReaction } from '../comments/use-cases.js';
+import { getStory } from '../stories/use-cases.js';
+import { requireUser } from './context.js';
+import { presentComment } from './presenters.js';
+import { CommentSchema, errors, IdParams, StoryIdParams } from './schemas.js';
+
+const literalUnion = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
+const CommentResult = Type.Object({ comment: Type.Ref(CommentSchema) });
+const ReactionResult = Type.Object({ reactionCount: Type.Integer(), reacted: Type.Boolean() });
+
+/** Reading, posting, editing, deleting, reacting to and reporting comments. */
+export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+  const cd = deps.commentDeps;
+  // Per user (or IP when signed out): a flood guard; the moderation pipeline adds finer rate rules.
+  const writeLimit = { rateLimit: { max: 30, timeWindow: 60_000, keyGenerator: (req: { auth: { user: { id: string } } | null; ip: string }) => req.auth?.user.id ?? req.ip } };
+
+  app.get(
+    '/api/v1/stories/:storyId/comments',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: 'A page of top-level comments, each with its replies nested',
+        params: StoryIdParams,
+        querystring: Type.Object({
+          sort: Type.Optional(literalUnion(COMMENT_SORTS)),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
+          cursor: Type.Optional(Type.String({ maxLength: 500 })),
+        }),
+        response: { 200: Type.Object({ comments: Type.Array(Type.Ref(CommentSchema)), nextCursor: Type.Union([Type.String(), Type.Null()]), totalCount: Type.Integer() }), ...errors(400, 404) },
+      },
+    },
+    async (request) => {
+      const story = await getStory(deps, request.params.storyId);
+      const viewerId = request.auth?.user.id ?? null;
+      const page = await listComments(cd, { story, viewerId, sort: request.query.sort ?? 'newest', limit: request.query.limit ?? 20, cursor: request.query.cursor });
+      return { ...page, comments: page.comments.map((c) => presentComment(c, viewerId)) };
+    },
+  );
+
+  app.post(
+    '/api/v1/stories/:storyId/comments',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: 'Post a comment, or a reply with parentId',
+        params: StoryIdParams,
+        body: Type.Object({ body: Type.String({ maxLength: 200_000 }), parentId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])) }),
+        response: { 201: CommentResult, ...errors(400, 401, 403, 404, 409, 413, 429) },
+      },
+      config: writeLimit,
+    },
+    async (request, reply) => {
+      const { user } = requireUser(request, deps);
+      const story = await getStory(deps, request.params.storyId);
+      const comment = await postComment(cd, { story, author: user, body: request.body.body, parentId: request.body.parentId ?? undefined });
+      return reply.status(201).send({ comment: presentComment(comment, user.id) });
+    },
+  );
+
+  app.patch(
+    '/api/v1/comments/:id',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: 'Edit one’s own comment within 5 minutes of posting (previous versions are kept)',
+        params: IdParams,
+        body: Type.Object({ body: Type.String({ maxLength: 200_000 }) }),
+        response: { 200: CommentResult, ...errors(400, 401, 403, 404, 409, 413) },
+      },
+      config: writeLimit,
+    },
+    async (request) => {
+      const { user } = requireUser(request, deps);
+      return { comment: presentComment(await editComment(cd, { commentId: request.params.id, user, body: request.body.body }), user.id) };
+    },
+  );
+
+  app.delete(
+    '/api/v1/comments/:id',
+    { schema: { tags: ['comments'], summary: 'Delete one’s own comment (a tombstone keeps its replies in place)', params: IdParams, response: { 200: CommentResult, ...errors(401, 403, 404) } }, config: writeLimit },
+    async (request) => {
+      const { user } = requireUser(request, deps);
+      return { comment: presentComment(await deleteComment(cd, { commentId: request.params.id, user }), user.id) };
+    },
+  );
+
+  for (const [method, on] of [['post', true], ['delete', false]] as const) {
+    app[method](
+      '/api/v1/comments/:id/reaction',
+      { schema: { tags: ['comments'], summary: on ? 'Give “Respect”' : 'Take back “Respect”', params: IdParams, response: { 200: ReactionResult, ...errors(401, 403, 404, 409) } }, config: writeLimit },
+      async (request) => {
+        const { user } = requireUser(request, deps);
+        return setReaction(cd, { commentId: request.params.id, user, on });
+      },
+    );
+  }
+
+  app.post(
+    '/api/v1/comments/:id/reports',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: 'Report a comment to the moderators',
+        params: IdParams,
+        body: Type.Object({ reason: literalUnion(REPORT_REASONS), note: Type.Optional(Type.String({ maxLength: 1000 })) }),
+        response: { 201: Type.Object({ report: Type.Object({ id: Type.String() }) }), ...errors(400, 401, 403, 404, 409) },
+      },
+      config: writeLimit,
+    },
+    async (request, reply) => {
+      const { user } = requireUser(request, deps);
+      const report = await reportComment(cd, { commentId: request.params.id, user, reason: request.body.reason, note: request.body.note });
+      return reply.status(201).send({ report });
+    },
+  );
+};

@@ -1,0 +1,42 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { AppError, errorBody, type ErrorCode } from '../errors.js';
+
+// Fastify's own client errors, mapped to our catalog so clients see one stable shape.
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_JSON',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_ERR_VALIDATION: 'VALIDATION_FAILED',
+};
+
+/**
+ * One error handler for the whole API: a client's mistake is a 4xx with a stable code and a localised message;
+ * anything unexpected is logged with its stack and answered with a bare INTERNAL, never the stack.
+ */
+export function installErrorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | AppError, request, reply) => {
+    const lang = request.lang ?? 'en';
+    if (error instanceof AppError) {
+      if (error.retryAfterSeconds !== undefined) void reply.header('retry-after', String(error.retryAfterSeconds));
+      return reply.status(error.status).send(errorBody(error.code, lang, error.status < 500 ? error.details : undefined));
+    }
+    const fe = error as FastifyError;
+    if (fe.validation) {
+      const where = fe.validationContext ?? 'request';
+      const first = fe.validation[0];
+      const path = first?.instancePath ? first.instancePath.replace(/^\//, '').replace(/\//g, '.') : (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      return reply.status(400).send(errorBody('VALIDATION_FAILED', lang, `(${where}${path ? `.${path}` : ''}: ${first?.message ?? 'invalid'})`));
+    }
+    const mapped = fe.code ? FASTIFY_CODES[fe.code] : undefined;
+    if (mapped) return reply.status(mapped === 'VALIDATION_FAILED' ? 400 : (fe.statusCode ?? 400)).send(errorBody(mapped, lang));
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return reply.status(fe.statusCode).send(errorBody(fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', lang));
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return reply.status(500).send(errorBody('INTERNAL', lang));
+  });
+
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', request.lang ?? 'en')));
+}

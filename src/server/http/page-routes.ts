@@ -1,0 +1,92 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../errors.js';
+import type { Deps } from '../deps.js';
+import { COMMENT_SORTS, type CommentSort } from '../comments/model.js';
+import { listComments } from '../comments/use-cases.js';
+import { getStory } from '../stories/use-cases.js';
+import { renderArticlePage, renderIndexPage } from '../pages/article.js';
+import { renderDiscussion } from '../pages/discussion.js';
+import { renderPopupPage } from '../pages/popup.js';
+import { presentComment } from './presenters.js';
+import { pickLang } from '../../i18n/discussion.js';
+
+// Pages allow inline styles (the widget styles its shadow root with <style>) but only our own scripts.
+const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** The demo newsroom's server-rendered pages and the sign-in popup. Hidden from the API document. */
+export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+  const own = new URL(deps.config.publicUrl).origin;
+  const siteId = async () => (await deps.origins.siteForOrigin(own))?.id;
+
+  app.addHook('onSend', async (request, reply) => {
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
+      reply.header('content-security-policy', PAGE_CSP);
+      reply.header('x-content-type-options', 'nosniff');
+      reply.header('referrer-policy', 'strict-origin-when-cross-origin');
+    }
+  });
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+    const id = await siteId();
+    const articles = id ? await deps.articles.list(id) : [];
+    return reply.type('text/html; charset=utf-8').send(renderIndexPage(articles));
+  });
+
+  app.get(
+    '/articles/:slug',
+    {
+      schema: {
+        hide: true,
+        params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
+        querystring: Type.Object({ sort: Type.Optional(Type.String()), cursor: Type.Optional(Type.String({ maxLength: 500 })) }),
+      },
+    },
+    async (request, reply) => {
+      const id = await siteId();
+      const article = id ? await deps.articles.bySlug(id, request.params.slug) : undefined;
+      if (!article) throw new AppError('NOT_FOUND');
+      const story = await getStory(deps, article.storyId);
+      const viewerId = request.auth?.user.id ?? null;
+      const sort: CommentSort = COMMENT_SORTS.includes(request.query.sort as CommentSort) ? (request.query.sort as CommentSort) : 'newest';
+      let page;
+      try {
+        page = await listComments(deps.commentDeps, { story, viewerId, sort, limit: 20, cursor: request.query.cursor });
+      } catch (err) {
+        // A stale or mangled cursor in a shared link should still show the discussion, from its first page.
+        if (!(err instanceof AppError && err.code === 'INVALID_CURSOR')) throw err;
+        page = await listComments(deps.commentDeps, { story, viewerId, sort, limit: 20 });
+      }
+      const nextHref = page.nextCursor ? `/articles/${encodeURIComponent(article.slug)}?sort=${sort}&cursor=${encodeURIComponent(page.nextCursor)}#agora-discussion` : null;
+      const discussion = renderDiscussion({
+        storyId: story.id,
+        lang: article.lang,
+        totalCount: page.totalCount,
+        comments: page.comments.map((c) => presentComment(c, viewerId)),
+        nextHref,
+        closed: story.closed,
+      });
+      const csrfToken = request.auth?.via === 'cookie' ? deps.csrf.issue(request.auth.sessionId) : null;
+      return reply.type('text/html; charset=utf-8').send(renderArticlePage({ article, discussion, canonicalUrl: story.url, csrfToken }));
+    },
+  );
+
+  app.get(
+    '/auth/popup',
+    { schema: { hide: true, querystring: Type.Object({ origin: Type.Optional(Type.String({ maxLength: 300 })), lang: Type.Optional(Type.String({ maxLength: 35 })) }) } },
+    async (request, reply) => {
+      const lang = pickLang(request.query.lang ?? request.headers['accept-language']);
+      const origin = request.query.origin ?? '';
+      // Tokens are only ever posted to an origin that a site allowed: a stranger's page gets nothing.
+      const allowed = origin === own || (origin !== '' && (await deps.origins.siteForOrigin(origin)) !== undefined);
+      const auth = request.auth?.via === 'cookie' ? request.auth : null;
+      const page = renderPopupPage({
+        lang,
+        targetOrigin: allowed ? origin : null,
+        signedInAs: auth?.user.displayName ?? null,
+        csrfToken: auth ? deps.csrf.issue(auth.sessionId) : null,
+      });
+      return reply.status(allowed ? 200 : 403).type('text/html; charset=utf-8').send(page);
+    },
+  );
+};

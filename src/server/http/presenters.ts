@@ -1,0 +1,37 @@
+import { EDIT_WINDOW_MS, type CommentNode, type CommentRecord } from '../comments/model.js';
+import type { Story } from '../stories/repository.js';
+import type { User } from '../users/repository.js';
+import type { ApiComment } from './schemas.js';
+
+/** A user as others see them, or with email when it is the caller. */
+export function presentUser(user: User, self: boolean) {
+  return { id: user.id, displayName: user.displayName, role: user.role, createdAt: user.createdAt, ...(self ? { email: user.email } : {}) };
+}
+
+/** A story for the API. */
+export function presentStory(story: Story) {
+  return { ...story };
+}
+
+/** A comment for the API: tombstones lose author and text; raw Markdown only goes back to its author. */
+export function presentComment(c: CommentRecord & Partial<Pick<CommentNode, 'reacted' | 'inReplyTo' | 'replies'>>, viewerId: string | null, now = Date.now()): ApiComment {
+  const deleted = c.status === 'deleted';
+  const isAuthor = viewerId !== null && c.authorId === viewerId && !deleted;
+  return {
+    id: c.id,
+    storyId: c.storyId,
+    parentId: c.parentId,
+    depth: c.depth,
+    inReplyTo: c.inReplyTo ?? null,
+    author: deleted ? null : { id: c.authorId, displayName: c.authorName },
+    bodyHtml: deleted ? '' : c.bodyHtml,
+    ...(isAuthor ? { body: c.body } : {}),
+    status: c.status,
+    createdAt: c.createdAt,
+    editedAt: c.editedAt,
+    reactionCount: c.reactionCount,
+    replyCount: c.replyCount,
+    viewer: { reacted: c.reacted ?? false, isAuthor, canEdit: isAuthor && now - Date.parse(c.createdAt) <= EDIT_WINDOW_MS },
+    replies: (c.replies ?? []).map((r) => presentComment(r, viewerId, now)),
+  };
+}

@@ -1,0 +1,69 @@
+import { Type, type Static } from '@sinclair/typebox';
+
+/** Response and request shapes of API v1: they validate input, serialise output and make /api/openapi.json. */
+export const ErrorSchema = Type.Object(
+  { error: Type.Object({ code: Type.String(), message: Type.String() }) },
+  { $id: 'Error', description: 'Every error: a stable code and a message in the language of Accept-Language.' },
+);
+
+export const UserSchema = Type.Object(
+  {
+    id: Type.String(),
+    displayName: Type.String(),
+    email: Type.Optional(Type.String({ description: 'Only for the signed-in user themself.' })),
+    role: Type.Union([Type.Literal('commenter'), Type.Literal('moderator'), Type.Literal('admin')]),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'User' },
+);
+
+export const AuthResultSchema = Type.Object({
+  user: Type.Ref(UserSchema),
+  token: Type.String({ description: 'Bearer token for Authorization: Bearer.' }),
+  csrfToken: Type.Optional(Type.String({ description: 'Present when a session cookie was set (first-party pages).' })),
+});
+
+export const StorySchema = Type.Object(
+  {
+    id: Type.String(),
+    siteId: Type.String(),
+    url: Type.String(),
+    title: Type.String(),
+    lang: Type.String(),
+    commentCount: Type.Integer(),
+    closed: Type.Boolean(),
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Story' },
+);
+
+export const CommentSchema = Type.Recursive(
+  (Self) =>
+    Type.Object({
+      id: Type.String(),
+      storyId: Type.String(),
+      parentId: Type.Union([Type.String(), Type.Null()]),
+      depth: Type.Integer({ minimum: 0, maximum: 5 }),
+      inReplyTo: Type.Union([Type.Object({ id: Type.String(), displayName: Type.String() }), Type.Null()]),
+      author: Type.Union([Type.Object({ id: Type.String(), displayName: Type.String() }), Type.Null()]),
+      bodyHtml: Type.String({ description: 'Sanitised HTML; empty on a deleted comment.' }),
+      body: Type.Optional(Type.String({ description: 'Raw Markdown, only on the viewer’s own comments.' })),
+      status: Type.Union([Type.Literal('published'), Type.Literal('pending'), Type.Literal('rejected'), Type.Literal('deleted')]),
+      createdAt: Type.String({ format: 'date-time' }),
+      editedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+      reactionCount: Type.Integer(),
+      replyCount: Type.Integer(),
+      viewer: Type.Object({ reacted: Type.Boolean(), isAuthor: Type.Boolean(), canEdit: Type.Boolean() }),
+      replies: Type.Array(Self),
+    }),
+  { $id: 'Comment' },
+);
+export type ApiComment = Static<typeof CommentSchema>;
+
+export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+export const StoryIdParams = Type.Object({ storyId: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** Standard error responses for the OpenAPI document. */
+export function errors(...statuses: number[]): Record<number, typeof ErrorSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, ErrorSchema]));
+}

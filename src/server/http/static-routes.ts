@@ -1,0 +1,46 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../errors.js';
+
+/** Both src/server/http and dist/server/http sit three levels below the project root. */
+export const WEB_DIR = join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'web');
+
+const FILES = { '/embed.js': 'embed.js', '/popup.js': 'popup.js' } as const;
+
+/**
+ * Serves the built widget and popup script from memory, pre-compressed: the embed is fetched on every article view
+ * of every publisher's site, so it must be small on the wire and cheap to serve.
+ */
+export async function staticRoutes(app: FastifyInstance, opts: { webDir?: string }): Promise<void> {
+  const dir = opts.webDir ?? WEB_DIR;
+  const cache = new Map<string, { body: Buffer; gzip: Buffer; etag: string }>();
+  async function load(name: string) {
+    let entry = cache.get(name);
+    if (!entry) {
+      let body: Buffer;
+      try {
+        body = await readFile(join(dir, name));
+      } catch {
+        throw new AppError('UNAVAILABLE', `(${name} is not built: run npm run build)`);
+      }
+      entry = { body, gzip: gzipSync(body, { level: 9 }), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
+      cache.set(name, entry);
+    }
+    return entry;
+  }
+  for (const [path, name] of Object.entries(FILES)) {
+    app.get(path, { schema: { hide: true } }, async (request, reply) => {
+      const f = await load(name);
+      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('etag', f.etag).header('vary', 'accept-encoding');
+      // Any page may load the script; it carries no user data.
+      reply.header('cross-origin-resource-policy', 'cross-origin');
+      if (request.headers['if-none-match'] === f.etag) return reply.status(304).send();
+      if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(f.gzip);
+      return reply.send(f.body);
+    });
+  }
+}

@@ -1,0 +1,32 @@
+import { ConfigError, loadConfig } from './config.js';
+import { buildApp } from './app.js';
+
+/** Starts Agora: reads the environment, listens, and closes cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`agora: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { app } = await buildApp(config);
+  const close = async (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void close('SIGINT'));
+  process.once('SIGTERM', () => void close('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(`Agora demo: ${config.publicUrl}/  (data in ${config.dataDir})`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`agora: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (err instanceof Error && err.cause) process.stderr.write(`  cause: ${String(err.cause)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,124 @@
+import type { Kysely } from 'kysely';
+
+/** The first schema. Written with Kysely's schema builder only, so it runs unchanged on SQLite and PostgreSQL. */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.createTable('meta').addColumn('key', 'text', (c) => c.primaryKey()).addColumn('value', 'text', (c) => c.notNull()).execute();
+
+  await db.schema
+    .createTable('sites')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('origins', 'text', (c) => c.notNull())
+    .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('users')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('email', 'text', (c) => c.notNull().unique())
+    .addColumn('display_name', 'text', (c) => c.notNull())
+    .addColumn('password_hash', 'text')
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('sessions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+  await db.schema
+    .createTable('stories')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+    .addColumn('url', 'text', (c) => c.notNull())
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('closed', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('comment_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('stories_site_url', ['site_id', 'url'])
+    .execute();
+
+  await db.schema
+    .createTable('articles')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+    .addColumn('slug', 'text', (c) => c.notNull())
+    .addColumn('story_id', 'text', (c) => c.notNull().references('stories.id'))
+    .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('title', 'text', (c) => c.notNull())
+    .addColumn('standfirst', 'text', (c) => c.notNull())
+    .addColumn('byline', 'text', (c) => c.notNull())
+    .addColumn('published_at', 'text', (c) => c.notNull())
+    .addColumn('paragraphs', 'text', (c) => c.notNull())
+    .addUniqueConstraint('articles_site_slug', ['site_id', 'slug'])
+    .execute();
+
+  await db.schema
+    .createTable('comments')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+    .addColumn('story_id', 'text', (c) => c.notNull().references('stories.id'))
+    .addColumn('parent_id', 'text', (c) => c.references('comments.id'))
+    .addColumn('root_id', 'text')
+    .addColumn('depth', 'integer', (c) => c.notNull())
+    .addColumn('in_reply_to_id', 'text')
+    .addColumn('author_id', 'text', (c) => c.notNull().references('users.id'))
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('body_html', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addColumn('edited_at', 'text')
+    .addColumn('deleted_at', 'text')
+    .addColumn('reaction_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('reply_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  // Top-level pages per sort are cursor queries over these indexes; threads are fetched by root.
+  await db.schema.createIndex('comments_story_top_created').on('comments').columns(['story_id', 'parent_id', 'created_at', 'id']).execute();
+  await db.schema.createIndex('comments_story_top_reactions').on('comments').columns(['story_id', 'parent_id', 'reaction_count', 'created_at']).execute();
+  await db.schema.createIndex('comments_story_top_replies').on('comments').columns(['story_id', 'parent_id', 'reply_count', 'created_at']).execute();
+  await db.schema.createIndex('comments_root').on('comments').columns(['root_id', 'created_at']).execute();
+  await db.schema.createIndex('comments_author').on('comments').columns(['author_id', 'created_at']).execute();
+
+  await db.schema
+    .createTable('comment_revisions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('comment_id', 'text', (c) => c.notNull().references('comments.id'))
+    .addColumn('body', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('comment_revisions_comment').on('comment_revisions').column('comment_id').execute();
+
+  await db.schema
+    .createTable('reactions')
+    .addColumn('comment_id', 'text', (c) => c.notNull().references('comments.id'))
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('reactions_pk', ['comment_id', 'user_id'])
+    .execute();
+
+  await db.schema
+    .createTable('reports')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('comment_id', 'text', (c) => c.notNull().references('comments.id'))
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id'))
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('note', 'text')
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addUniqueConstraint('reports_comment_user', ['comment_id', 'user_id'])
+    .execute();
+}
+
+/** Drops the first schema (used only by tests of the migration itself). */
+export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const t of ['reports', 'reactions', 'comment_revisions', 'comments', 'articles', 'stories', 'sessions', 'users', 'sites', 'meta']) {
+    await db.schema.dropTable(t).execute();
+  }
+}

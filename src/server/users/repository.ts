@@ -1,0 +1,41 @@
+import type { Db } from '../storage/db.js';
+
+/** A reader or staff account. */
+export interface User {
+  id: string;
+  email: string;
+  displayName: string;
+  role: 'commenter' | 'moderator' | 'admin';
+  createdAt: string;
+}
+
+type Row = { id: string; email: string; display_name: string; role: string; created_at: string };
+
+function toUser(row: Row): User {
+  const role = row.role === 'admin' || row.role === 'moderator' ? row.role : 'commenter';
+  return { id: row.id, email: row.email, displayName: row.display_name, role, createdAt: row.created_at };
+}
+
+/** Users storage. */
+export function usersRepository(db: Db) {
+  return {
+    async get(id: string): Promise<User | undefined> {
+      const row = await db.selectFrom('users').select(['id', 'email', 'display_name', 'role', 'created_at']).where('id', '=', id).executeTakeFirst();
+      return row ? toUser(row) : undefined;
+    },
+    async findByEmailWithHash(email: string): Promise<{ user: User; passwordHash: string | null } | undefined> {
+      const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+      return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
+    },
+    /** Inserts a user; returns false when the email is taken (unique constraint), so callers need no race-prone pre-check. */
+    async insert(user: User, passwordHash: string): Promise<boolean> {
+      const res = await db
+        .insertInto('users')
+        .values({ id: user.id, email: user.email, display_name: user.displayName, password_hash: passwordHash, role: user.role, created_at: user.createdAt })
+        .onConflict((oc) => oc.column('email').doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+  };
+}
+export type UsersRepository = ReturnType<typeof usersRepository>;
