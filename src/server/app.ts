@@ -16,7 +16,7 @@ import { pageRoutes } from './http/page-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
 import { seedDemo } from './sites/seed.js';
-import { migrate, openSqlite, type Db } from './storage/db.js';
+import { migrate, openDatabase, type Db } from './storage/db.js';
 
 export interface BuildOptions {
   /** An already-open database (tests); otherwise SQLite in config.dataDir. */
@@ -28,7 +28,7 @@ export interface BuildOptions {
 
 /** Builds the whole server without listening: migrations, demo seed, plugins and routes. Tests call inject() on it. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<{ app: FastifyInstance; deps: Deps }> {
-  const db = opts.db ?? openSqlite(config.dataDir);
+  const db = opts.db ?? openDatabase(config);
   await migrate(db);
   const deps = await createDeps(config, db);
   await seedDemo(deps);

@@ -7,6 +7,8 @@ export interface Config {
   /** Public origin of this Agora instance, e.g. https://comments.example.com (no trailing slash). */
   publicUrl: string;
   dataDir: string;
+  /** postgres://… to run on PostgreSQL; null for the embedded SQLite database. */
+  databaseUrl: string | null;
   /** Extra allowed origins for the demo site, from AGORA_ALLOWED_ORIGINS. */
   demoAllowedOrigins: string[];
   /** Seed the demo site and articles into a new database. */
@@ -44,6 +46,12 @@ function origin(value: string, name: string): string {
   }
 }
 
+function databaseUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL (leave it unset for SQLite), got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
+  return raw;
+}
+
 /** Reads and validates the configuration; throws ConfigError with a clear message on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
@@ -59,6 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     host: env.HOST ?? '0.0.0.0',
     publicUrl,
     dataDir: resolve(env.AGORA_DATA_DIR ?? './data'),
+    databaseUrl: databaseUrl(env.DATABASE_URL),
     demoAllowedOrigins,
     seedDemo: env.AGORA_SEED_DEMO !== 'false',
     maxCommentLength: int(env, 'AGORA_MAX_COMMENT_LENGTH', 5000, 100, 100_000),

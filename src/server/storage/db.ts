@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
 
@@ -32,6 +33,16 @@ export function openSqlite(dataDir: string): Db {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+}
+
+/** Opens PostgreSQL from a postgres:// URL: the scale-out store, same schema and queries as SQLite. */
+export function openPostgres(url: string, max = 10): Db {
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }) });
+}
+
+/** The database the configuration names: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */
+export function openDatabase(config: { databaseUrl: string | null; dataDir: string }): Db {
+  return config.databaseUrl ? openPostgres(config.databaseUrl) : openSqlite(config.dataDir);
 }
 
 /** Brings the schema up to date; throws with the failing migration's name. */

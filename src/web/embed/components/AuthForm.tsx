@@ -1,0 +1,62 @@
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useD } from '../context.js';
+import { Field } from './Field.js';
+
+/** Inline sign-in / sign-up form, first-party (cookie) mode only; third-party pages use the popup. */
+export function AuthForm() {
+  const d = useD();
+  const { s } = d;
+  const [signup, setSignup] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const form = useRef<HTMLFormElement>(null);
+  const titleId = useId();
+
+  // Each request to sign in (CTA, Reply, Respect…) brings the reader to the form's first field.
+  useEffect(() => form.current?.querySelector('input')?.focus(), [d.authOpen, signup]);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    if (busy) return;
+    const fields: Record<string, string> = {};
+    new FormData(e.currentTarget as HTMLFormElement).forEach((v, k) => (fields[k] = String(v)));
+    setBusy(true);
+    await d.signIn(signup, fields);
+    setBusy(false);
+  }
+
+  // Keys keep each input bound to its own DOM node when the name field appears above them.
+  return (
+    <form ref={form} class="box" onSubmit={submit} aria-labelledby={titleId}>
+      <h4 id={titleId}>{signup ? s.signUp : s.signInTitle}</h4>
+      {signup && (
+        <Field key="n" name="displayName" label={s.displayName} autoComplete="nickname" testid="auth-name" />
+      )}
+      <Field
+        key="e"
+        name="email"
+        type="email"
+        label={s.email}
+        autoComplete="email"
+        testid="auth-email"
+      />
+      <Field
+        key="p"
+        name="password"
+        type="password"
+        label={s.password}
+        autoComplete={signup ? 'new-password' : 'current-password'}
+        minLength={signup ? 10 : undefined}
+        hint={signup ? s.passwordHint : undefined}
+        testid="auth-password"
+      />
+      <div class="row">
+        <button type="submit" class="primary" data-testid="auth-submit">
+          {signup ? s.signUp : s.signIn}
+        </button>
+        <button type="button" class="link" onClick={() => setSignup(!signup)} data-testid="auth-toggle">
+          {signup ? s.haveAccount : s.noAccount}
+        </button>
+      </div>
+    </form>
+  );
+}

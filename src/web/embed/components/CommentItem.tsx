@@ -1,0 +1,134 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatDate } from '../../../i18n/discussion.js';
+import { useD } from '../context.js';
+import type { Comment } from '../types.js';
+import { Composer } from './Composer.js';
+import { ReportForm } from './ReportForm.js';
+
+/** Direct replies shown before "Show N more replies", so one busy thread does not bury the next ones. */
+const SHOWN_REPLIES = 3;
+
+type Mode = 'reply' | 'edit' | 'report' | null;
+
+/** One comment (`<li><article>`), its actions and inline forms, then its replies as a nested list. */
+export function CommentItem({ c }: { c: Comment }) {
+  const d = useD();
+  const { s, cfg } = d;
+  const [mode, setMode] = useState<Mode>(null);
+  const [all, setAll] = useState(false);
+  const art = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    if (d.focus?.id === c.id) art.current?.focus();
+  }, [d.focus]);
+
+  /** Closes the inline form and gives focus back to the button that opened it. */
+  function close() {
+    const opener = art.current?.querySelector<HTMLElement>(`.actions [data-testid="${mode}"]`);
+    setMode(null);
+    opener?.focus();
+  }
+  const toggle = (m: Mode) => (mode === m ? close() : setMode(m));
+  const done = (ok: boolean) => (ok && setMode(null), ok);
+
+  const published = c.status === 'published';
+  const deleted = c.status === 'deleted';
+  // The reader's own new replies stay visible even inside a collapsed thread.
+  const visible = all ? c.replies : c.replies.filter((r, i) => i < SHOWN_REPLIES || r.fresh);
+  const hidden = c.replies.length - visible.length;
+
+  function showAll() {
+    const first = c.replies.find((r, i) => i >= SHOWN_REPLIES && !r.fresh);
+    setAll(true);
+    if (first) d.setFocus({ id: first.id });
+  }
+
+  return (
+    <li>
+      <article ref={art} tabIndex={-1} class={`c ${c.status}`} data-testid="comment" data-comment-id={c.id}>
+        <p class="meta">
+          <span>
+            {c.author && <strong>{c.author.displayName}</strong>}{' '}
+            {c.inReplyTo && <span class="muted">{s.inReplyTo(c.inReplyTo.displayName)}</span>}
+          </span>
+          <span class="muted">
+            <time dateTime={c.createdAt} title={new Date(c.createdAt).toLocaleString(cfg.lang)}>
+              {formatDate(c.createdAt, cfg.lang)}
+            </time>
+            {c.editedAt && !deleted && ` · ${s.edited}`}
+          </span>
+        </p>
+        {(c.status === 'pending' || c.status === 'rejected') && <p class="note">{s[c.status]}</p>}
+        {deleted ? (
+          <p class="muted">
+            <em>{s.deleted}</em>
+          </p>
+        ) : mode === 'edit' ? (
+          <Composer
+            label={s.yourComment}
+            submitLabel={s.save}
+            initial={c.body}
+            focus
+            onCancel={close}
+            onSubmit={async (body) => done(await d.edit(c.id, body))}
+          />
+        ) : (
+          // Sanitised by the server (the only HTML we render); everything else goes through text nodes.
+          <div class="body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
+        )}
+        {!deleted && (
+          <div class="actions">
+            {published && !d.story?.closed && (
+              <button type="button" aria-expanded={mode === 'reply'} onClick={() => d.need() && toggle('reply')} data-testid="reply">
+                {s.reply}
+              </button>
+            )}
+            {published && (
+              <button type="button" aria-pressed={c.viewer.reacted} onClick={() => d.react(c)} data-testid="react">
+                {s.respect} <span class="n">{c.reactionCount}</span>
+              </button>
+            )}
+            {/* `body` (the Markdown) is needed to prefill the editor; without it an edit would start from nothing. */}
+            {c.viewer.canEdit && c.body !== undefined && (
+              <button type="button" aria-expanded={mode === 'edit'} onClick={() => toggle('edit')} data-testid="edit">
+                {s.edit}
+              </button>
+            )}
+            {c.viewer.isAuthor && (
+              <button type="button" onClick={() => void d.remove(c)} data-testid="delete">
+                {s.delete}
+              </button>
+            )}
+            {published && !c.viewer.isAuthor && (
+              <button type="button" aria-expanded={mode === 'report'} onClick={() => d.need() && toggle('report')} data-testid="report">
+                {s.report}
+              </button>
+            )}
+          </div>
+        )}
+        {mode === 'reply' && (
+          <Composer
+            label={s.yourReply}
+            submitLabel={s.postReply}
+            focus
+            onCancel={close}
+            onSubmit={async (body) => done(await d.post(body, c.id))}
+          />
+        )}
+        {mode === 'report' && <ReportForm id={c.id} onDone={close} />}
+      </article>
+      {visible.length > 0 && (
+        <ol>
+          {visible.map((r) => (
+            <CommentItem key={r.id} c={r} />
+          ))}
+        </ol>
+      )}
+      {hidden > 0 && (
+        <button type="button" class="link more" onClick={showAll} data-testid="show-more-replies">
+          {s.showMoreReplies(hidden)}
+        </button>
+      )}
+    </li>
+  );
+}

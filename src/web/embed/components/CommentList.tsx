@@ -1,0 +1,43 @@
+import { useId } from 'preact/hooks';
+import { useD } from '../context.js';
+import { SORTS, type Sort } from '../types.js';
+import { CommentItem } from './CommentItem.js';
+
+/** Sort control, the threads of the loaded pages and "Load more", or the empty state. */
+export function CommentList() {
+  const d = useD();
+  const { s, comments } = d;
+  const sortId = useId();
+  if (!comments.length && !d.total) {
+    return (
+      <p class="empty" data-testid="empty-state">
+        {s.empty}
+      </p>
+    );
+  }
+  return (
+    <>
+      <div class="row bar">
+        <label for={sortId}>{s.sortBy}</label>
+        <select id={sortId} value={d.sort} onChange={(e) => d.setSort(e.currentTarget.value as Sort)} data-testid="sort">
+          {SORTS.map((k) => (
+            <option key={k} value={k}>
+              {s.sorts[k]}
+            </option>
+          ))}
+        </select>
+      </div>
+      <ol class="thread" aria-busy={d.busy}>
+        {comments.map((c) => (
+          <CommentItem key={c.id} c={c} />
+        ))}
+      </ol>
+      {d.next && (
+        // Not disabled while loading: that would drop the keyboard focus; loadMore ignores repeats.
+        <button type="button" class="wide" onClick={d.loadMore} data-testid="load-more">
+          {d.busy ? s.loading : s.loadMore}
+        </button>
+      )}
+    </>
+  );
+}

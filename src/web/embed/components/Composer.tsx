@@ -1,0 +1,70 @@
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { useD } from '../context.js';
+
+/** Longest body the API accepts, in UTF-16 units like the textarea's maxlength. */
+const MAX_BODY = 5000;
+
+interface ComposerProps {
+  label: string;
+  submitLabel: string;
+  initial?: string;
+  /** Moves focus to the textarea whenever this value changes to something truthy. */
+  focus?: unknown;
+  /** Resolves true when the text was accepted, which clears the textarea. */
+  onSubmit(body: string): Promise<boolean>;
+  onCancel?(): void;
+}
+
+/** Textarea with a visible label, remaining-characters counter, formatting hint and submit button. */
+export function Composer(p: ComposerProps) {
+  const { s } = useD();
+  const [text, setText] = useState(p.initial ?? '');
+  const [busy, setBusy] = useState(false);
+  const area = useRef<HTMLTextAreaElement>(null);
+  const id = useId();
+  const empty = !text.trim();
+
+  useEffect(() => {
+    if (p.focus) area.current?.focus();
+  }, [p.focus]);
+
+  async function submit(e: Event) {
+    e.preventDefault();
+    // Guarded here rather than by disabling the button while busy: a disabled button drops keyboard focus.
+    if (empty || busy) return;
+    setBusy(true);
+    if (await p.onSubmit(text)) setText('');
+    setBusy(false);
+  }
+
+  return (
+    <form class="composer" onSubmit={submit}>
+      <label for={id}>{p.label}</label>
+      <textarea
+        id={id}
+        ref={area}
+        rows={4}
+        maxLength={MAX_BODY}
+        value={text}
+        onInput={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => e.key === 'Enter' && (e.ctrlKey || e.metaKey) && void submit(e)}
+        aria-describedby={`${id}c ${id}h`}
+        data-testid="composer"
+      />
+      <p class="meta small muted">
+        <span id={`${id}h`}>{s.formattingHint}</span>
+        <span id={`${id}c`}>{s.charactersLeft(MAX_BODY - text.length)}</span>
+      </p>
+      <div class="row">
+        <button type="submit" class="primary" disabled={empty} data-testid="post">
+          {p.submitLabel}
+        </button>
+        {p.onCancel && (
+          <button type="button" onClick={p.onCancel}>
+            {s.cancel}
+          </button>
+        )}
+      </div>
+    </form>
+  );
+}

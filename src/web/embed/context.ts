@@ -1,0 +1,12 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Discussion } from './useDiscussion.js';
+
+// Provided by <DiscussionView> before any consumer renders, hence no default value.
+const Ctx = createContext<Discussion>(null as unknown as Discussion);
+
+/** Provider of the widget's state and actions. */
+export const DiscussionProvider = Ctx.Provider;
+
+/** The widget's state and actions, from any component below the root. */
+export const useD = (): Discussion => useContext(Ctx);

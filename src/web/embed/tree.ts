@@ -1,0 +1,41 @@
+import type { Comment } from './types.js';
+
+/** Returns `list` with comment `id` (at any depth) replaced by `fn(comment)`. */
+export function updateComment(list: Comment[], id: string, fn: (c: Comment) => Comment): Comment[] {
+  return list.map((c) =>
+    c.id === id ? fn(c) : c.replies.length ? { ...c, replies: updateComment(c.replies, id, fn) } : c,
+  );
+}
+
+/**
+ * Adds a just-posted comment where the reader expects it: under its parent (replies are oldest first),
+ * else at the top or, when `atEnd`, at the bottom of the list. A reply whose parent is not loaded
+ * (e.g. the list was re-sorted meanwhile) is left out rather than shown as if it were top-level.
+ */
+export function insertComment(list: Comment[], c: Comment, atEnd: boolean): Comment[] {
+  if (c.parentId) {
+    return updateComment(list, c.parentId, (p) => ({ ...p, replyCount: p.replyCount + 1, replies: [...p.replies, c] }));
+  }
+  return atEnd ? [...list, c] : [c, ...list];
+}
+
+/** Appends a further page, skipping comments already shown (e.g. the reader's own, inserted locally). */
+export function appendPage(list: Comment[], more: Comment[]): Comment[] {
+  const seen = new Set(list.map((c) => c.id));
+  return [...list, ...more.filter((c) => !seen.has(c.id))];
+}
+
+/**
+ * Re-adds the reader's just-posted comments that a freshly loaded page does not contain yet
+ * (the load started before the post), so a comment never vanishes right after being posted.
+ */
+export function keepFresh(prev: Comment[], loaded: Comment[], atEnd: boolean): Comment[] {
+  const ids = new Set<string>();
+  const walk = (l: Comment[], fn: (c: Comment) => void) => l.forEach((c) => (fn(c), walk(c.replies, fn)));
+  walk(loaded, (c) => ids.add(c.id));
+  let out = loaded;
+  walk(prev, (c) => {
+    if (c.fresh && !ids.has(c.id)) out = insertComment(out, { ...c, replies: [] }, atEnd);
+  });
+  return out;
+}

@@ -1,0 +1,70 @@
+/**
+ * Shapes of the API v1 payloads the widget reads (docs/api-contract.md).
+ * Declared here rather than imported from the server so the bundle never pulls server code.
+ */
+
+/** A reader as the API presents it; `email` only comes with /me, signup and login. */
+export interface User {
+  id: string;
+  displayName: string;
+  email?: string;
+  role?: string;
+}
+
+/** A story (article) that owns a discussion. */
+export interface Story {
+  id: string;
+  url: string;
+  title: string;
+  lang: string;
+  commentCount: number;
+  closed: boolean;
+}
+
+/** Moderation state of a comment as the viewer may see it. */
+export type CommentStatus = 'published' | 'pending' | 'rejected' | 'deleted';
+
+/** A comment with its whole reply thread, oldest reply first. */
+export interface Comment {
+  id: string;
+  storyId: string;
+  parentId: string | null;
+  depth: number;
+  inReplyTo: { id: string; displayName: string } | null;
+  author: { id: string; displayName: string } | null;
+  bodyHtml: string;
+  body?: string;
+  status: CommentStatus;
+  createdAt: string;
+  editedAt: string | null;
+  reactionCount: number;
+  replyCount: number;
+  viewer: { reacted: boolean; isAuthor: boolean; canEdit: boolean };
+  replies: Comment[];
+  /** Client-only: posted in this page view, so it stays visible and takes focus once. */
+  fresh?: boolean;
+}
+
+/** One page of top-level comments. */
+export interface CommentPage {
+  comments: Comment[];
+  nextCursor: string | null;
+  totalCount: number;
+}
+
+/** Sign-in result of signup, login and /auth/token. */
+export interface AuthResult {
+  user: User;
+  token: string;
+  csrfToken?: string;
+}
+
+/** Orders of the comment list the API accepts. */
+export type Sort = 'newest' | 'oldest' | 'reactions' | 'replies';
+/** Every sort, in the order the sort menu lists them. */
+export const SORTS: readonly Sort[] = ['newest', 'oldest', 'reactions', 'replies'];
+
+/** Reasons a reader can give when reporting a comment. */
+export type ReportReason = 'spam' | 'abuse' | 'offtopic' | 'misinformation' | 'other';
+/** Every reason, in the order the report form lists them. */
+export const REASONS: readonly ReportReason[] = ['spam', 'abuse', 'offtopic', 'misinformation', 'other'];

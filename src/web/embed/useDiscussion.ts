@@ -1,0 +1,260 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { discussionStrings } from '../../i18n/discussion.js';
+import { ApiError, createClient } from './api.js';
+import { storyPath, type Config } from './config.js';
+import { createSession, forgetSession, listenForSignIn, metaCsrf, openSignInPopup, storeToken } from './session.js';
+import { appendPage, insertComment, keepFresh, updateComment } from './tree.js';
+import type { AuthResult, Comment, CommentPage, Sort, Story, User } from './types.js';
+
+/** Focus key of the main composer; comment ids are used for comments. */
+export const MAIN_COMPOSER = '';
+const PAGE_SIZE = 20;
+const enc = encodeURIComponent;
+
+/** State and actions of one Discussion; components reach it through context. */
+export type Discussion = ReturnType<typeof useDiscussion>;
+
+/** Owns the data of one widget instance: story, session, comment pages, and every user action. */
+export function useDiscussion(cfg: Config) {
+  const s = discussionStrings[cfg.lang];
+  const [user, setUser] = useState<User | null>(null);
+  const [story, setStory] = useState<Story | null>(null);
+  const [comments, setComments] = useState<Comment[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [total, setTotal] = useState(0);
+  const [sort, setSort] = useState<Sort>('newest');
+  const [phase, setPhase] = useState<'loading' | 'ready' | 'failed'>('loading');
+  const [busy, setBusy] = useState(false);
+  const [status, setStatus] = useState('');
+  // A counter rather than a boolean so asking again (from another Reply button) moves focus back to the form.
+  const [authOpen, setAuthOpen] = useState(0);
+  // A fresh object per request so focusing the same element twice still triggers the effect.
+  const [focus, setFocus] = useState<{ id: string } | null>(null);
+  const [epoch, setEpoch] = useState(0);
+  // Numbers every list load so an answer for an older sort or session cannot overwrite a newer one.
+  const seq = useRef(0);
+  const reacting = useRef(new Set<string>());
+  const [{ session, req }] = useState(() => {
+    const session = createSession(cfg.firstParty);
+    const onUnauthorized = () => {
+      forgetSession(session);
+      setUser(null);
+    };
+    return { session, req: createClient({ api: cfg.api, lang: cfg.lang, session, offline: s.offline, onUnauthorized }) };
+  });
+
+  const fail = (e: unknown) => setStatus(e instanceof ApiError ? e.message : s.offline);
+  /** Runs a reader's action: clears the last message, reports a failure in the live region, never throws. */
+  async function run(fn: () => Promise<unknown>): Promise<boolean> {
+    setStatus('');
+    try {
+      await fn();
+      return true;
+    } catch (e) {
+      fail(e);
+      return false;
+    }
+  }
+
+  async function me(): Promise<User | null> {
+    if (!session.firstParty && !session.token) return null;
+    try {
+      const r = await req<{ user: User; csrfToken?: string }>('GET', '/me');
+      if (r.csrfToken) session.csrf = r.csrfToken;
+      return r.user;
+    } catch {
+      return null; // signed out (or unreachable: the story load reports that)
+    }
+  }
+
+  async function start() {
+    setPhase('loading');
+    setStatus('');
+    try {
+      const [r, u] = await Promise.all([req<{ story: Story }>('GET', storyPath(cfg)), me()]);
+      setStory(r.story);
+      setUser(u);
+      setEpoch((n) => n + 1);
+    } catch (e) {
+      fail(e);
+      setPhase('failed');
+    }
+  }
+
+  useEffect(() => void start(), []);
+
+  useEffect(() => {
+    if (cfg.firstParty) return;
+    return listenForSignIn(cfg.apiOrigin, async (token, u) => {
+      storeToken(session, token);
+      setStatus('');
+      setUser(u ?? (await me()));
+      setFocus({ id: MAIN_COMPOSER });
+    });
+  }, []);
+
+  const fetchPage = (storyId: string, cursor: string | null) =>
+    req<CommentPage>(
+      'GET',
+      `/stories/${enc(storyId)}/comments?sort=${sort}&limit=${PAGE_SIZE}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+    );
+
+  // First page again whenever the sort or the reader changes: `viewer` flags depend on who asks.
+  const storyId = story?.id;
+  useEffect(() => {
+    if (!storyId) return;
+    const n = ++seq.current;
+    setBusy(true);
+    fetchPage(storyId, null)
+      .then((p) => {
+        if (n !== seq.current) return;
+        setComments((l) => keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor));
+        setNext(p.nextCursor);
+        setTotal(p.totalCount);
+        setPhase('ready');
+      })
+      .catch((e: unknown) => {
+        if (n !== seq.current) return;
+        fail(e);
+        setPhase((ph) => (ph === 'ready' ? ph : 'failed'));
+      })
+      .finally(() => n === seq.current && setBusy(false));
+  }, [storyId, sort, user?.id, epoch]);
+
+  const loadMore = () =>
+    storyId &&
+    next &&
+    !busy &&
+    run(async () => {
+      const n = seq.current;
+      setBusy(true);
+      try {
+        const p = await fetchPage(storyId, next);
+        if (n !== seq.current) return;
+        setComments((l) => appendPage(l, p.comments));
+        setNext(p.nextCursor);
+        setTotal(p.totalCount);
+      } finally {
+        setBusy(false);
+      }
+    });
+
+  function openSignIn() {
+    setStatus('');
+    if (cfg.firstParty) setAuthOpen((n) => n + 1);
+    else if (!openSignInPopup(cfg.api, cfg.lang)) setStatus(s.popupBlocked);
+  }
+
+  /** True when signed in; otherwise starts sign-in so the reader can come back to the action. */
+  const need = () => !!user || (openSignIn(), false);
+
+  const signIn = (signup: boolean, fields: Record<string, string>) =>
+    run(async () => {
+      const r = await req<AuthResult>('POST', signup ? '/auth/signup' : '/auth/login', fields);
+      // First-party only: the HttpOnly cookie is the credential; the bearer token in `r` is deliberately not kept.
+      session.csrf = r.csrfToken ?? metaCsrf();
+      setAuthOpen(0);
+      setUser(r.user);
+      setFocus({ id: MAIN_COMPOSER });
+    });
+
+  const signOut = () =>
+    run(async () => {
+      try {
+        await req('POST', '/auth/logout');
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) throw e; // already signed out server-side
+      } finally {
+        forgetSession(session);
+        setUser(null);
+      }
+    });
+
+  const bumpCount = (delta: number) =>
+    setStory((st) => st && { ...st, commentCount: Math.max(0, st.commentCount + delta) });
+
+  const post = (body: string, parentId: string | null) =>
+    run(async () => {
+      if (!storyId) return;
+      const r = await req<{ comment: Comment }>('POST', `/stories/${enc(storyId)}/comments`, parentId ? { body, parentId } : { body });
+      const c: Comment = { ...r.comment, replies: r.comment.replies ?? [], fresh: true };
+      // Newest first puts it on top; oldest first at the bottom only when that bottom is loaded.
+      setComments((l) => insertComment(l, c, sort === 'oldest' && !next));
+      if (!c.parentId) setTotal((t) => t + 1);
+      if (c.status === 'published') bumpCount(1);
+      setFocus({ id: c.id });
+    });
+
+  const edit = (id: string, body: string) =>
+    run(async () => {
+      const r = await req<{ comment: Comment }>('PATCH', `/comments/${enc(id)}`, { body });
+      setComments((l) => updateComment(l, id, (old) => ({ ...r.comment, replies: old.replies })));
+      setFocus({ id });
+    });
+
+  const remove = async (c: Comment) =>
+    confirm(s.confirmDelete) &&
+    run(async () => {
+      const r = await req<{ comment: Comment }>('DELETE', `/comments/${enc(c.id)}`);
+      setComments((l) => updateComment(l, c.id, (old) => ({ ...r.comment, replies: old.replies })));
+      if (c.status === 'published') bumpCount(-1);
+      setFocus({ id: c.id });
+    });
+
+  function react(c: Comment) {
+    if (!need() || reacting.current.has(c.id)) return;
+    const on = !c.viewer.reacted;
+    const set = (reacted: boolean, reactionCount: number) =>
+      setComments((l) => updateComment(l, c.id, (x) => ({ ...x, reactionCount, viewer: { ...x.viewer, reacted } })));
+    // Optimistic: the toggle must answer at once; the server's numbers replace ours when they arrive.
+    set(on, c.reactionCount + (on ? 1 : -1));
+    reacting.current.add(c.id);
+    void run(async () => {
+      try {
+        const r = await req<{ reactionCount: number; reacted: boolean }>(on ? 'POST' : 'DELETE', `/comments/${enc(c.id)}/reaction`);
+        set(r.reacted, r.reactionCount);
+      } catch (e) {
+        set(c.viewer.reacted, c.reactionCount);
+        throw e;
+      } finally {
+        reacting.current.delete(c.id);
+      }
+    });
+  }
+
+  const report = (id: string, reason: string, note: string) =>
+    run(async () => {
+      await req('POST', `/comments/${enc(id)}/reports`, note ? { reason, note } : { reason });
+      setStatus(s.reported);
+    });
+
+  return {
+    s,
+    cfg,
+    user,
+    story,
+    comments,
+    next,
+    total,
+    sort,
+    phase,
+    busy,
+    status,
+    authOpen,
+    focus,
+    setSort,
+    setStatus,
+    setFocus,
+    retry: start,
+    loadMore,
+    openSignIn,
+    need,
+    signIn,
+    signOut,
+    post,
+    edit,
+    remove,
+    react,
+    report,
+  };
+}
