@@ -28,22 +28,23 @@ export interface BuildOptions {
 
 /** Builds the whole server without listening: migrations, demo seed, plugins and routes. Tests call inject() on it. */
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<{ app: FastifyInstance; deps: Deps }> {
-  const db = opts.db ?? openDatabase(config);
-  await migrate(db);
-  const deps = await createDeps(config, db);
-  await seedDemo(deps);
-
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
-    // Errors are ours to shape; never let Fastify answer with its own format.
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const db = opts.db ?? openDatabase(config);
+  await migrate(db);
+  const deps = await createDeps(config, db, (err, msg) => app.log.error({ err }, msg));
+  await seedDemo(deps);
+
   app.addHook('onClose', async () => db.destroy());
   installErrorHandler(app);
+  // Only JSON bodies: text/plain is what other sites may POST without a CORS preflight.
+  app.removeContentTypeParser('text/plain');
   for (const s of [ErrorSchema, UserSchema, StorySchema, CommentSchema]) app.addSchema(s);
 
   await app.register(swagger, {

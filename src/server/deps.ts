@@ -8,6 +8,7 @@ import type { CommentDeps, Moderator } from './comments/use-cases.js';
 import { originIndex, sitesRepository } from './sites/repository.js';
 import { storiesRepository } from './stories/repository.js';
 import { usersRepository } from './users/repository.js';
+import { eventBus } from './events/bus.js';
 
 /** Until the moderation pipeline lands every comment is published; the seam is CommentDeps.moderate. */
 const publishAll: Moderator = async () => ({ status: 'published' });
@@ -22,14 +23,15 @@ async function loadSecret(db: Db): Promise<string> {
 }
 
 /** Wires repositories and use-case dependencies once per process: the composition root's data half. */
-export async function createDeps(config: Config, db: Db) {
+export async function createDeps(config: Config, db: Db, logError: (err: unknown, msg: string) => void = () => {}) {
   const sites = sitesRepository(db);
   const users = usersRepository(db);
   const sessions = sessionStore(db);
   const stories = storiesRepository(db);
   const comments = commentsRepository(db);
   const articles = articlesRepository(db);
-  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: publishAll };
+  const events = eventBus((err, event) => logError(err, `event subscriber failed on ${event.type}`));
+  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: publishAll, events };
   return {
     config,
     db,
@@ -41,6 +43,7 @@ export async function createDeps(config: Config, db: Db) {
     stories,
     comments,
     articles,
+    events,
     commentDeps,
     accountDeps: { users, sessions, scryptN: config.scryptN },
   };

@@ -195,13 +195,24 @@ export function commentsRepository(db: Db) {
       return rows.map((r) => ({ body: r.body, createdAt: r.created_at }));
     },
 
-    /** Turns a comment into a tombstone: the text and its revisions go, the node stays so replies keep their place. */
+    /**
+     * Turns a comment into a tombstone: the text and its revisions go, the node stays while it holds replies.
+     * reply_count counts the direct replies everyone sees (published, or tombstones that still hold some), so a
+     * comment that vanishes lowers its parent's count, and a tombstone left with none vanishes in turn, up the thread.
+     */
     async tombstone(siteId: string, c: CommentRecord, at: string): Promise<void> {
       await db.transaction().execute(async (tx) => {
         await tx.deleteFrom('comment_revisions').where('comment_id', '=', c.id).execute();
         await tx.updateTable('comments').set({ status: 'deleted', body: '', body_html: '', deleted_at: at }).where('site_id', '=', siteId).where('id', '=', c.id).execute();
-        if (c.status === 'published') {
-          await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', '-', 1) })).where('id', '=', c.storyId).execute();
+        if (c.status !== 'published') return;
+        await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', '-', 1) })).where('id', '=', c.storyId).execute();
+        let vanished = c.replyCount === 0;
+        let parentId = c.parentId;
+        while (vanished && parentId) {
+          await tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', '-', 1) })).where('id', '=', parentId).where('reply_count', '>', 0).execute();
+          const parent = await tx.selectFrom('comments').select(['status', 'reply_count', 'parent_id']).where('id', '=', parentId).executeTakeFirst();
+          vanished = parent?.status === 'deleted' && parent.reply_count === 0;
+          parentId = parent?.parent_id ?? null;
         }
       });
     },

@@ -6,6 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { renderCommentBody } from './markdown.js';
 import { EDIT_WINDOW_MS, placeReply, type CommentNode, type CommentRecord, type CommentSort, type CommentStatus, type ReportReason } from './model.js';
 import type { CommentsRepository } from './repository.js';
+import type { EventBus } from '../events/bus.js';
 import { buildThreads } from './tree.js';
 
 /** Decides the status of a new or edited comment. The moderation pipeline plugs in here. */
@@ -16,6 +17,7 @@ export interface CommentDeps {
   stories: StoriesRepository;
   maxLength: number;
   moderate: Moderator;
+  events: EventBus;
   now?: () => number;
 }
 
@@ -80,15 +82,9 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     deletedAt: null,
   };
   await deps.comments.insert(record);
-  return {
-    ...record,
-    authorName: input.author.displayName,
-    reactionCount: 0,
-    replyCount: 0,
-    reacted: false,
-    inReplyTo: parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null,
-    replies: [],
-  };
+  const stored = { ...record, authorName: input.author.displayName, reactionCount: 0, replyCount: 0 };
+  await deps.events.publish({ type: 'comment.created', siteId: stored.siteId, storyId: stored.storyId, comment: stored });
+  return { ...stored, reacted: false, inReplyTo: parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null, replies: [] };
 }
 
 async function ownComment(deps: CommentDeps, commentId: string, user: User): Promise<CommentRecord> {
@@ -110,7 +106,9 @@ export async function editComment(deps: CommentDeps, input: { commentId: string;
   const at = nowIso(now);
   const bodyHtml = renderCommentBody(body);
   await deps.comments.edit(c.siteId, c.id, c.body, { body, bodyHtml, at, revisionId: newId() });
-  return { ...c, body, bodyHtml, editedAt: at };
+  const edited = { ...c, body, bodyHtml, editedAt: at };
+  await deps.events.publish({ type: 'comment.edited', siteId: c.siteId, storyId: c.storyId, comment: edited });
+  return edited;
 }
 
 /** Deletes one's own comment, leaving a tombstone; deleting twice is harmless. */
@@ -119,7 +117,9 @@ export async function deleteComment(deps: CommentDeps, input: { commentId: strin
   if (c.status === 'deleted') return c;
   const at = nowIso(deps.now?.());
   await deps.comments.tombstone(c.siteId, c, at);
-  return { ...c, status: 'deleted', body: '', bodyHtml: '', deletedAt: at };
+  const tomb: CommentRecord = { ...c, status: 'deleted', body: '', bodyHtml: '', deletedAt: at };
+  await deps.events.publish({ type: 'comment.deleted', siteId: c.siteId, storyId: c.storyId, comment: tomb });
+  return tomb;
 }
 
 async function visibleComment(deps: CommentDeps, commentId: string, user: User): Promise<CommentRecord> {
@@ -134,6 +134,7 @@ async function visibleComment(deps: CommentDeps, commentId: string, user: User):
 export async function setReaction(deps: CommentDeps, input: { commentId: string; user: User; on: boolean }): Promise<{ reactionCount: number; reacted: boolean }> {
   const c = await visibleComment(deps, input.commentId, input.user);
   const reactionCount = await deps.comments.setReaction(c.id, input.user.id, input.on, nowIso(deps.now?.()));
+  await deps.events.publish({ type: 'comment.reaction', siteId: c.siteId, storyId: c.storyId, commentId: c.id, reactionCount });
   return { reactionCount, reacted: input.on };
 }
 

@@ -5,7 +5,7 @@ import type { ApiComment } from './schemas.js';
 
 /** A user as others see them, or with email when it is the caller. */
 export function presentUser(user: User, self: boolean) {
-  return { id: user.id, displayName: user.displayName, role: user.role, createdAt: user.createdAt, ...(self ? { email: user.email } : {}) };
+  return { id: user.id, displayName: user.displayName, role: user.role, createdAt: user.createdAt, ...(self && user.email ? { email: user.email } : {}) };
 }
 
 /** A story for the API. */

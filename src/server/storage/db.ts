@@ -5,11 +5,21 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import pg from 'pg';
 import type { Database } from './schema.js';
 import * as m001 from './migrations/001_initial.js';
+import * as m002 from './migrations/002_moderation.js';
+import * as m003 from './migrations/003_publisher.js';
+import * as m004 from './migrations/004_portability.js';
+import * as m005 from './migrations/005_realtime.js';
 
 export type Db = Kysely<Database>;
 
 /** Migrations are listed in code (not read from a folder) so the compiled build and tsx run the same set. */
-const migrations: Record<string, Migration> = { '001_initial': m001 };
+const migrations: Record<string, Migration> = {
+  '001_initial': m001,
+  '002_moderation': m002,
+  '003_publisher': m003,
+  '004_portability': m004,
+  '005_realtime': m005,
+};
 
 class StaticProvider implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {

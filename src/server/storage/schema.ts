@@ -8,6 +8,7 @@ export interface Database {
   meta: { key: string; value: string };
   sites: SitesTable;
   users: UsersTable;
+  user_identities: UserIdentitiesTable;
   sessions: SessionsTable;
   stories: StoriesTable;
   articles: ArticlesTable;
@@ -23,15 +24,25 @@ export interface SitesTable {
   /** JSON array of allowed origins. */
   origins: string;
   lang: string;
+  /** JSON object of per-site settings (moderation mode, SSO, guests…); each feature validates its own part. */
+  settings: Generated<string>;
   created_at: string;
 }
 
 export interface UsersTable {
   id: string;
-  email: string;
+  email: string | null;
   display_name: string;
   password_hash: string | null;
   role: string;
+  created_at: string;
+}
+
+export interface UserIdentitiesTable {
+  site_id: string;
+  provider: string;
+  subject: string;
+  user_id: string;
   created_at: string;
 }
 
@@ -52,6 +63,9 @@ export interface StoriesTable {
   lang: string;
   closed: number;
   comment_count: Generated<number>;
+  /** JSON object of per-story settings (auto-close, pre-moderation, message box). */
+  settings: Generated<string>;
+  published_at: string | null;
   created_at: string;
 }
 
@@ -86,6 +100,7 @@ export interface CommentsTable {
   deleted_at: string | null;
   reaction_count: Generated<number>;
   reply_count: Generated<number>;
+  external_id: string | null;
 }
 
 export interface CommentRevisionsTable {

@@ -4,10 +4,12 @@ import type { OriginIndex } from '../sites/repository.js';
 import type { StoriesRepository, Story } from './repository.js';
 import { normaliseStoryUrl } from './url.js';
 import { pickLang } from '../../i18n/discussion.js';
+import type { EventBus } from '../events/bus.js';
 
 export interface StoryDeps {
   stories: StoriesRepository;
   origins: OriginIndex;
+  events: EventBus;
 }
 
 /** Finds the story of a page, creating it on first view when the page's origin belongs to a site. */
@@ -18,8 +20,9 @@ export async function lookupStory(deps: StoryDeps, input: { url: string; title?:
   const existing = await deps.stories.findByUrl(site.id, url);
   if (existing) return existing;
   const title = (input.title ?? '').replace(/\s+/g, ' ').trim().slice(0, 300) || url;
-  return deps.stories.insertIfAbsent({
-    id: newId(),
+  const id = newId();
+  const story = await deps.stories.insertIfAbsent({
+    id,
     siteId: site.id,
     url,
     title,
@@ -28,6 +31,9 @@ export async function lookupStory(deps: StoryDeps, input: { url: string; title?:
     commentCount: 0,
     createdAt: nowIso(),
   });
+  // Only the request whose insert won announces the story; a concurrent first view gets the same row, silently.
+  if (story.id === id) await deps.events.publish({ type: 'story.created', siteId: story.siteId, storyId: story.id, story });
+  return story;
 }
 
 /** A story by id; throws STORY_NOT_FOUND. */

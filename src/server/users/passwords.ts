@@ -18,15 +18,25 @@ export async function hashPassword(password: string, N: number): Promise<string>
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-/** Checks a password against a stored hash in constant time; false for any malformed hash. */
+// Bounds on what a stored hash may ask for: a corrupted or hostile row must not make us allocate gigabytes or
+// compare a shortened key.
+const isPow2 = (n: number) => Number.isInteger(n) && n > 1 && (n & (n - 1)) === 0;
+
+/** Checks a password against a stored hash in constant time; false for any malformed hash, never a throw. */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [N, r, p] = [Number(parts[1]), Number(parts[2]), Number(parts[3])];
+  if (!isPow2(N) || N < 2 ** 10 || N > 2 ** 20 || !Number.isInteger(r) || r < 1 || r > 32 || !Number.isInteger(p) || p < 1 || p > 16) return false;
   const salt = Buffer.from(parts[4] ?? '', 'base64url');
   const expected = Buffer.from(parts[5] ?? '', 'base64url');
-  const key = await scrypt(password, salt, expected.length, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
-  return timingSafeEqual(key, expected);
+  if (salt.length < 16 || expected.length !== KEYLEN) return false;
+  try {
+    const key = await scrypt(password, salt, KEYLEN, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
+    return timingSafeEqual(key, expected);
+  } catch {
+    return false;
+  }
 }
 
 /** A hash of a random password, compared against when the email is unknown so timing does not reveal accounts. */

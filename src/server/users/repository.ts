@@ -3,13 +3,13 @@ import type { Db } from '../storage/db.js';
 /** A reader or staff account. */
 export interface User {
   id: string;
-  email: string;
+  email: string | null;
   displayName: string;
   role: 'commenter' | 'moderator' | 'admin';
   createdAt: string;
 }
 
-type Row = { id: string; email: string; display_name: string; role: string; created_at: string };
+type Row = { id: string; email: string | null; display_name: string; role: string; created_at: string };
 
 function toUser(row: Row): User {
   const role = row.role === 'admin' || row.role === 'moderator' ? row.role : 'commenter';

@@ -10,18 +10,33 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('origins', 'text', (c) => c.notNull())
     .addColumn('lang', 'text', (c) => c.notNull())
+    .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
 
   await db.schema
     .createTable('users')
     .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('email', 'text', (c) => c.notNull().unique())
+    // Null for accounts that have no email of ours: imported authors, some single-sign-on readers.
+    .addColumn('email', 'text', (c) => c.unique())
     .addColumn('display_name', 'text', (c) => c.notNull())
     .addColumn('password_hash', 'text')
     .addColumn('role', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
+
+  // Accounts known to a site by another system's id: single sign-on (`sso`), importers (`disqus`, `wordpress`).
+  // Matched by (site, provider, subject), never by email alone.
+  await db.schema
+    .createTable('user_identities')
+    .addColumn('site_id', 'text', (c) => c.notNull().references('sites.id'))
+    .addColumn('provider', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('user_identities_pk', ['site_id', 'provider', 'subject'])
+    .execute();
+  await db.schema.createIndex('user_identities_user').on('user_identities').column('user_id').execute();
 
   await db.schema
     .createTable('sessions')
@@ -42,6 +57,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('lang', 'text', (c) => c.notNull())
     .addColumn('closed', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('comment_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('settings', 'text', (c) => c.notNull().defaultTo('{}'))
+    .addColumn('published_at', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addUniqueConstraint('stories_site_url', ['site_id', 'url'])
     .execute();
@@ -79,7 +96,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('deleted_at', 'text')
     .addColumn('reaction_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('reply_count', 'integer', (c) => c.notNull().defaultTo(0))
+    // Id in the system a comment was imported from ('disqus:123'): re-running an import adds nothing.
+    .addColumn('external_id', 'text')
     .execute();
+  await db.schema.createIndex('comments_site_external').on('comments').columns(['site_id', 'external_id']).unique().execute();
   // Top-level pages per sort are cursor queries over these indexes; threads are fetched by root.
   await db.schema.createIndex('comments_story_top_created').on('comments').columns(['story_id', 'parent_id', 'created_at', 'id']).execute();
   await db.schema.createIndex('comments_story_top_reactions').on('comments').columns(['story_id', 'parent_id', 'reaction_count', 'created_at']).execute();
@@ -118,7 +138,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Drops the first schema (used only by tests of the migration itself). */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const t of ['reports', 'reactions', 'comment_revisions', 'comments', 'articles', 'stories', 'sessions', 'users', 'sites', 'meta']) {
+  for (const t of ['reports', 'reactions', 'comment_revisions', 'comments', 'articles', 'stories', 'sessions', 'user_identities', 'users', 'sites', 'meta']) {
     await db.schema.dropTable(t).execute();
   }
 }
