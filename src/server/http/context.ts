@@ -81,3 +81,12 @@ export function setSessionCookie(reply: FastifyReply, deps: Deps, token: string)
     maxAge: 30 * 86_400,
   });
 }
+
+const RANK = { commenter: 0, moderator: 1, admin: 2 } as const;
+
+/** The signed-in user when their role is at least `role` (admin ⊇ moderator ⊇ commenter); else 401 or 403. */
+export function requireRole(request: FastifyRequest, deps: Deps, role: keyof typeof RANK): AuthContext {
+  const auth = requireUser(request, deps);
+  if (RANK[auth.user.role] < RANK[role]) throw new AppError('FORBIDDEN');
+  return auth;
+}
