@@ -3,6 +3,7 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { Redis } from 'ioredis';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
@@ -14,6 +15,8 @@ import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
 import { pageRoutes } from './http/page-routes.js';
 import { staticRoutes } from './http/static-routes.js';
+import { realtimeRoutes } from './http/realtime-routes.js';
+import { opsRoutes } from './http/ops-routes.js';
 import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
 import { seedDemo } from './sites/seed.js';
 import { migrate, openDatabase, type Db } from './storage/db.js';
@@ -38,10 +41,15 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   const db = opts.db ?? openDatabase(config);
   await migrate(db);
-  const deps = await createDeps(config, db, (err, msg) => app.log.error({ err }, msg));
+  const deps = await createDeps(config, db, app.log);
   await seedDemo(deps);
 
-  app.addHook('onClose', async () => db.destroy());
+  // Streams first, so the server's close does not wait on them: readers reconnect to another node and resume.
+  app.addHook('preClose', async () => deps.realtime.hub.closeAll());
+  app.addHook('onClose', async () => {
+    await deps.realtime.close();
+    await db.destroy();
+  });
   installErrorHandler(app);
   // Only JSON bodies: text/plain is what other sites may POST without a CORS preflight.
   app.removeContentTypeParser('text/plain');
@@ -72,20 +80,27 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       );
     },
   });
+  // With several nodes, counters live in Redis so a client cannot multiply its allowance by the number of nodes.
+  // If Redis is down the limits are skipped rather than failing every request (availability first; logged).
+  const limiterRedis = config.redisUrl ? new Redis(config.redisUrl, { connectTimeout: 1000, maxRetriesPerRequest: 1, enableOfflineQueue: false }) : null;
+  limiterRedis?.on('error', () => {});
+  if (limiterRedis) app.addHook('onClose', async () => limiterRedis.disconnect());
   await app.register(rateLimit, {
     global: false,
     hook: 'preHandler',
+    ...(limiterRedis ? { redis: limiterRedis, skipOnError: true, nameSpace: 'agora-rl:' } : {}),
     errorResponseBuilder: (_req, ctx) => new AppError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.ceil(ctx.ttl / 1000) }),
   });
   await app.register(authContext, { deps });
+  await app.register(opsRoutes, { deps });
 
   await app.register(authRoutes, { deps });
   await app.register(storyRoutes, { deps });
   await app.register(commentRoutes, { deps });
   await app.register(pageRoutes, { deps });
+  await app.register(realtimeRoutes, { deps });
   await app.register(staticRoutes, opts.webDir ? { webDir: opts.webDir } : {});
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
 
   await app.ready();
   return { app, deps };

@@ -21,6 +21,11 @@ export interface Config {
   loginMaxAttempts: number;
   loginWindowMs: number;
   trustProxy: boolean;
+  /** redis://… to share live updates and rate limits between nodes; null on a single node. */
+  redisUrl: string | null;
+  /** Live event streams this node holds at most; beyond, new ones get 503 (load shedding). */
+  maxStreams: number;
+  heartbeatMs: number;
 }
 
 /** Thrown for a bad environment value, with a message an operator can act on. */
@@ -52,6 +57,12 @@ function databaseUrl(raw: string | undefined): string | null {
   return raw;
 }
 
+function redisUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError(`REDIS_URL must be a redis:// URL (leave it unset on a single node), got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
+  return raw;
+}
+
 /** Reads and validates the configuration; throws ConfigError with a clear message on a bad value. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const port = int(env, 'PORT', 8080, 0, 65535);
@@ -76,6 +87,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     loginMaxAttempts: int(env, 'AGORA_LOGIN_MAX_ATTEMPTS', 10, 1, 10_000),
     loginWindowMs: int(env, 'AGORA_LOGIN_WINDOW_SECONDS', 300, 1, 86_400) * 1000,
     trustProxy: env.AGORA_TRUST_PROXY === 'true',
+    redisUrl: redisUrl(env.REDIS_URL),
+    maxStreams: int(env, 'AGORA_MAX_STREAMS', 20_000, 1, 1_000_000),
+    heartbeatMs: int(env, 'AGORA_HEARTBEAT_SECONDS', 20, 1, 3600) * 1000,
     ...overrides,
   };
 }

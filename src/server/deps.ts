@@ -9,6 +9,15 @@ import { originIndex, sitesRepository } from './sites/repository.js';
 import { storiesRepository } from './stories/repository.js';
 import { usersRepository } from './users/repository.js';
 import { eventBus } from './events/bus.js';
+import { createRealtime } from './realtime/index.js';
+
+/** The logging this layer needs (pino's logger fits). */
+export interface DepsLog {
+  error(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  info(msg: string): void;
+}
+const silent: DepsLog = { error() {}, warn() {}, info() {} };
 
 /** Until the moderation pipeline lands every comment is published; the seam is CommentDeps.moderate. */
 const publishAll: Moderator = async () => ({ status: 'published' });
@@ -23,14 +32,14 @@ async function loadSecret(db: Db): Promise<string> {
 }
 
 /** Wires repositories and use-case dependencies once per process: the composition root's data half. */
-export async function createDeps(config: Config, db: Db, logError: (err: unknown, msg: string) => void = () => {}) {
+export async function createDeps(config: Config, db: Db, log: DepsLog = silent) {
   const sites = sitesRepository(db);
   const users = usersRepository(db);
   const sessions = sessionStore(db);
   const stories = storiesRepository(db);
   const comments = commentsRepository(db);
   const articles = articlesRepository(db);
-  const events = eventBus((err, event) => logError(err, `event subscriber failed on ${event.type}`));
+  const events = eventBus((err, event) => log.error({ err }, `event subscriber failed on ${event.type}`));
   const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: publishAll, events };
   return {
     config,
@@ -44,6 +53,9 @@ export async function createDeps(config: Config, db: Db, logError: (err: unknown
     comments,
     articles,
     events,
+    realtime: createRealtime(config, db, events, log),
+    /** Gauges features add for /metrics (queue sizes…): name, help, and how to read the value. */
+    metricGauges: [] as { name: string; help: string; value: () => Promise<number> }[],
     commentDeps,
     accountDeps: { users, sessions, scryptN: config.scryptN },
   };

@@ -205,9 +205,9 @@ describe('listing', () => {
     await post(storyId, ben, 'Deuxième');
   });
 
-  test('the page is {comments, nextCursor, totalCount}: top-level comments with every reply nested, oldest reply first', async () => {
+  test('the page is {comments, nextCursor, totalCount, eventSeq}: top-level comments with every reply nested, oldest reply first', async () => {
     const page = await list(storyId, '', ana);
-    assert.deepEqual(Object.keys(page).sort(), ['comments', 'nextCursor', 'totalCount']);
+    assert.deepEqual(Object.keys(page).sort(), ['comments', 'eventSeq', 'nextCursor', 'totalCount']);
     assert.equal(page.totalCount, 5, 'replies count in the total');
     assert.equal(page.nextCursor, null);
     assert.equal(page.comments.length, 2);

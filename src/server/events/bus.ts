@@ -7,7 +7,7 @@ import type { Story } from '../stories/repository.js';
  */
 export type DomainEvent =
   | { type: 'story.created'; siteId: string; storyId: string; story: Story }
-  | { type: 'comment.created'; siteId: string; storyId: string; comment: CommentRecord }
+  | { type: 'comment.created'; siteId: string; storyId: string; comment: CommentRecord & { inReplyTo?: { id: string; displayName: string } | null } }
   | { type: 'comment.edited'; siteId: string; storyId: string; comment: CommentRecord }
   | { type: 'comment.deleted'; siteId: string; storyId: string; comment: CommentRecord }
   | { type: 'comment.moderated'; siteId: string; storyId: string; comment: CommentRecord; previousStatus: CommentRecord['status']; moderatorId: string | null; reason: string | null }

@@ -30,14 +30,39 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 50 })),
           cursor: Type.Optional(Type.String({ maxLength: 500 })),
         }),
-        response: { 200: Type.Object({ comments: Type.Array(Type.Ref(CommentSchema)), nextCursor: Type.Union([Type.String(), Type.Null()]), totalCount: Type.Integer() }), ...errors(400, 404) },
+        response: {
+          200: Type.Object({
+            comments: Type.Array(Type.Ref(CommentSchema)),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+            totalCount: Type.Integer(),
+            eventSeq: Type.Integer({ description: 'The story’s event number when read: open the live stream with ?lastEventId= this to miss nothing.' }),
+          }),
+          ...errors(400, 404),
+        },
       },
     },
-    async (request) => {
-      const story = await getStory(deps, request.params.storyId);
+    async (request, reply) => {
       const viewerId = request.auth?.user.id ?? null;
-      const page = await listComments(cd, { story, viewerId, sort: request.query.sort ?? 'newest', limit: request.query.limit ?? 20, cursor: request.query.cursor });
-      return { ...page, comments: page.comments.map((c) => presentComment(c, viewerId)) };
+      const sort = request.query.sort ?? 'newest';
+      const limit = request.query.limit ?? 20;
+      const { storyId } = request.params;
+      // Anonymous first pages are the hot path of a busy story: served pre-serialised from the cache.
+      const cacheKey = viewerId === null && !request.query.cursor ? `${storyId}:${sort}:${limit}` : null;
+      const { cache, events } = deps.realtime;
+      if (cacheKey) {
+        const hit = await cache.get(cacheKey, () => events.currentSeq(storyId));
+        // A string body is sent as is: Fastify serialises only objects.
+        if (hit) return reply.type('application/json; charset=utf-8').send(hit as never);
+      }
+      const story = await getStory(deps, storyId);
+      // Read before the page: an event in between is then sent again rather than missed (the widget dedupes).
+      const eventSeq = (await events.currentSeq(story.id)) ?? 0;
+      const page = await listComments(cd, { story, viewerId, sort, limit, cursor: request.query.cursor });
+      const result = { ...page, comments: page.comments.map((c) => presentComment(c, viewerId)), eventSeq };
+      if (!cacheKey) return result;
+      const body = JSON.stringify(result);
+      cache.set(cacheKey, story.id, eventSeq, body);
+      return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );
 

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { AppError, errorBody, type ErrorCode } from '../errors.js';
+import { isUnavailable } from '../storage/db.js';
 
 // Fastify's own client errors, mapped to our catalog so clients see one stable shape.
 const FASTIFY_CODES: Record<string, ErrorCode> = {
@@ -33,6 +34,10 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (mapped) return reply.status(mapped === 'VALIDATION_FAILED' ? 400 : (fe.statusCode ?? 400)).send(errorBody(mapped, lang));
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send(errorBody(fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', lang));
+    }
+    if (isUnavailable(error)) {
+      request.log.warn({ err: (error as Error).message }, 'database unavailable');
+      return reply.status(503).header('retry-after', '5').send(errorBody('UNAVAILABLE', lang));
     }
     request.log.error({ err: error }, 'unhandled error');
     return reply.status(500).send(errorBody('INTERNAL', lang));

@@ -47,7 +47,26 @@ export function openSqlite(dataDir: string): Db {
 
 /** Opens PostgreSQL from a postgres:// URL: the scale-out store, same schema and queries as SQLite. */
 export function openPostgres(url: string, max = 10): Db {
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max }) }) });
+  const pool = new pg.Pool({ connectionString: url, max, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server emits 'error' on the pool; unhandled, that would crash the process. The next
+  // query fails instead and the request gets a 503 (see isUnavailable).
+  pool.on('error', () => {});
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+// Connection-level failures (server down, restarting, too many clients, SQLite locked too long): the request can be
+// retried later, so they are 503s, not 500s.
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '53300', 'SQLITE_BUSY']);
+
+/** True when an error means the database cannot be reached right now. */
+export function isUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, i = 0; e && i < 5; e = (e as { cause?: unknown }).cause, i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    const msg = e instanceof Error ? e.message : '';
+    if (/Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED|Client has encountered a connection error/i.test(msg)) return true;
+  }
+  return false;
 }
 
 /** The database the configuration names: PostgreSQL when DATABASE_URL is set, else SQLite in the data dir. */

@@ -1,6 +1,20 @@
 import type { Kysely } from 'kysely';
 
-/** Schema for live updates (issue 4): story event log. Portable: Kysely's schema builder only. */
-export async function up(_db: Kysely<unknown>): Promise<void> {
-  // filled in by the feature
+/**
+ * The public event log of each story, for live readers. Events are numbered per story (stories.event_seq) in the
+ * same transaction that appends them, so a reader who reconnects with Last-Event-ID gets exactly what it missed,
+ * whichever node it lands on.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.alterTable('stories').addColumn('event_seq', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .createTable('story_events')
+    .addColumn('story_id', 'text', (c) => c.notNull().references('stories.id'))
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('type', 'text', (c) => c.notNull())
+    .addColumn('payload', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('story_events_pk', ['story_id', 'seq'])
+    .execute();
+  await db.schema.createIndex('story_events_created').on('story_events').column('created_at').execute();
 }

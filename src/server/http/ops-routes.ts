@@ -1,0 +1,57 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { sql } from 'kysely';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Deps } from '../deps.js';
+
+/**
+ * Operations endpoints: liveness, readiness, Prometheus metrics. A registry per app (not prom-client's global) so
+ * several apps in one process (tests, benchmarks) do not mix their numbers.
+ */
+export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) => {
+  const { deps } = opts;
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({ name: 'agora_http_requests_total', help: 'HTTP requests by route and status', labelNames: ['method', 'route', 'status'], registers: [registry] });
+  const latency = new Histogram({
+    name: 'agora_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  new Gauge({ name: 'agora_sse_streams', help: 'Open live event streams on this node', registers: [registry], collect() { this.set(deps.realtime.hub.size); } });
+  new Gauge({ name: 'agora_broker_up', help: '1 when the link to other nodes (Redis) is up, or on a single node', registers: [registry], collect() { this.set(deps.realtime.broker.healthy() ? 1 : 0); } });
+  const outcomes = new Counter({ name: 'agora_moderation_outcomes_total', help: 'New comments by the status moderation gave them', labelNames: ['status'], registers: [registry] });
+  deps.events.subscribe((e) => {
+    if (e.type === 'comment.created') outcomes.inc({ status: e.comment.status });
+    if (e.type === 'comment.moderated') outcomes.inc({ status: `moderated_${e.comment.status}` });
+  });
+  // Queue sizes etc. that features register (e.g. the job queue) without this file knowing them; read once all
+  // plugins are in.
+  app.addHook('onReady', async () => {
+    for (const g of deps.metricGauges) {
+      new Gauge({ name: g.name, help: g.help, registers: [registry], async collect() { this.set(await g.value().catch(() => -1)); } });
+    }
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: request.method, route, status: reply.statusCode });
+    latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
+    let database = true;
+    try {
+      await Promise.race([sql`select 1`.execute(deps.db), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000).unref())]);
+    } catch {
+      database = false;
+    }
+    const broker = deps.realtime.broker.healthy();
+    // Redis down degrades live updates only, so the node stays ready; the database is required.
+    return reply.status(database ? 200 : 503).send({ ready: database, database, broker });
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+});

@@ -1,0 +1,50 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { AppError } from '../errors.js';
+import type { Deps } from '../deps.js';
+import { getStory } from '../stories/use-cases.js';
+import { errors, StoryIdParams } from './schemas.js';
+
+/** Live updates of a story over Server-Sent Events. */
+export const realtimeRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+  const { hub } = deps.realtime;
+  app.get(
+    '/api/v1/stories/:storyId/events',
+    {
+      schema: {
+        tags: ['live'],
+        summary: 'Server-Sent Events of a story: comment.created, comment.edited, comment.deleted, comment.moderated, comment.reaction',
+        description:
+          'Each event has an id (the story’s event number). Reconnect with the Last-Event-ID header (EventSource does it) or ?lastEventId= to receive exactly what was missed. `ready` carries the current number; `reset` means too much was missed: reload the list. Comment lines (": hb") are heartbeats.',
+        params: StoryIdParams,
+        querystring: Type.Object({ lastEventId: Type.Optional(Type.Integer({ minimum: 0 })) }),
+        response: { 200: Type.String({ description: 'text/event-stream' }), ...errors(404, 503) },
+      },
+    },
+    async (request, reply) => {
+      // Shed load before doing any work: a clear 503 the client retries, rather than a node that falls over.
+      if (hub.full()) throw new AppError('UNAVAILABLE', undefined, { retryAfterSeconds: 5 });
+      const story = await getStory(deps, request.params.storyId);
+      const header = request.headers['last-event-id'];
+      const fromHeader = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : null;
+      const lastEventId = fromHeader ?? request.query.lastEventId ?? null;
+      reply.hijack();
+      const res = reply.raw;
+      // Headers set by hooks (CORS for the embed) are carried over to the raw response.
+      const headers: Record<string, string | number | string[]> = {};
+      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string | number | string[];
+      res.writeHead(200, {
+        ...headers,
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        // Tells nginx-style proxies not to buffer the stream.
+        'x-accel-buffering': 'no',
+      });
+      res.write('retry: 3000\n\n');
+      request.raw.socket.setNoDelay(true);
+      request.raw.socket.setTimeout(0);
+      await hub.open(story.id, res, lastEventId);
+    },
+  );
+};

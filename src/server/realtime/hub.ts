@@ -1,0 +1,146 @@
+import type { ServerResponse } from 'node:http';
+import type { EventLog, StoryMessage } from './event-log.js';
+
+/** One open event stream. `lastSeq` is the last event it was sent; `pending` buffers while it catches up. */
+interface Stream {
+  storyId: string;
+  res: ServerResponse;
+  lastSeq: number;
+  pending: StoryMessage[] | null;
+}
+
+export interface HubOptions {
+  maxStreams: number;
+  heartbeatMs: number;
+  /** Events replayed to a reconnecting reader at most; beyond it the reader is told to reload. */
+  maxReplay: number;
+  /** A reader this far behind (bytes queued on its socket) is dropped; it reconnects and resumes. */
+  maxQueuedBytes: number;
+}
+
+function frame(m: StoryMessage): string {
+  return `id: ${m.seq}\nevent: ${m.type}\ndata: ${m.data}\n\n`;
+}
+
+/**
+ * This node's live readers, by story. Every message is framed once and written to each reader of its story, in
+ * story order: a reader that sees a gap (a message lost between nodes, or two arriving out of order) fetches the
+ * missing events from the log first, so nothing is missed or repeated.
+ */
+export function streamHub(log: EventLog, opts: HubOptions) {
+  const byStory = new Map<string, Set<Stream>>();
+  let count = 0;
+
+  function write(s: Stream, text: string): void {
+    if (s.res.writableLength > opts.maxQueuedBytes) {
+      s.res.destroy();
+      return;
+    }
+    s.res.write(text);
+  }
+
+  async function catchUp(s: Stream): Promise<void> {
+    try {
+      for (;;) {
+        const rows = await log.since(s.storyId, s.lastSeq, opts.maxReplay);
+        for (const r of rows) {
+          write(s, frame(r));
+          s.lastSeq = r.seq;
+        }
+        if (rows.length < opts.maxReplay) break;
+      }
+    } catch {
+      // The database is away: the reader reconnects later and resumes from its Last-Event-ID.
+      s.res.destroy();
+      return;
+    }
+    const buffered = (s.pending ?? []).sort((a, b) => a.seq - b.seq);
+    s.pending = null;
+    for (const m of buffered) deliver(s, m, frame(m));
+  }
+
+  function deliver(s: Stream, m: StoryMessage, text: string): void {
+    if (s.pending) {
+      s.pending.push(m);
+      return;
+    }
+    if (m.seq <= s.lastSeq) return;
+    if (m.seq === s.lastSeq + 1) {
+      write(s, text);
+      s.lastSeq = m.seq;
+      return;
+    }
+    s.pending = [m];
+    void catchUp(s);
+  }
+
+  const heartbeat = setInterval(() => {
+    for (const set of byStory.values()) for (const s of set) write(s, ': hb\n\n');
+  }, opts.heartbeatMs);
+  heartbeat.unref();
+
+  return {
+    get size(): number {
+      return count;
+    },
+    full(): boolean {
+      return count >= opts.maxStreams;
+    },
+
+    /**
+     * Adds a reader. With `lastEventId` it first receives what it missed; without, it starts from now.
+     * Registered before the log is read, so nothing published meanwhile slips between the two.
+     */
+    async open(storyId: string, res: ServerResponse, lastEventId: number | null): Promise<void> {
+      const s: Stream = { storyId, res, lastSeq: 0, pending: [] };
+      let set = byStory.get(storyId);
+      if (!set) byStory.set(storyId, (set = new Set()));
+      set.add(s);
+      count++;
+      res.on('close', () => {
+        if (set.delete(s)) count--;
+        if (set.size === 0 && byStory.get(storyId) === set) byStory.delete(storyId);
+      });
+      const current = (await log.currentSeq(storyId)) ?? 0;
+      if (lastEventId === null || lastEventId > current || current - lastEventId > opts.maxReplay) {
+        // New reader, or one too far behind (or from an older database): it starts from now; the widget reloads
+        // its list on `reset`.
+        if (lastEventId !== null) write(s, `event: reset\ndata: {}\n\n`);
+        s.lastSeq = current;
+        const buffered = (s.pending ?? []).sort((a, b) => a.seq - b.seq);
+        s.pending = null;
+        write(s, `event: ready\ndata: {"seq":${current}}\n\n`);
+        for (const m of buffered) deliver(s, m, frame(m));
+        return;
+      }
+      s.lastSeq = lastEventId;
+      write(s, `event: ready\ndata: {"seq":${current}}\n\n`);
+      await catchUp(s);
+    },
+
+    /** A message from the broker: to every reader of its story on this node. */
+    dispatch(m: StoryMessage): void {
+      const set = byStory.get(m.storyId);
+      if (!set) return;
+      const text = frame(m);
+      for (const s of set) deliver(s, m, text);
+    },
+
+    /** After a broker outage: every reader checks the log for what it missed. */
+    resync(): void {
+      for (const set of byStory.values())
+        for (const s of set)
+          if (!s.pending) {
+            s.pending = [];
+            void catchUp(s);
+          }
+    },
+
+    /** Ends every stream (shutdown): readers reconnect to another node and resume. */
+    closeAll(): void {
+      clearInterval(heartbeat);
+      for (const set of byStory.values()) for (const s of set) s.res.end();
+    },
+  };
+}
+export type StreamHub = ReturnType<typeof streamHub>;
