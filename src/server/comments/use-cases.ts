@@ -82,9 +82,10 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     deletedAt: null,
   };
   await deps.comments.insert(record);
-  const stored = { ...record, authorName: input.author.displayName, reactionCount: 0, replyCount: 0 };
+  const inReplyTo = parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null;
+  const stored = { ...record, authorName: input.author.displayName, reactionCount: 0, replyCount: 0, inReplyTo };
   await deps.events.publish({ type: 'comment.created', siteId: stored.siteId, storyId: stored.storyId, comment: stored });
-  return { ...stored, reacted: false, inReplyTo: parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null, replies: [] };
+  return { ...stored, reacted: false, replies: [] };
 }
 
 async function ownComment(deps: CommentDeps, commentId: string, user: User): Promise<CommentRecord> {

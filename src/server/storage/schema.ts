@@ -16,6 +16,26 @@ export interface Database {
   comment_revisions: CommentRevisionsTable;
   reactions: ReactionsTable;
   reports: ReportsTable;
+  site_secrets: SiteSecretsTable;
+  sso_revocations: SsoRevocationsTable;
+  sso_profiles: SsoProfilesTable;
+  jobs: JobsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
+  notification_settings: NotificationSettingsTable;
+  notifications: NotificationsTable;
+  guest_authors: GuestAuthorsTable;
+  pow_spent: PowSpentTable;
+  display_name_changes: DisplayNameChangesTable;
+  moderation_settings: ModerationSettingsTable;
+  user_standing: UserStandingTable;
+  moderator_notes: ModeratorNotesTable;
+  site_moderators: SiteModeratorsTable;
+  moderation_audit: ModerationAuditTable;
+  moderation_examples: ModerationExamplesTable;
+  moderation_models: ModerationModelsTable;
+  story_events: StoryEventsTable;
 }
 
 export interface SitesTable {
@@ -67,6 +87,8 @@ export interface StoriesTable {
   settings: Generated<string>;
   published_at: string | null;
   created_at: string;
+  /** Number of the story's last public event (migration 005). */
+  event_seq: Generated<number>;
 }
 
 export interface ArticlesTable {
@@ -101,6 +123,13 @@ export interface CommentsTable {
   reaction_count: Generated<number>;
   reply_count: Generated<number>;
   external_id: string | null;
+  /** JSON verdict of the moderation pipeline (migration 002): action, reasons, scores. */
+  moderation: string | null;
+  /** Why a moderator rejected it, shown to its author (migration 002). */
+  rejection_reason: string | null;
+  moderated_by: string | null;
+  moderated_at: string | null;
+  featured: Generated<number>;
 }
 
 export interface CommentRevisionsTable {
@@ -122,5 +151,212 @@ export interface ReportsTable {
   user_id: string;
   reason: string;
   note: string | null;
+  created_at: string;
+}
+
+/** A story's public event, as live readers receive it (migration 005). */
+export interface StoryEventsTable {
+  story_id: string;
+  seq: number;
+  type: string;
+  /** JSON of the event's data, presented for a reader with no special rights. */
+  payload: string;
+  created_at: string;
+}
+
+/** Moderation settings of a site (migration 002): JSON validated by moderation/settings.ts. */
+export interface ModerationSettingsTable {
+  site_id: string;
+  settings: string;
+  updated_at: string;
+}
+
+/** A user's standing on one site (migration 002). */
+export interface UserStandingTable {
+  site_id: string;
+  user_id: string;
+  banned: Generated<number>;
+  suspended_until: string | null;
+  premoderate: Generated<number>;
+  updated_at: string;
+}
+
+export interface ModeratorNotesTable {
+  id: string;
+  site_id: string;
+  user_id: string;
+  author_id: string;
+  body: string;
+  created_at: string;
+}
+
+/** Moderators of one site only (migration 002). */
+export interface SiteModeratorsTable {
+  site_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+/** Every moderation and settings action (migration 002); before/after are JSON. */
+export interface ModerationAuditTable {
+  id: string;
+  site_id: string | null;
+  actor_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string | null;
+  before: string | null;
+  after: string | null;
+  created_at: string;
+}
+
+/** A moderator's decision as a labelled text (migration 002): label 1 = rejected. */
+export interface ModerationExamplesTable {
+  site_id: string;
+  comment_id: string;
+  text: string;
+  lang: string;
+  label: number;
+  /** 'toxicity' or 'spam': which model the example teaches. */
+  kind: string;
+  created_at: string;
+}
+
+/** A site's retrained model file (migration 002). */
+export interface ModerationModelsTable {
+  site_id: string;
+  task: string;
+  model: string;
+  examples: number;
+  trained_at: string;
+}
+
+// ---- Publisher integration (migration 003) ----
+
+/** A site's secrets, apart from its settings so presenting settings cannot leak them. */
+export interface SiteSecretsTable {
+  site_id: string;
+  /** HS256 key of the site's single sign-on tokens. */
+  sso_secret: string;
+  created_at: string;
+  rotated_at: string | null;
+}
+
+/** SSO tokens of (site, subject) issued at or before `revoked_before` (Unix seconds) are refused. */
+export interface SsoRevocationsTable {
+  site_id: string;
+  subject: string;
+  revoked_before: number;
+  updated_at: string;
+}
+
+/** What a site's single sign-on said about its reader last time. */
+export interface SsoProfilesTable {
+  user_id: string;
+  site_id: string;
+  name_claim: string;
+  avatar: string | null;
+  /** JSON array of strings. */
+  badges: Generated<string>;
+  role: string | null;
+  updated_at: string;
+}
+
+/** The durable job queue shared by every node. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  /** JSON payload, validated by the job's handler. */
+  payload: string;
+  dedupe_key: string | null;
+  /** queued | done | dead */
+  state: string;
+  run_at: string;
+  attempts: Generated<number>;
+  locked_until: string | null;
+  locked_by: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface WebhooksTable {
+  id: string;
+  site_id: string;
+  url: string;
+  /** JSON array of event names. */
+  events: string;
+  secret: string;
+  active: Generated<number>;
+  created_at: string;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  site_id: string;
+  event_type: string;
+  /** The exact JSON body that is signed and sent. */
+  payload: string;
+  /** pending | retrying | delivered | failed */
+  state: string;
+  attempts: Generated<number>;
+  last_status: number | null;
+  last_error: string | null;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  status: number | null;
+  error: string | null;
+  duration_ms: number;
+  created_at: string;
+}
+
+export interface NotificationSettingsTable {
+  user_id: string;
+  /** immediate | digest | none */
+  mode: string;
+  lang: string | null;
+  /** Notification address of accounts without users.email (single sign-on readers). */
+  email: string | null;
+  updated_at: string;
+}
+
+export interface NotificationsTable {
+  id: string;
+  user_id: string;
+  site_id: string;
+  /** reply | approved | rejected | featured */
+  kind: string;
+  comment_id: string;
+  story_id: string;
+  actor_name: string | null;
+  reason: string | null;
+  created_at: string;
+  read_at: string | null;
+  emailed_at: string | null;
+}
+
+export interface GuestAuthorsTable {
+  user_id: string;
+  site_id: string;
+  email: string;
+  created_at: string;
+}
+
+export interface PowSpentTable {
+  challenge_id: string;
+  expires_at: string;
+}
+
+export interface DisplayNameChangesTable {
+  id: string;
+  user_id: string;
+  previous_name: string;
   created_at: string;
 }
