@@ -31,6 +31,15 @@ export function sitesRepository(db: Db) {
         .values({ id: site.id, name: site.name, origins: JSON.stringify(site.origins), lang: site.lang, created_at: nowIso() })
         .execute();
     },
+    /** Creates the site unless its id exists; false when another process got there first. */
+    async createIfAbsent(site: Site): Promise<boolean> {
+      const res = await db
+        .insertInto('sites')
+        .values({ id: site.id, name: site.name, origins: JSON.stringify(site.origins), lang: site.lang, created_at: nowIso() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
     async setOrigins(id: string, origins: string[]): Promise<void> {
       await db.updateTable('sites').set({ origins: JSON.stringify(origins) }).where('id', '=', id).execute();
     },

@@ -18,7 +18,8 @@ export async function seedDemo(deps: Deps): Promise<void> {
     return;
   }
   if ((await deps.sites.list()).length > 0 || !deps.config.seedDemo) return;
-  await deps.sites.create({ id: DEMO_SITE_ID, name: 'Agora demo newsroom', origins: [...new Set(wanted)], lang: 'fr' });
+  // Several nodes may start on one new database at once: only the one whose insert wins seeds the articles.
+  if (!(await deps.sites.createIfAbsent({ id: DEMO_SITE_ID, name: 'Agora demo newsroom', origins: [...new Set(wanted)], lang: 'fr' }))) return;
   for (const a of demoArticles) {
     const story = await deps.stories.insertIfAbsent({
       id: newId(),

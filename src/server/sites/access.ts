@@ -1,0 +1,19 @@
+import { AppError } from '../errors.js';
+import type { SsoRepository } from '../sso/repository.js';
+import type { Story } from '../stories/repository.js';
+import type { User } from '../users/repository.js';
+import type { SiteStore } from './store.js';
+
+/**
+ * Who may post on a site's stories. A single sign-on account belongs to the site that created it (the same
+ * publisher user id on two sites is two readers), and a site can turn local Agora accounts off. Staff pass.
+ */
+export async function assertMayComment(deps: { siteStore: SiteStore; sso: SsoRepository }, story: Story, author: User): Promise<void> {
+  if (author.role !== 'commenter') return;
+  const home = await deps.sso.siteOfUser(author.id);
+  if (home !== undefined && home !== story.siteId) throw new AppError('WRONG_SITE');
+  if (home === undefined) {
+    const site = await deps.siteStore.get(story.siteId);
+    if (site && !site.settings.localAccounts) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
+  }
+}

@@ -1,0 +1,207 @@
+// Two Agora nodes on one PostgreSQL and one Redis, as an operator who outgrew one machine runs them. Real server
+// processes; Redis is a private instance this test can stop, and PostgreSQL is reached through a TCP relay this test
+// can cut, so outages are real without touching the machine's shared services. Needs PostgreSQL (AGORA_TEST_PG or
+// postgres://postgres@127.0.0.1:5432) and the redis-server binary: missing either is a failure, not a skip.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { freshPgDatabase } from '../fixtures/server.js';
+import { openSse, type SseClient } from '../fixtures/sse.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const PG_BASE = process.env.AGORA_TEST_PG || 'postgres://postgres@127.0.0.1:5432';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const a = s.address();
+      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
+    });
+  });
+}
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch {
+      // keep trying
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(150);
+  }
+}
+
+/** A TCP relay to PostgreSQL that the test can cut and restore on the same port. */
+function relay(port: number, target: number) {
+  let server: Server | undefined;
+  const sockets = new Set<Socket>();
+  return {
+    async up() {
+      server = createServer((client) => {
+        const upstream = connect(target, '127.0.0.1');
+        sockets.add(client).add(upstream);
+        client.pipe(upstream).pipe(client);
+        const drop = () => {
+          client.destroy();
+          upstream.destroy();
+          sockets.delete(client);
+          sockets.delete(upstream);
+        };
+        client.on('error', drop).on('close', drop);
+        upstream.on('error', drop).on('close', drop);
+      });
+      await new Promise<void>((r) => server?.listen(port, '127.0.0.1', () => r()));
+    },
+    async down() {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((r) => (server ? server.close(() => r()) : r()));
+    },
+  };
+}
+
+interface Node {
+  url: string;
+  proc: ChildProcess;
+  log: string;
+}
+
+let redisPort: number;
+let redis: ChildProcess | undefined;
+let pgRelay: ReturnType<typeof relay>;
+let dropDb: () => Promise<void>;
+let nodeA: Node;
+let nodeB: Node;
+let token: string;
+let storyId: string;
+const streams: SseClient[] = [];
+
+function startRedis(): ChildProcess {
+  const p = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  p.on('error', (err) => assert.fail(`redis-server could not start: ${err.message}`));
+  return p;
+}
+
+async function startNode(dbUrl: string): Promise<Node> {
+  const port = await freePort();
+  const url = `http://localhost:${port}`;
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      AGORA_PUBLIC_URL: url,
+      DATABASE_URL: dbUrl,
+      REDIS_URL: `redis://127.0.0.1:${redisPort}`,
+      AGORA_SECRET: 'cluster-test-secret',
+      AGORA_SCRYPT_LOG_N: '12',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const node: Node = { url, proc, log: '' };
+  proc.stdout?.on('data', (d: Buffer) => (node.log += d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => (node.log += d.toString()));
+  await until(`node on ${url} to be ready`, async () => (await fetch(`${url}/readyz`)).ok, 30_000);
+  return node;
+}
+
+async function api(node: Node, method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${node.url}${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+async function post(node: Node, body: string): Promise<string> {
+  const res = await api(node, 'POST', `/api/v1/stories/${storyId}/comments`, { body });
+  assert.equal(res.status, 201, await res.clone().text());
+  return ((await res.json()) as { comment: { id: string } }).comment.id;
+}
+const createdId = (e: { data: string }) => (JSON.parse(e.data) as { comment: { id: string } }).comment.id;
+
+before(async () => {
+  redisPort = await freePort();
+  redis = startRedis();
+  const db = await freshPgDatabase(PG_BASE);
+  dropDb = db.drop;
+  const pgPort = Number(new URL(PG_BASE).port || 5432);
+  const relayPort = await freePort();
+  pgRelay = relay(relayPort, pgPort);
+  await pgRelay.up();
+  const viaRelay = new URL(db.url);
+  viaRelay.port = String(relayPort);
+  nodeA = await startNode(viaRelay.toString());
+  nodeB = await startNode(viaRelay.toString());
+  const su = await fetch(`${nodeA.url}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'cluster@example.com', password: 'correct horse battery', displayName: 'Cluster Reader' }),
+  });
+  token = ((await su.json()) as { token: string }).token;
+  const st = await fetch(`${nodeA.url}/api/v1/stories/lookup?url=${encodeURIComponent(`${nodeA.url}/articles/etats-unis-mexique-fentanyl`)}`);
+  storyId = ((await st.json()) as { story: { id: string } }).story.id;
+});
+
+after(async () => {
+  streams.forEach((s) => s.close());
+  for (const n of [nodeA, nodeB]) n?.proc.kill('SIGTERM');
+  redis?.kill('SIGKILL');
+  await sleep(300);
+  await pgRelay?.down();
+  await dropDb?.().catch(() => {});
+});
+
+describe('two nodes on PostgreSQL and Redis', () => {
+  test('a comment posted on node A reaches a reader on node B, and a deletion on B reaches a reader on A', async () => {
+    const onB = await openSse(`${nodeB.url}/api/v1/stories/${storyId}/events`);
+    const onA = await openSse(`${nodeA.url}/api/v1/stories/${storyId}/events`);
+    streams.push(onA, onB);
+    await onB.waitFor((e) => e.event === 'ready');
+    await onA.waitFor((e) => e.event === 'ready');
+    const id = await post(nodeA, 'posted on A');
+    await onB.waitFor((e) => e.event === 'comment.created' && createdId(e) === id);
+    const del = await api(nodeB, 'DELETE', `/api/v1/comments/${id}`);
+    assert.equal(del.status, 200);
+    await onA.waitFor((e) => e.event === 'comment.deleted' && createdId(e) === id);
+  });
+
+  test('losing Redis degrades live updates only: posting and reading go on, a warning is logged, it reconnects and readers catch up', async () => {
+    const onB = await openSse(`${nodeB.url}/api/v1/stories/${storyId}/events`);
+    streams.push(onB);
+    await onB.waitFor((e) => e.event === 'ready');
+    redis?.kill('SIGKILL');
+    await until('node A to see Redis down', async () => ((await (await fetch(`${nodeA.url}/readyz`)).json()) as { broker: boolean }).broker === false);
+    const during = await post(nodeA, 'posted while Redis is down');
+    const read = await fetch(`${nodeB.url}/api/v1/stories/${storyId}/comments`);
+    assert.equal(read.status, 200);
+    assert.ok(((await read.json()) as { comments: { id: string }[] }).comments.some((c) => c.id === during), 'node B reads it from the database');
+    await until('a warning in node A’s log', async () => /redis/i.test(nodeA.log) && /"level":40/.test(nodeA.log));
+    redis = startRedis();
+    await until('both nodes back on Redis', async () => {
+      const [a, b] = await Promise.all([nodeA, nodeB].map(async (n) => ((await (await fetch(`${n.url}/readyz`)).json()) as { broker: boolean }).broker));
+      return a && b;
+    });
+    await onB.waitFor((e) => e.event === 'comment.created' && createdId(e) === during, 10_000);
+    const afterwards = await post(nodeA, 'posted after Redis came back');
+    await onB.waitFor((e) => e.event === 'comment.created' && createdId(e) === afterwards, 10_000);
+  });
+
+  test('losing PostgreSQL gives 503s, not crashes, and service resumes when it returns', async () => {
+    await pgRelay.down();
+    const write = await api(nodeA, 'POST', `/api/v1/stories/${storyId}/comments`, { body: 'while the database is away' });
+    assert.equal(write.status, 503);
+    assert.equal(((await write.json()) as { error: { code: string } }).error.code, 'UNAVAILABLE');
+    assert.equal((await fetch(`${nodeB.url}/readyz`)).status, 503);
+    assert.equal(nodeA.proc.exitCode, null, 'node A is still running');
+    assert.equal(nodeB.proc.exitCode, null, 'node B is still running');
+    await pgRelay.up();
+    await until('node A to serve again', async () => (await fetch(`${nodeA.url}/readyz`)).ok);
+    await until('node B to accept a comment again', async () => (await api(nodeB, 'POST', `/api/v1/stories/${storyId}/comments`, { body: 'the database is back' })).status === 201);
+  });
+});
