@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
 import { AppError } from '../server/errors.js';
+import { registerImport } from './import.js';
 
 /**
  * The `agora` command line. It parses arguments and calls use cases; commands register themselves from their own
@@ -8,6 +9,7 @@ import { AppError } from '../server/errors.js';
  */
 export function buildCli(): Command {
   const program = new Command('agora').description('Agora: self-hostable discussions for news sites').showHelpAfterError().exitOverride();
+  registerImport(program);
   return program;
 }
 

@@ -1,0 +1,200 @@
+import { placeReply } from '../../comments/model.js';
+import type { SkipReason, SourcePost } from './model.js';
+
+/** A comment already in the database that a post of the file replies to (imported from an earlier file). */
+export interface StoredParent {
+  id: string;
+  storyId: string;
+  parentId: string | null;
+  rootId: string | null;
+  depth: number;
+}
+
+/** Where a post goes in its thread, as comment ids. */
+export interface Placement {
+  parentId: string | null;
+  rootId: string | null;
+  depth: number;
+  inReplyToId: string | null;
+}
+
+const NONE = -1;
+
+/**
+ * What the first pass learns about the posts of a file, and where each will sit in its thread.
+ *
+ * Memory is bounded by the number of posts, never by their text: per post it keeps its key, its parent's key (until
+ * resolved), and a few integers in typed arrays, about 150 bytes. Messages are read again in the second pass.
+ * Positions are file indexes; ids are derived from keys (`idOf`) only when written, so nothing else is held.
+ */
+export class ImportPlan {
+  readonly keys: string[] = [];
+  private readonly index = new Map<string, number>();
+  private parentKeys: (string | null)[] = [];
+  private readonly threadOfPost: number[] = [];
+  private readonly threadKeys: string[] = [];
+  private readonly threadIndex = new Map<string, number>();
+  private readonly seqs: number[] = [];
+  readonly skip: (SkipReason | null)[] = [];
+  /** Parent, root and "in reply to" of each post: a file index, NONE, or -2-e for the stored comment externals[e]. */
+  private parent = new Int32Array(0);
+  private root = new Int32Array(0);
+  private inReplyTo = new Int32Array(0);
+  private depth = new Uint8Array(0);
+  private readonly externals: string[] = [];
+  /** Replies whose parent was missing from the file (or unusable) and that were made top-level comments. */
+  parentMissing = 0;
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Records a post of the first pass; 'duplicate' when its key was already seen (the first one is imported). */
+  add(post: Pick<SourcePost, 'key' | 'threadKey' | 'parentKey' | 'skip'>, seq: number): 'added' | 'duplicate' {
+    if (this.index.has(post.key)) return 'duplicate';
+    this.index.set(post.key, this.keys.length);
+    this.keys.push(post.key);
+    this.parentKeys.push(post.parentKey);
+    let t = NONE;
+    if (post.threadKey !== null) {
+      t = this.threadIndex.get(post.threadKey) ?? NONE;
+      if (t === NONE) {
+        t = this.threadKeys.length;
+        this.threadKeys.push(post.threadKey);
+        this.threadIndex.set(post.threadKey, t);
+      }
+    }
+    this.threadOfPost.push(t);
+    this.seqs.push(seq);
+    this.skip.push(post.skip);
+    return 'added';
+  }
+
+  /** Index of the post with this key whose first occurrence is at `seq`; undefined for a later duplicate. */
+  indexAt(key: string, seq: number): number | undefined {
+    const i = this.index.get(key);
+    return i !== undefined && this.seqs[i] === seq ? i : undefined;
+  }
+
+  /** Thread keys that at least one post names. */
+  threadsWithPosts(): Set<string> {
+    return new Set(this.threadKeys);
+  }
+
+  /** Parent keys that no post of the file has: they may be comments stored by an earlier import. */
+  unknownParentKeys(): string[] {
+    const out = new Set<string>();
+    for (const k of this.parentKeys) if (k !== null && !this.index.has(k)) out.add(k);
+    return [...out];
+  }
+
+  threadKeyOf(i: number): string | null {
+    const t = this.threadOfPost[i] ?? NONE;
+    return t === NONE ? null : (this.threadKeys[t] ?? null);
+  }
+
+  /**
+   * Decides, once every post is known, which are imported and under which parent. A reply whose parent is skipped
+   * (spam…) climbs to the nearest imported ancestor; one whose parent is nowhere (or in another story) becomes a
+   * top-level comment. Cycles in corrupt files are broken the same way.
+   */
+  resolve(opts: { storyOf: (threadKey: string | null) => { storyId: string } | { skip: SkipReason }; stored: Map<string, StoredParent> }): void {
+    const n = this.size;
+    const story: (string | null)[] = new Array<string | null>(n).fill(null);
+    for (let i = 0; i < n; i++) {
+      if (this.skip[i] !== null) continue;
+      const s = opts.storyOf(this.threadKeyOf(i));
+      if ('skip' in s) this.skip[i] = s.skip;
+      else story[i] = s.storyId;
+    }
+    // Effective parent: a file index, NONE, or an external stored comment.
+    const eff = new Int32Array(n).fill(NONE);
+    for (let i = 0; i < n; i++) {
+      if (this.skip[i] !== null) continue;
+      let k = this.parentKeys[i] ?? null;
+      const hadParent = k !== null;
+      let steps = 0;
+      eff[i] = NONE;
+      while (k !== null && steps++ <= n) {
+        const j = this.index.get(k);
+        if (j === undefined) {
+          const s = opts.stored.get(k);
+          if (s && s.storyId === story[i]) eff[i] = this.external(s.id);
+          break;
+        }
+        if (j === i) break;
+        if (this.skip[j] === null && story[j] === story[i]) {
+          eff[i] = j;
+          break;
+        }
+        if (story[j] !== null && story[j] !== story[i]) break;
+        k = this.parentKeys[j] ?? null;
+      }
+      if (hadParent && eff[i] === NONE) this.parentMissing++;
+    }
+    this.parentKeys = [];
+    this.place(eff, opts.stored);
+  }
+
+  private external(id: string): number {
+    this.externals.push(id);
+    return -2 - (this.externals.length - 1);
+  }
+
+  private place(eff: Int32Array, stored: Map<string, StoredParent>): void {
+    const n = this.size;
+    this.parent = new Int32Array(n).fill(NONE);
+    this.root = new Int32Array(n).fill(NONE);
+    this.inReplyTo = new Int32Array(n).fill(NONE);
+    this.depth = new Uint8Array(n);
+    const storedById = new Map([...stored.values()].map((s) => [s.id, s]));
+    // 0 = not placed, 1 = being placed (on the stack), 2 = placed.
+    const state = new Uint8Array(n);
+    const enc = (v: number): string | null => (v === NONE ? null : String(v));
+    const dec = (v: string | null): number => (v === null ? NONE : Number(v));
+    for (let start = 0; start < n; start++) {
+      if (state[start] === 2 || this.skip[start] !== null) continue;
+      const stack = [start];
+      while (stack.length > 0) {
+        const i = stack[stack.length - 1] as number;
+        const p = eff[i] as number;
+        if (p >= 0 && state[p] !== 2) {
+          if (state[p] === 1) {
+            eff[i] = NONE; // a cycle: this post becomes top-level
+          } else {
+            state[i] = 1;
+            stack.push(p);
+            continue;
+          }
+        }
+        stack.pop();
+        state[i] = 2;
+        if (eff[i] === NONE) continue;
+        let parent: { id: string; parentId: string | null; rootId: string | null; depth: number };
+        if (p >= 0) parent = { id: String(p), parentId: enc(this.parent[p] as number), rootId: enc(this.root[p] as number), depth: this.depth[p] as number };
+        else {
+          const s = storedById.get(this.externals[-2 - p] as string) as StoredParent;
+          parent = { id: String(p), parentId: s.parentId === null ? null : String(this.external(s.parentId)), rootId: String(this.external(s.rootId ?? s.id)), depth: s.depth };
+        }
+        // The same rule as a reply posted today, so imported threads nest exactly like live ones.
+        const place = placeReply(parent);
+        this.parent[i] = dec(place.parentId);
+        this.root[i] = dec(place.rootId);
+        this.inReplyTo[i] = dec(place.inReplyToId);
+        this.depth[i] = place.depth;
+      }
+    }
+  }
+
+  /** Where post i goes, with ids made by `idOf` from the keys. */
+  placementOf(i: number, idOf: (key: string) => string): Placement {
+    const id = (v: number): string | null => (v === NONE ? null : v >= 0 ? idOf(this.keys[v] as string) : (this.externals[-2 - v] as string));
+    return { parentId: id(this.parent[i] as number), rootId: id(this.root[i] as number), depth: this.depth[i] as number, inReplyToId: id(this.inReplyTo[i] as number) };
+  }
+
+  /** True when post i's parent comes later in the file, so it is linked after the parent is written. */
+  parentComesLater(i: number): boolean {
+    const p = this.parent[i] as number;
+    return p >= 0 && (this.seqs[p] as number) > (this.seqs[i] as number);
+  }
+}

@@ -1,0 +1,107 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import type { Insertable, Transaction } from 'kysely';
+import type { Db } from '../../storage/db.js';
+import type { CommentsTable, Database } from '../../storage/schema.js';
+import { newId, nowIso } from '../../storage/ids.js';
+import { normaliseDisplayName } from '../../users/use-cases.js';
+import type { SourceAuthor } from './model.js';
+
+/**
+ * The comment id of an imported comment, derived from its external id with a random salt kept in the database:
+ * the same source comment gets the same id on every run (so a reply can name a parent that is written later, and a
+ * re-run finds what it wrote), while ids stay unguessable from outside.
+ */
+export async function importIds(db: Db): Promise<(externalId: string) => string> {
+  const fresh = randomBytes(32).toString('base64url');
+  await db.insertInto('meta').values({ key: 'import_id_salt', value: fresh }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  const salt = (await db.selectFrom('meta').select('value').where('key', '=', 'import_id_salt').executeTakeFirstOrThrow()).value;
+  return (externalId: string) => createHmac('sha256', salt).update(externalId).digest('base64url').slice(0, 16);
+}
+
+function displayName(name: string, fallback: string): string {
+  try {
+    return normaliseDisplayName(name);
+  } catch {
+    try {
+      return normaliseDisplayName([...name.normalize('NFKC').replace(/\s+/g, ' ').trim()].slice(0, 50).join(''));
+    } catch {
+      return fallback;
+    }
+  }
+}
+
+const CHUNK = 400;
+
+/**
+ * Authors of imported comments, as accounts without email or password, known to the site through
+ * user_identities(site, provider, subject): re-running an import finds them instead of making new ones. The
+ * cache holds one entry per distinct author of the file.
+ */
+export function authorResolver(opts: { siteId: string; provider: string; anonymousName: string }) {
+  const cache = new Map<string, string>();
+  let created = 0;
+  return {
+    get created(): number {
+      return created;
+    },
+    /** User ids for these authors, creating the missing ones inside `tx`. */
+    async resolve(tx: Transaction<Database>, authors: SourceAuthor[], firstSeen: string): Promise<Map<string, string>> {
+      const wanted = new Map<string, SourceAuthor>();
+      for (const a of authors) if (!cache.has(a.subject)) wanted.set(a.subject, a);
+      const subjects = [...wanted.keys()];
+      for (let at = 0; at < subjects.length; at += CHUNK) {
+        const rows = await tx
+          .selectFrom('user_identities')
+          .select(['subject', 'user_id'])
+          .where('site_id', '=', opts.siteId)
+          .where('provider', '=', opts.provider)
+          .where('subject', 'in', subjects.slice(at, at + CHUNK))
+          .execute();
+        for (const r of rows) {
+          cache.set(r.subject, r.user_id);
+          wanted.delete(r.subject);
+        }
+      }
+      const missing = [...wanted.values()];
+      for (let at = 0; at < missing.length; at += CHUNK) {
+        const chunk = missing.slice(at, at + CHUNK).map((a) => ({ a, id: newId() }));
+        await tx
+          .insertInto('users')
+          .values(chunk.map(({ a, id }) => ({ id, email: null, display_name: displayName(a.name, opts.anonymousName), password_hash: null, role: 'commenter', created_at: firstSeen })))
+          .execute();
+        await tx
+          .insertInto('user_identities')
+          .values(chunk.map(({ a, id }) => ({ site_id: opts.siteId, provider: opts.provider, subject: a.subject, user_id: id, created_at: nowIso() })))
+          .execute();
+        for (const { a, id } of chunk) cache.set(a.subject, id);
+        created += chunk.length;
+      }
+      return cache;
+    },
+  };
+}
+
+/** Inserts comment rows, skipping those already stored (same id or same external id); returns how many were new. */
+export async function insertComments(tx: Transaction<Database>, rows: Insertable<CommentsTable>[]): Promise<number> {
+  let inserted = 0;
+  // 17 columns a row: 400 rows stay far below SQLite's and PostgreSQL's bound-parameter limits.
+  for (let at = 0; at < rows.length; at += CHUNK) {
+    const res = await tx
+      .insertInto('comments')
+      .values(rows.slice(at, at + CHUNK))
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
+  }
+  return inserted;
+}
+
+/** Links replies written before their parent (the parent came later in the file) once the parent exists. */
+export async function linkLateParents(db: Db, links: { id: string; parentId: string }[]): Promise<void> {
+  for (let at = 0; at < links.length; at += CHUNK) {
+    const chunk = links.slice(at, at + CHUNK);
+    await db.transaction().execute(async (tx) => {
+      for (const l of chunk) await tx.updateTable('comments').set({ parent_id: l.parentId }).where('id', '=', l.id).where('parent_id', 'is', null).execute();
+    });
+  }
+}
