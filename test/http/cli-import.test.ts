@@ -51,3 +51,17 @@ describe('npx agora import', () => {
     assert.match(missing.stderr, /--site/);
   });
 });
+
+describe('npx agora import wordpress', () => {
+  test('imports a WXR file into a site and summarises it', async () => {
+    const blogDir = await dataDirWithSites([{ id: 'blog', origins: ['https://blog.example.fr'], lang: 'fr' }]);
+    try {
+      const res = await agora(['import', 'wordpress', fixture('wordpress-1.2.xml'), '--site', 'blog'], { dataDir: blogDir });
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(res.stdout, /comments: 6 new/);
+      assert.match(res.stdout, /2 +pingbacks and trackbacks/);
+    } finally {
+      rmSync(blogDir, { recursive: true, force: true });
+    }
+  });
+});
