@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
 import { AppError } from '../server/errors.js';
+import { registerSite } from './site.js';
 import { registerImport } from './import.js';
 
 /**
@@ -9,6 +10,7 @@ import { registerImport } from './import.js';
  */
 export function buildCli(): Command {
   const program = new Command('agora').description('Agora: self-hostable discussions for news sites').showHelpAfterError().exitOverride();
+  registerSite(program);
   registerImport(program);
   return program;
 }

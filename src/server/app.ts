@@ -17,6 +17,7 @@ import { pageRoutes } from './http/page-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { realtimeRoutes } from './http/realtime-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
+import { publisherRoutes } from './publisher/routes.js';
 import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
 import { seedDemo } from './sites/seed.js';
 import { migrate, openDatabase, type Db } from './storage/db.js';
@@ -99,6 +100,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(commentRoutes, { deps });
   await app.register(pageRoutes, { deps });
   await app.register(realtimeRoutes, { deps });
+  await app.register(publisherRoutes, { deps });
   await app.register(staticRoutes, opts.webDir ? { webDir: opts.webDir } : {});
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

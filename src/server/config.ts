@@ -26,6 +26,18 @@ export interface Config {
   /** Live event streams this node holds at most; beyond, new ones get 503 (load shedding). */
   maxStreams: number;
   heartbeatMs: number;
+  /** smtp(s)://… for notification emails; null sends none (notifications still appear in the API). */
+  smtpUrl: string | null;
+  /** From address of notification emails. */
+  mailFrom: string;
+  /** Whether this node runs queued jobs (emails, webhooks); every node may, the queue is safe to share. */
+  runJobs: boolean;
+  /** How often an idle job worker looks for due jobs. */
+  jobPollMs: number;
+  /** First webhook retry delay; each next one doubles, for 24 hours. */
+  webhookRetryBaseMs: number;
+  /** Hour of the day (UTC) daily digests are sent. */
+  digestHourUtc: number;
 }
 
 /** Thrown for a bad environment value, with a message an operator can act on. */
@@ -54,6 +66,12 @@ function origin(value: string, name: string): string {
 function databaseUrl(raw: string | undefined): string | null {
   if (!raw) return null;
   if (!/^postgres(ql)?:\/\//.test(raw)) throw new ConfigError(`DATABASE_URL must be a postgres:// URL (leave it unset for SQLite), got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
+  return raw;
+}
+
+function smtpUrl(raw: string | undefined): string | null {
+  if (!raw) return null;
+  if (!/^smtps?:\/\//.test(raw)) throw new ConfigError(`SMTP_URL must be an smtp:// or smtps:// URL, got "${raw.replace(/:[^:@/]*@/, ':***@')}"`);
   return raw;
 }
 
@@ -90,6 +108,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: redisUrl(env.REDIS_URL),
     maxStreams: int(env, 'AGORA_MAX_STREAMS', 20_000, 1, 1_000_000),
     heartbeatMs: int(env, 'AGORA_HEARTBEAT_SECONDS', 20, 1, 3600) * 1000,
+    smtpUrl: smtpUrl(env.SMTP_URL),
+    mailFrom: env.AGORA_MAIL_FROM || `Agora <no-reply@${new URL(publicUrl).hostname}>`,
+    runJobs: env.AGORA_RUN_JOBS !== 'false',
+    jobPollMs: int(env, 'AGORA_JOB_POLL_MS', 1000, 10, 60_000),
+    webhookRetryBaseMs: int(env, 'AGORA_WEBHOOK_RETRY_SECONDS', 30, 1, 3600) * 1000,
+    digestHourUtc: int(env, 'AGORA_DIGEST_HOUR_UTC', 7, 0, 23),
     ...overrides,
   };
 }

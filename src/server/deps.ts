@@ -10,6 +10,7 @@ import { storiesRepository } from './stories/repository.js';
 import { usersRepository } from './users/repository.js';
 import { eventBus } from './events/bus.js';
 import { createRealtime } from './realtime/index.js';
+import { createPublisherDeps } from './publisher/deps.js';
 
 /** The logging this layer needs (pino's logger fits). */
 export interface DepsLog {
@@ -40,7 +41,9 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
   const comments = commentsRepository(db);
   const articles = articlesRepository(db);
   const events = eventBus((err, event) => log.error({ err }, `event subscriber failed on ${event.type}`));
-  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: publishAll, events };
+  const secret = await loadSecret(db);
+  const publisher = createPublisherDeps(config, db, { secret, logError: (err, msg) => log.error({ err }, msg) });
+  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: publishAll, events, mayPost: publisher.mayPost };
   return {
     config,
     db,
@@ -48,7 +51,7 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     origins: originIndex(sites),
     users,
     sessions,
-    csrf: csrfTokens(await loadSecret(db)),
+    csrf: csrfTokens(secret),
     stories,
     comments,
     articles,
@@ -57,6 +60,7 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     /** Gauges features add for /metrics (queue sizes…): name, help, and how to read the value. */
     metricGauges: [] as { name: string; help: string; value: () => Promise<number> }[],
     commentDeps,
+    publisher,
     accountDeps: { users, sessions, scryptN: config.scryptN },
   };
 }

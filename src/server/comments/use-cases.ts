@@ -19,6 +19,8 @@ export interface CommentDeps {
   moderate: Moderator;
   events: EventBus;
   now?: () => number;
+  /** Who may post on a story's site (single sign-on accounts belong to one site; local accounts can be off). */
+  mayPost?: (story: Story, author: User) => Promise<void>;
 }
 
 /** Replies loaded with one page of threads at most; beyond it a thread shows what fits (bounded memory per read). */
@@ -58,6 +60,7 @@ function checkBody(raw: string, maxLength: number): string {
 /** Posts a comment or a reply as `author`. */
 export async function postComment(deps: CommentDeps, input: { story: Story; author: User; body: string; parentId?: string | undefined }): Promise<CommentNode> {
   if (input.story.closed) throw new AppError('STORY_CLOSED');
+  await deps.mayPost?.(input.story, input.author);
   const body = checkBody(input.body, deps.maxLength);
   let parent: CommentRecord | null = null;
   if (input.parentId) {

@@ -65,6 +65,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         comments: page.comments.map((c) => presentComment(c, viewerId)),
         nextHref,
         closed: story.closed,
+        message: story.message ?? null,
       });
       const csrfToken = request.auth?.via === 'cookie' ? deps.csrf.issue(request.auth.sessionId) : null;
       return reply.type('text/html; charset=utf-8').send(renderArticlePage({ article, discussion, canonicalUrl: story.url, csrfToken }));

@@ -10,7 +10,9 @@ export function presentUser(user: User, self: boolean) {
 
 /** A story for the API. */
 export function presentStory(story: Story) {
-  return { ...story };
+  // Settings such as pre-moderation are for moderators; readers get the message and the closing time.
+  const { settings: _settings, publishedAt: _publishedAt, ...rest } = story;
+  return { ...rest, message: story.message ?? null, closesAt: story.closesAt ?? null };
 }
 
 /** A comment for the API: tombstones lose author and text; raw Markdown only goes back to its author. */

@@ -33,6 +33,8 @@ export const StorySchema = Type.Object(
     commentCount: Type.Integer(),
     closed: Type.Boolean(),
     createdAt: Type.String({ format: 'date-time' }),
+    closesAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When comments close by themselves, if they do.' })),
+    message: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'A note from the newsroom shown above the discussion (plain text).' })),
   },
   { $id: 'Story' },
 );

@@ -29,11 +29,12 @@ function replies(list: ApiComment[], lang: Lang, now: number): Raw | '' {
  * The Discussion as plain HTML: the first page of comments is in the document, so it is readable and indexable
  * without JavaScript. The widget attaches a shadow root to this section and takes over.
  */
-export function renderDiscussion(opts: { storyId: string; lang: Lang; totalCount: number; comments: ApiComment[]; nextHref: string | null; closed: boolean; now?: number }): Raw {
+export function renderDiscussion(opts: { storyId: string; lang: Lang; totalCount: number; comments: ApiComment[]; nextHref: string | null; closed: boolean; message?: string | null; now?: number }): Raw {
   const t = discussionStrings[opts.lang];
   const now = opts.now ?? Date.now();
   return html`<section id="agora-discussion" class="discussion" aria-labelledby="agora-discussion-title" lang="${opts.lang}" data-story-id="${opts.storyId}">
 <h2 id="agora-discussion-title">${t.discussion} <span class="count">${t.commentCount(opts.totalCount)}</span></h2>
+${opts.message ? html`<p class="story-message" role="note">${opts.message}</p>` : ''}
 <p class="cta">${opts.closed ? t.closed : t.cta}</p>
 ${opts.totalCount === 0 && opts.comments.length === 0 ? html`<p class="empty">${t.empty}</p>` : ''}
 <ol class="comments">${opts.comments.map((c) => comment(c, opts.lang, now))}</ol>

@@ -2,6 +2,7 @@ import type { Db } from '../storage/db.js';
 import type { Selectable } from 'kysely';
 import type { StoriesTable } from '../storage/schema.js';
 import type { Lang } from '../../i18n/discussion.js';
+import { closesAt, readStorySettings, type StorySettings } from './settings.js';
 
 /** A page that carries a Discussion. */
 export interface Story {
@@ -10,21 +11,35 @@ export interface Story {
   url: string;
   title: string;
   lang: Lang;
+  /** Closed by a moderator, or past its auto-close time. */
   closed: boolean;
   commentCount: number;
   createdAt: string;
+  /** Per-story settings (stories.settings); absent on a story being created. */
+  settings?: StorySettings;
+  publishedAt?: string | null;
+  /** When the story closes by itself (settings.autoCloseDays), if it does. */
+  closesAt?: string | null;
+  /** The note shown above the discussion, if any. */
+  message?: string | null;
 }
 
-function toStory(row: Selectable<StoriesTable>): Story {
+function toStory(row: Selectable<StoriesTable>, now = Date.now()): Story {
+  const settings = readStorySettings(row.settings);
+  const closes = closesAt(settings, row.published_at, row.created_at);
   return {
     id: row.id,
     siteId: row.site_id,
     url: row.url,
     title: row.title,
     lang: row.lang === 'fr' ? 'fr' : 'en',
-    closed: row.closed === 1,
+    closed: row.closed === 1 || (closes !== null && Date.parse(closes) <= now),
     commentCount: row.comment_count,
     createdAt: row.created_at,
+    settings,
+    publishedAt: row.published_at,
+    closesAt: closes,
+    message: settings.message,
   };
 }
 
@@ -57,6 +72,18 @@ export function storiesRepository(db: Db) {
       const stored = await this.findByUrl(story.siteId, story.url);
       if (!stored) throw new Error('story vanished after insert');
       return stored;
+    },
+    /** The stored settings JSON, to merge a patch into. */
+    async rawSettings(siteId: string, id: string): Promise<string | undefined> {
+      return (await db.selectFrom('stories').select('settings').where('site_id', '=', siteId).where('id', '=', id).executeTakeFirst())?.settings;
+    },
+    /** Changes the moderator-set state of a story: open/closed, settings, publication time. */
+    async updateSettings(siteId: string, id: string, patch: { closed?: boolean; settingsJson?: string; publishedAt?: string | null }): Promise<void> {
+      const set: { closed?: number; settings?: string; published_at?: string | null } = {};
+      if (patch.closed !== undefined) set.closed = patch.closed ? 1 : 0;
+      if (patch.settingsJson !== undefined) set.settings = patch.settingsJson;
+      if (patch.publishedAt !== undefined) set.published_at = patch.publishedAt;
+      if (Object.keys(set).length > 0) await db.updateTable('stories').set(set).where('site_id', '=', siteId).where('id', '=', id).execute();
     },
   };
 }

@@ -7,6 +7,8 @@ export interface EmbedOptions {
   lang?: string;
   api?: string;
   container?: string;
+  /** The publisher's single sign-on JWT for its signed-in reader (`data-sso-token`). */
+  ssoToken?: string;
 }
 
 /** One widget's settings, resolved against the page it runs on. */
@@ -19,6 +21,7 @@ export interface Config {
   lang: Lang;
   storyId?: string;
   storyUrl?: string;
+  ssoToken?: string;
 }
 
 /** Resolves options; the API defaults to the origin the script was loaded from. */
@@ -36,6 +39,7 @@ export function resolveConfig(o: EmbedOptions, scriptSrc: string | undefined, ho
     lang: pickLang(o.lang || host.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang),
     storyId: o.storyId,
     storyUrl: o.storyUrl,
+    ssoToken: o.ssoToken,
   };
 }
 

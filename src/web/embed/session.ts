@@ -1,5 +1,6 @@
 import type { Lang } from '../../i18n/discussion.js';
-import type { User } from './types.js';
+import type { Request } from './api.js';
+import type { AuthResult, User } from './types.js';
 
 const TOKEN_KEY = 'agora:token';
 
@@ -75,4 +76,11 @@ export function listenForSignIn(apiOrigin: string, onAuth: (token: string, user:
   };
   addEventListener('message', onMessage);
   return () => removeEventListener('message', onMessage);
+}
+
+/** Exchanges the publisher's single sign-on token for a bearer session, kept like a popup sign-in. */
+export async function ssoSignIn(req: Request, session: Session, token: string): Promise<User> {
+  const r = await req<AuthResult>('POST', '/auth/sso', { token });
+  storeToken(session, r.token);
+  return r.user;
 }

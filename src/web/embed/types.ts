@@ -19,6 +19,8 @@ export interface Story {
   lang: string;
   commentCount: number;
   closed: boolean;
+  /** The newsroom's note shown above the discussion. */
+  message?: string | null;
 }
 
 /** Moderation state of a comment as the viewer may see it. */

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { discussionStrings } from '../../i18n/discussion.js';
 import { ApiError, createClient } from './api.js';
 import { storyPath, type Config } from './config.js';
-import { createSession, forgetSession, listenForSignIn, metaCsrf, openSignInPopup, storeToken } from './session.js';
+import { createSession, forgetSession, listenForSignIn, metaCsrf, openSignInPopup, ssoSignIn, storeToken } from './session.js';
 import { appendPage, insertComment, keepFresh, updateComment } from './tree.js';
 import type { AuthResult, Comment, CommentPage, Sort, Story, User } from './types.js';
 
@@ -57,8 +57,10 @@ export function useDiscussion(cfg: Config) {
   }
 
   async function me(): Promise<User | null> {
-    if (!session.firstParty && !session.token) return null;
     try {
+      // The publisher signed its reader in: exchange its token for our session (POST /auth/sso).
+      if (cfg.ssoToken) return await ssoSignIn(req, session, cfg.ssoToken);
+      if (!session.firstParty && !session.token) return null;
       const r = await req<{ user: User; csrfToken?: string }>('GET', '/me');
       if (r.csrfToken) session.csrf = r.csrfToken;
       return r.user;

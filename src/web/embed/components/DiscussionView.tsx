@@ -25,6 +25,7 @@ export function DiscussionView({ cfg }: { cfg: Config }) {
           </h2>
           {story && <Who />}
         </div>
+        {story?.message && <p class="muted">{story.message}</p>}
         {phase === 'loading' && <p class="muted">{s.loading}</p>}
         {phase === 'failed' && (
           <p class="row">

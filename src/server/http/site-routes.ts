@@ -1,0 +1,111 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Deps } from '../deps.js';
+import { createSite, getSite, listSites, rotateSiteSsoSecret, siteSsoSecret, updateSite, type SiteAdminDeps } from '../sites/admin.js';
+import { PublisherSettingsSchema, SettingsPatchSchema } from '../sites/settings.js';
+import type { SiteRecord } from '../sites/store.js';
+import { updateStorySettings } from '../stories/manage.js';
+import { StorySettingsSchema } from '../stories/settings.js';
+import { getStory } from '../stories/use-cases.js';
+import { requireRole } from './context.js';
+import { presentStory } from './presenters.js';
+import { errors, StoryIdParams, StorySchema } from './schemas.js';
+
+export const SiteSchema = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    origins: Type.Array(Type.String()),
+    lang: Type.String(),
+    settings: PublisherSettingsSchema,
+    createdAt: Type.String({ format: 'date-time' }),
+  },
+  { $id: 'Site' },
+);
+
+const SiteParams = Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 64 }) });
+const SiteFields = {
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  origins: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 50 })),
+  lang: Type.Optional(Type.String({ maxLength: 5 })),
+  settings: Type.Optional(SettingsPatchSchema),
+};
+
+/** The public shape of a site for admins (secrets only where asked for). */
+export const presentSite = (s: SiteRecord) => ({ ...s });
+
+/** Sites for admins (create, list, update, SSO secret), and story settings for moderators. */
+export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+  app.addSchema(SiteSchema);
+  const admin: SiteAdminDeps = { siteStore: deps.publisher.siteStore, origins: deps.origins };
+  const SiteResult = Type.Object({ site: Type.Ref(SiteSchema) });
+  const SiteWithSecret = Type.Object({ site: Type.Ref(SiteSchema), ssoSecret: Type.String({ description: 'HS256 key of the site’s single sign-on tokens.' }) });
+
+  app.get('/api/v1/admin/sites', { schema: { tags: ['sites'], summary: 'Every site (admins)', response: { 200: Type.Object({ sites: Type.Array(Type.Ref(SiteSchema)) }), ...errors(401, 403) } } }, async (request) => {
+    requireRole(request, deps, 'admin');
+    return { sites: (await listSites(admin)).map(presentSite) };
+  });
+
+  app.post(
+    '/api/v1/admin/sites',
+    { schema: { tags: ['sites'], summary: 'Create a site (admins); returns its SSO secret', body: Type.Object({ id: Type.String({ maxLength: 64 }), ...SiteFields }), response: { 201: SiteWithSecret, ...errors(400, 401, 403, 409) } } },
+    async (request, reply) => {
+      requireRole(request, deps, 'admin');
+      const { site, ssoSecret } = await createSite(admin, request.body);
+      return reply.status(201).send({ site: presentSite(site), ssoSecret });
+    },
+  );
+
+  app.get(
+    '/api/v1/admin/sites/:siteId',
+    { schema: { tags: ['sites'], summary: 'A site with its SSO secret (admins)', params: SiteParams, response: { 200: SiteWithSecret, ...errors(401, 403, 404) } } },
+    async (request) => {
+      requireRole(request, deps, 'admin');
+      const site = await getSite(admin, request.params.siteId);
+      return { site: presentSite(site), ssoSecret: await siteSsoSecret(admin, site.id) };
+    },
+  );
+
+  app.patch(
+    '/api/v1/admin/sites/:siteId',
+    { schema: { tags: ['sites'], summary: 'Change a site’s name, origins, language or settings (admins)', params: SiteParams, body: Type.Object(SiteFields), response: { 200: SiteResult, ...errors(400, 401, 403, 404) } } },
+    async (request) => {
+      requireRole(request, deps, 'admin');
+      return { site: presentSite(await updateSite(admin, request.params.siteId, request.body)) };
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/sites/:siteId/sso-secret',
+    { schema: { tags: ['sites'], summary: 'Rotate the site’s SSO secret (admins): tokens signed with the old one stop working', params: SiteParams, response: { 200: Type.Object({ ssoSecret: Type.String() }), ...errors(401, 403, 404) } } },
+    async (request) => {
+      requireRole(request, deps, 'admin');
+      return { ssoSecret: await rotateSiteSsoSecret(admin, request.params.siteId) };
+    },
+  );
+
+  app.patch(
+    '/api/v1/stories/:storyId/settings',
+    {
+      schema: {
+        tags: ['stories'],
+        summary: 'Open or close a story, auto-close it N days after publication, pre-moderate it, set its message (moderators)',
+        params: StoryIdParams,
+        body: Type.Object({
+          closed: Type.Optional(Type.Boolean()),
+          premoderation: Type.Optional(Type.Boolean()),
+          autoCloseDays: Type.Optional(StorySettingsSchema.properties.autoCloseDays),
+          message: Type.Optional(Type.Union([Type.String({ maxLength: 500 }), Type.Null()])),
+          publishedAt: Type.Optional(Type.Union([Type.String({ maxLength: 40 }), Type.Null()])),
+        }),
+        response: { 200: Type.Object({ story: Type.Ref(StorySchema), settings: StorySettingsSchema }), ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      requireRole(request, deps, 'moderator');
+      const story = await getStory(deps, request.params.storyId);
+      const r = await updateStorySettings(deps, story, request.body);
+      return { story: presentStory(r.story), settings: r.settings };
+    },
+  );
+};

@@ -1,0 +1,33 @@
+import type { Config } from '../config.js';
+import type { Db } from '../storage/db.js';
+import { sessionStore } from '../auth/sessions.js';
+import { jobQueue } from '../jobs/queue.js';
+import { readerSettingsRepository } from '../notifications/settings.js';
+import { assertMayComment } from '../sites/access.js';
+import { siteStore } from '../sites/store.js';
+import { ssoRepository } from '../sso/repository.js';
+import type { Story } from '../stories/repository.js';
+import { usersRepository, type User } from '../users/repository.js';
+import { webhooksRepository } from '../webhooks/repository.js';
+
+/**
+ * The publisher-integration half of the composition root: single sign-on, sites' settings and secrets, the job queue,
+ * webhooks, notifications. Repositories are stateless wrappers over the database, so making our own is free.
+ */
+export function createPublisherDeps(config: Config, db: Db, opts: { secret: string; logError: (err: unknown, msg: string) => void }) {
+  const sites = siteStore(db);
+  const sso = ssoRepository(db);
+  const jobs = jobQueue(db, { pollMs: config.jobPollMs, log: opts.logError });
+  return {
+    secret: opts.secret,
+    siteStore: sites,
+    sso,
+    jobs,
+    webhooks: webhooksRepository(db),
+    readerSettings: readerSettingsRepository(db),
+    ssoDeps: { siteStore: sites, sso, users: usersRepository(db), sessions: sessionStore(db), readerSettings: readerSettingsRepository(db) },
+    /** The comment use cases' check of who may post where (CommentDeps.mayPost). */
+    mayPost: (story: Story, author: User) => assertMayComment({ siteStore: sites, sso }, story, author),
+  };
+}
+export type PublisherDeps = ReturnType<typeof createPublisherDeps>;

@@ -1,0 +1,21 @@
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Deps } from '../deps.js';
+import { localAccountsGuard, ssoRoutes } from '../http/sso-routes.js';
+import { siteRoutes } from '../http/site-routes.js';
+
+/**
+ * Every route of the publisher integration, and the job worker's lifecycle: one registration in app.ts.
+ * The worker starts when the server is ready and stops (finishing the jobs in hand) when it closes.
+ */
+export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }): Promise<void> => {
+  const { deps } = opts;
+  await app.register(localAccountsGuard, { deps });
+  await app.register(ssoRoutes, { deps });
+  await app.register(siteRoutes, { deps });
+  if (deps.config.runJobs) {
+    app.addHook('onReady', async () => deps.publisher.jobs.start());
+    // preClose: before the database is closed under jobs still in hand.
+    app.addHook('preClose', async () => deps.publisher.jobs.stop());
+  }
+});
