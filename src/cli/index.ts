@@ -3,6 +3,7 @@ import { ConfigError } from '../server/config.js';
 import { AppError } from '../server/errors.js';
 import { registerSite } from './site.js';
 import { registerImport } from './import.js';
+import { registerModeration } from './moderation.js';
 
 /**
  * The `agora` command line. It parses arguments and calls use cases; commands register themselves from their own
@@ -12,6 +13,7 @@ export function buildCli(): Command {
   const program = new Command('agora').description('Agora: self-hostable discussions for news sites').showHelpAfterError().exitOverride();
   registerSite(program);
   registerImport(program);
+  registerModeration(program);
   return program;
 }
 

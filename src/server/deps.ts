@@ -4,12 +4,13 @@ import type { Db } from './storage/db.js';
 import { articlesRepository } from './articles/repository.js';
 import { csrfTokens, sessionStore } from './auth/sessions.js';
 import { commentsRepository } from './comments/repository.js';
-import type { CommentDeps, Moderator } from './comments/use-cases.js';
+import type { CommentDeps } from './comments/use-cases.js';
 import { originIndex, sitesRepository } from './sites/repository.js';
 import { storiesRepository } from './stories/repository.js';
 import { usersRepository } from './users/repository.js';
 import { eventBus } from './events/bus.js';
 import { createRealtime } from './realtime/index.js';
+import { createModerationDeps } from './moderation/deps.js';
 import { createPublisherDeps } from './publisher/deps.js';
 
 /** The logging this layer needs (pino's logger fits). */
@@ -19,9 +20,6 @@ export interface DepsLog {
   info(msg: string): void;
 }
 const silent: DepsLog = { error() {}, warn() {}, info() {} };
-
-/** Until the moderation pipeline lands every comment is published; the seam is CommentDeps.moderate. */
-const publishAll: Moderator = async () => ({ status: 'published' });
 
 /** A secret shared by every node: from AGORA_SECRET, else made once and kept in the database. */
 async function loadSecret(db: Db): Promise<string> {
@@ -40,10 +38,11 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
   const stories = storiesRepository(db);
   const comments = commentsRepository(db);
   const articles = articlesRepository(db);
+  const moderation = createModerationDeps(db);
   const events = eventBus((err, event) => log.error({ err }, `event subscriber failed on ${event.type}`));
   const secret = await loadSecret(db);
   const publisher = createPublisherDeps(config, db, { secret, logError: (err, msg) => log.error({ err }, msg) });
-  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: publishAll, events, mayPost: publisher.mayPost };
+  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: moderation.moderate, events, mayPost: publisher.mayPost };
   return {
     config,
     db,
@@ -60,6 +59,7 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     /** Gauges features add for /metrics (queue sizes…): name, help, and how to read the value. */
     metricGauges: [] as { name: string; help: string; value: () => Promise<number> }[],
     commentDeps,
+    moderation,
     publisher,
     accountDeps: { users, sessions, scryptN: config.scryptN },
   };

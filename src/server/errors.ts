@@ -49,6 +49,12 @@ export const errorCatalog = {
   SITE_NOT_FOUND: { status: 404, en: 'This site does not exist.', fr: 'Ce site n’existe pas.' },
   WEBHOOK_NOT_FOUND: { status: 404, en: 'This webhook does not exist.', fr: 'Ce webhook n’existe pas.' },
   SITE_EXISTS: { status: 409, en: 'A site with this id already exists.', fr: 'Un site avec cet identifiant existe déjà.' },
+  // Moderation (issue 3).
+  USER_BANNED: { status: 403, en: 'You are banned from commenting on this site.', fr: 'Vous êtes banni des commentaires de ce site.' },
+  USER_SUSPENDED: { status: 403, en: 'Your account is suspended from commenting on this site for now.', fr: 'Votre compte est suspendu des commentaires de ce site pour le moment.' },
+  DUPLICATE_COMMENT: { status: 409, en: 'You already posted this comment here.', fr: 'Vous avez déjà publié ce commentaire ici.' },
+  USER_NOT_FOUND: { status: 404, en: 'This user does not exist.', fr: 'Cet utilisateur n’existe pas.' },
+  SETUP_TOKEN_INVALID: { status: 403, en: 'The setup token is wrong, or an administrator already exists.', fr: 'Le jeton d’installation est incorrect, ou un administrateur existe déjà.' },
   INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
   UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
 } as const satisfies Record<string, { status: number } & Record<Lang, string>>;

@@ -32,6 +32,10 @@ export interface CommentRecord {
   deletedAt: string | null;
   reactionCount: number;
   replyCount: number;
+  /** Why it was rejected, for its author (set by moderation). */
+  rejectionReason?: string | null;
+  /** Picked by a moderator for the featured tab. */
+  featured?: boolean;
 }
 
 /** A comment placed in its thread for display. */

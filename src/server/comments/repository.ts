@@ -24,6 +24,8 @@ const COLUMNS = [
   'c.deleted_at',
   'c.reaction_count',
   'c.reply_count',
+  'c.rejection_reason',
+  'c.featured',
 ] as const;
 
 type Row = {
@@ -44,6 +46,8 @@ type Row = {
   deleted_at: string | null;
   reaction_count: number;
   reply_count: number;
+  rejection_reason: string | null;
+  featured: number;
 };
 
 function toRecord(r: Row): CommentRecord {
@@ -65,7 +69,30 @@ function toRecord(r: Row): CommentRecord {
     deletedAt: r.deleted_at,
     reactionCount: r.reaction_count,
     replyCount: r.reply_count,
+    rejectionReason: r.rejection_reason,
+    featured: r.featured === 1,
   };
+}
+
+type Tx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
+
+/**
+ * Keeps the counters right when a comment starts or stops being visible to everyone: the story's comment count and
+ * the parent's reply count follow published comments. (A tombstone whose last reply is hidden stays counted until
+ * it is deleted again; rare, and harmless.)
+ */
+async function countVisibility(tx: Tx, c: Pick<CommentRecord, 'storyId' | 'parentId'>, delta: 1 | -1): Promise<void> {
+  const op = delta > 0 ? '+' : '-';
+  await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', op, 1) })).where('id', '=', c.storyId).execute();
+  if (c.parentId) await tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', op, 1) })).where('id', '=', c.parentId).where('reply_count', '>=', delta > 0 ? 0 : 1).execute();
+}
+
+/** What moderation stores with a comment: the pipeline's verdict (JSON) and the reason its author is given. */
+export interface ModerationFields {
+  moderation?: string | null;
+  rejectionReason?: string | null;
+  moderatedBy?: string | null;
+  moderatedAt?: string | null;
 }
 
 /** What a reader may see: published comments, tombstones that still hold replies, and their own held comments. */
@@ -154,7 +181,7 @@ export function commentsRepository(db: Db) {
     },
 
     /** Stores a new comment and updates the counters it affects, atomically. */
-    async insert(c: Omit<CommentRecord, 'authorName' | 'reactionCount' | 'replyCount'>): Promise<void> {
+    async insert(c: Omit<CommentRecord, 'authorName' | 'reactionCount' | 'replyCount'> & ModerationFields): Promise<void> {
       await db.transaction().execute(async (tx) => {
         await tx
           .insertInto('comments')
@@ -173,6 +200,8 @@ export function commentsRepository(db: Db) {
             created_at: c.createdAt,
             edited_at: null,
             deleted_at: null,
+            moderation: c.moderation ?? null,
+            rejection_reason: c.rejectionReason ?? null,
           })
           .execute();
         if (c.status === 'published') {
@@ -182,11 +211,40 @@ export function commentsRepository(db: Db) {
       });
     },
 
-    /** Replaces the body, keeping the previous version as a revision. */
-    async edit(siteId: string, id: string, prev: string, next: { body: string; bodyHtml: string; at: string; revisionId: string }): Promise<void> {
+    /** Replaces the body, keeping the previous version as a revision; moderation may change the status with it. */
+    async edit(
+      siteId: string,
+      id: string,
+      prev: string,
+      next: { body: string; bodyHtml: string; at: string; revisionId: string; status?: { from: CommentRecord; to: CommentStatus } & ModerationFields },
+    ): Promise<void> {
       await db.transaction().execute(async (tx) => {
         await tx.insertInto('comment_revisions').values({ id: next.revisionId, comment_id: id, body: prev, created_at: next.at }).execute();
         await tx.updateTable('comments').set({ body: next.body, body_html: next.bodyHtml, edited_at: next.at }).where('site_id', '=', siteId).where('id', '=', id).execute();
+        const s = next.status;
+        if (s) {
+          await tx.updateTable('comments').set({ status: s.to, moderation: s.moderation ?? null, rejection_reason: s.rejectionReason ?? null }).where('site_id', '=', siteId).where('id', '=', id).execute();
+          if (s.from.status === 'published' && s.to !== 'published') await countVisibility(tx, s.from, -1);
+          if (s.from.status !== 'published' && s.to === 'published') await countVisibility(tx, s.from, 1);
+        }
+      });
+    },
+
+    /** A moderator's decision: new status (counters follow) and the moderation fields; false if it was deleted meanwhile. */
+    async setStatus(siteId: string, c: CommentRecord, to: Exclude<CommentStatus, 'deleted'>, fields: ModerationFields & { featured?: boolean }): Promise<boolean> {
+      return db.transaction().execute(async (tx) => {
+        const current = await tx.selectFrom('comments').select('status').where('site_id', '=', siteId).where('id', '=', c.id).executeTakeFirst();
+        if (!current || current.status === 'deleted') return false;
+        const set: Partial<Record<'rejection_reason' | 'moderated_by' | 'moderated_at' | 'moderation', string | null>> & { status: string; featured?: number } = { status: to };
+        if (fields.rejectionReason !== undefined) set.rejection_reason = fields.rejectionReason;
+        if (fields.moderatedBy !== undefined) set.moderated_by = fields.moderatedBy;
+        if (fields.moderatedAt !== undefined) set.moderated_at = fields.moderatedAt;
+        if (fields.moderation !== undefined) set.moderation = fields.moderation;
+        if (fields.featured !== undefined) set.featured = fields.featured ? 1 : 0;
+        await tx.updateTable('comments').set(set).where('site_id', '=', siteId).where('id', '=', c.id).execute();
+        if (current.status === 'published' && to !== 'published') await countVisibility(tx, c, -1);
+        if (current.status !== 'published' && to === 'published') await countVisibility(tx, c, 1);
+        return true;
       });
     },
 

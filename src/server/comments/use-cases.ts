@@ -9,8 +9,20 @@ import type { CommentsRepository } from './repository.js';
 import type { EventBus } from '../events/bus.js';
 import { buildThreads } from './tree.js';
 
-/** Decides the status of a new or edited comment. The moderation pipeline plugs in here. */
-export type Moderator = (input: { story: Story; author: User; body: string; parent: CommentRecord | null }) => Promise<{ status: Extract<CommentStatus, 'published' | 'pending' | 'rejected'> }>;
+/** The moderation decision on a new or edited comment, stored with it. */
+export interface ModerationOutcome {
+  status: Extract<CommentStatus, 'published' | 'pending' | 'rejected'>;
+  /** The pipeline's verdict as JSON, for moderators (phase, words matched, scores). */
+  moderation?: string | null;
+  /** Shown to the author when the comment is rejected. */
+  rejectionReason?: string | null;
+}
+
+/**
+ * Decides the status of a new or edited (`editing`) comment; the moderation pipeline plugs in here. Throws an
+ * AppError to refuse the comment outright (closed story, banned author, rate limit), so nothing is stored.
+ */
+export type Moderator = (input: { story: Story; author: User; body: string; parent: CommentRecord | null; editing?: CommentRecord }) => Promise<ModerationOutcome>;
 
 export interface CommentDeps {
   comments: CommentsRepository;
@@ -69,7 +81,7 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     if (parent.status === 'deleted') throw new AppError('COMMENT_DELETED');
     if (parent.status !== 'published' && parent.authorId !== input.author.id) throw new AppError('INVALID_PARENT');
   }
-  const { status } = await deps.moderate({ story: input.story, author: input.author, body, parent });
+  const { status, moderation, rejectionReason } = await deps.moderate({ story: input.story, author: input.author, body, parent });
   const place = parent ? placeReply(parent) : { parentId: null, rootId: null, depth: 0, inReplyToId: null };
   const record = {
     id: newId(),
@@ -84,9 +96,9 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     editedAt: null,
     deletedAt: null,
   };
-  await deps.comments.insert(record);
+  await deps.comments.insert({ ...record, moderation: moderation ?? null, rejectionReason: rejectionReason ?? null });
   const inReplyTo = parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null;
-  const stored = { ...record, authorName: input.author.displayName, reactionCount: 0, replyCount: 0, inReplyTo };
+  const stored = { ...record, authorName: input.author.displayName, reactionCount: 0, replyCount: 0, inReplyTo, rejectionReason: rejectionReason ?? null };
   await deps.events.publish({ type: 'comment.created', siteId: stored.siteId, storyId: stored.storyId, comment: stored });
   return { ...stored, reacted: false, replies: [] };
 }
@@ -109,8 +121,14 @@ export async function editComment(deps: CommentDeps, input: { commentId: string;
   if (body === c.body) return c;
   const at = nowIso(now);
   const bodyHtml = renderCommentBody(body);
-  await deps.comments.edit(c.siteId, c.id, c.body, { body, bodyHtml, at, revisionId: newId() });
-  const edited = { ...c, body, bodyHtml, editedAt: at };
+  // An edit is a new text: it goes through moderation again (a clean comment edited into abuse must not stay up).
+  const story = await deps.stories.get(c.storyId);
+  if (!story) throw new AppError('STORY_NOT_FOUND');
+  const parent = c.parentId ? ((await deps.comments.get(c.siteId, c.parentId)) ?? null) : null;
+  const outcome = await deps.moderate({ story, author: input.user, body, parent, editing: c });
+  const status = { from: c, to: outcome.status, moderation: outcome.moderation ?? null, rejectionReason: outcome.rejectionReason ?? null };
+  await deps.comments.edit(c.siteId, c.id, c.body, { body, bodyHtml, at, revisionId: newId(), status });
+  const edited = { ...c, body, bodyHtml, editedAt: at, status: outcome.status, rejectionReason: status.rejectionReason };
   await deps.events.publish({ type: 'comment.edited', siteId: c.siteId, storyId: c.storyId, comment: edited });
   return edited;
 }

@@ -34,6 +34,8 @@ export function presentComment(c: CommentRecord & Partial<Pick<CommentNode, 'rea
     reactionCount: c.reactionCount,
     replyCount: c.replyCount,
     viewer: { reacted: c.reacted ?? false, isAuthor, canEdit: isAuthor && now - Date.parse(c.createdAt) <= EDIT_WINDOW_MS },
+    // The author of a rejected comment is told why; nobody else ever sees it.
+    ...(isAuthor && c.status === 'rejected' && c.rejectionReason ? { rejectionReason: c.rejectionReason } : {}),
     replies: (c.replies ?? []).map((r) => presentComment(r, viewerId, now)),
   };
 }

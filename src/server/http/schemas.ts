@@ -56,6 +56,7 @@ export const CommentSchema = Type.Recursive(
       reactionCount: Type.Integer(),
       replyCount: Type.Integer(),
       viewer: Type.Object({ reacted: Type.Boolean(), isAuthor: Type.Boolean(), canEdit: Type.Boolean() }),
+      rejectionReason: Type.Optional(Type.String({ description: 'Why a moderator or the filters rejected it; only on the author’s own rejected comments.' })),
       replies: Type.Array(Self),
     }),
   { $id: 'Comment' },

@@ -1,0 +1,69 @@
+import type { Moderator } from '../comments/use-cases.js';
+import { AppError } from '../errors.js';
+import { nowIso } from '../storage/ids.js';
+import { rejectionMessage } from './author-messages.js';
+import type { ModerationContext } from './context.js';
+import { runPipeline, siteMatchers } from './pipeline.js';
+import type { ModerationRepository } from './repository.js';
+import type { ModerationSettings } from './settings.js';
+import type { ScorerSource } from './scorers.js';
+import type { Verdict } from './types.js';
+
+export interface ModeratorDeps {
+  moderation: ModerationRepository;
+  scorers: ScorerSource;
+  now?: () => number;
+}
+
+/** Word matchers are compiled once per distinct word settings, not on every comment. */
+const matcherCache = new Map<string, ReturnType<typeof siteMatchers>>();
+function matchersFor(words: ModerationSettings['words']) {
+  const key = JSON.stringify(words);
+  let m = matcherCache.get(key);
+  if (!m) {
+    if (matcherCache.size > 100) matcherCache.clear();
+    m = siteMatchers(words);
+    matcherCache.set(key, m);
+  }
+  return m;
+}
+
+/** The verdict as stored with the comment (comments.moderation). */
+export function storedVerdict(v: Verdict, at: number): string {
+  return JSON.stringify({ action: v.action, reasons: v.reasons, scores: v.scores, at: nowIso(at) });
+}
+
+/** The pipeline behind CommentDeps.moderate: gathers the facts of the site, story and author, runs the phases. */
+export function pipelineModerator(deps: ModeratorDeps): Moderator {
+  return async ({ story, author, body, editing }) => {
+    const now = deps.now?.() ?? Date.now();
+    const repo = deps.moderation;
+    const settings = await repo.settings(story.siteId);
+    const ago = (seconds: number) => nowIso(now - seconds * 1000);
+    const [standing, counts, mode, same, flood, scorer] = await Promise.all([
+      repo.standing(story.siteId, author.id),
+      repo.authorCounts(story.siteId, author.id, ago(settings.rate.windowSeconds)),
+      repo.storyMode(story.siteId, story.id),
+      repo.sameText(story.siteId, author.id, story.id, body, ago(settings.duplicateHours * 3600), editing?.id),
+      repo.newAccountComments(story.siteId, story.id, ago(settings.flood.windowSeconds), ago(settings.newUserHours * 3600)),
+      deps.scorers.forSite(story.siteId),
+    ]);
+    const ctx: ModerationContext = {
+      text: body,
+      now,
+      editing: editing !== undefined,
+      settings,
+      story: { id: story.id, lang: story.lang, closed: story.closed, createdAt: story.createdAt, mode },
+      author: { id: author.id, role: author.role, createdAt: author.createdAt, ...standing, publishedCount: counts.published, recentCount: counts.recent },
+      history: { sameTextSameStory: settings.duplicateHours > 0 && same.sameStory, sameTextElsewhere: settings.duplicateHours > 0 ? same.elsewhere : 0, storyNewAccountComments: flood },
+      scorer,
+      words: matchersFor(settings.words),
+      facts: {},
+    };
+    const verdict = await runPipeline(ctx);
+    if (verdict.refusal) throw new AppError(verdict.refusal.code, verdict.refusal.details, verdict.refusal.retryAfterSeconds !== undefined ? { retryAfterSeconds: verdict.refusal.retryAfterSeconds } : undefined);
+    const status = verdict.action === 'publish' ? 'published' : verdict.action === 'hold' ? 'pending' : 'rejected';
+    const rejectionReason = status === 'rejected' ? rejectionMessage(verdict.reasons[verdict.reasons.length - 1]?.phase ?? 'other', story.lang) : null;
+    return { status, moderation: storedVerdict(verdict, now), rejectionReason };
+  };
+}
