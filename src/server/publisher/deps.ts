@@ -1,7 +1,11 @@
 import type { Config } from '../config.js';
 import type { Db } from '../storage/db.js';
 import { sessionStore } from '../auth/sessions.js';
+import { commentsRepository } from '../comments/repository.js';
 import { jobQueue } from '../jobs/queue.js';
+import { smtpMailer } from '../notifications/mailer.js';
+import { notificationsRepository } from '../notifications/repository.js';
+import type { NotificationDeps } from '../notifications/service.js';
 import { readerSettingsRepository } from '../notifications/settings.js';
 import { assertMayComment } from '../sites/access.js';
 import { siteStore } from '../sites/store.js';
@@ -9,6 +13,7 @@ import { ssoRepository } from '../sso/repository.js';
 import type { Story } from '../stories/repository.js';
 import { usersRepository, type User } from '../users/repository.js';
 import { webhooksRepository } from '../webhooks/repository.js';
+import type { WebhookDeps } from '../webhooks/service.js';
 
 /**
  * The publisher-integration half of the composition root: single sign-on, sites' settings and secrets, the job queue,
@@ -18,14 +23,29 @@ export function createPublisherDeps(config: Config, db: Db, opts: { secret: stri
   const sites = siteStore(db);
   const sso = ssoRepository(db);
   const jobs = jobQueue(db, { pollMs: config.jobPollMs, log: opts.logError });
+  const webhooks = webhooksRepository(db);
+  const readerSettings = readerSettingsRepository(db);
+  const webhookDeps: WebhookDeps = { webhooks, jobs, retryBaseMs: config.webhookRetryBaseMs, userAgent: `Agora-Webhooks (+${config.publicUrl})` };
+  const notificationDeps: NotificationDeps = {
+    notifications: notificationsRepository(db),
+    readerSettings,
+    comments: commentsRepository(db),
+    jobs,
+    mailer: smtpMailer(config.smtpUrl, config.mailFrom),
+    publicUrl: config.publicUrl,
+    secret: opts.secret,
+    digestHourUtc: config.digestHourUtc,
+  };
   return {
     secret: opts.secret,
     siteStore: sites,
     sso,
     jobs,
-    webhooks: webhooksRepository(db),
-    readerSettings: readerSettingsRepository(db),
-    ssoDeps: { siteStore: sites, sso, users: usersRepository(db), sessions: sessionStore(db), readerSettings: readerSettingsRepository(db) },
+    webhooks,
+    webhookDeps,
+    notificationDeps,
+    readerSettings,
+    ssoDeps: { siteStore: sites, sso, users: usersRepository(db), sessions: sessionStore(db), readerSettings },
     /** The comment use cases' check of who may post where (CommentDeps.mayPost). */
     mayPost: (story: Story, author: User) => assertMayComment({ siteStore: sites, sso }, story, author),
   };

@@ -3,6 +3,9 @@ import fp from 'fastify-plugin';
 import type { Deps } from '../deps.js';
 import { localAccountsGuard, ssoRoutes } from '../http/sso-routes.js';
 import { siteRoutes } from '../http/site-routes.js';
+import { webhookRoutes } from '../http/webhook-routes.js';
+import { notificationRoutes } from '../http/notification-routes.js';
+import { wirePublisher } from './wiring.js';
 
 /**
  * Every route of the publisher integration, and the job worker's lifecycle: one registration in app.ts.
@@ -10,9 +13,13 @@ import { siteRoutes } from '../http/site-routes.js';
  */
 export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }): Promise<void> => {
   const { deps } = opts;
+  const unwire = wirePublisher(deps);
+  app.addHook('onClose', async () => unwire());
   await app.register(localAccountsGuard, { deps });
   await app.register(ssoRoutes, { deps });
   await app.register(siteRoutes, { deps });
+  await app.register(webhookRoutes, { deps });
+  await app.register(notificationRoutes, { deps });
   if (deps.config.runJobs) {
     app.addHook('onReady', async () => deps.publisher.jobs.start());
     // preClose: before the database is closed under jobs still in hand.

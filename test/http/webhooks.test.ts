@@ -1,0 +1,158 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../src/server/deps.js';
+import { verifyWebhook } from '../../src/server/webhooks/signing.js';
+import { buildTestApp } from '../fixtures/server.js';
+import { codeOf, signUp, signUpAdmin } from '../fixtures/publisher.js';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A webhook receiver on localhost: answers with the next status of `script` (then 200), records everything. */
+function receiver() {
+  const got: Received[] = [];
+  const script: number[] = [];
+  const server: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      const status = script.shift() ?? 200;
+      got.push({ headers: req.headers, body, status });
+      res.writeHead(status).end();
+    });
+  });
+  return {
+    got,
+    script,
+    server,
+    async listen(): Promise<string> {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    },
+  };
+}
+
+async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 8000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+let app: FastifyInstance;
+let deps: Deps;
+let close: () => Promise<void>;
+let admin: Record<string, string>;
+const recv = receiver();
+const recvB = receiver();
+let hookUrl: string;
+let hookUrlB: string;
+
+before(async () => {
+  ({ app, deps, close } = await buildTestApp({ webhookRetryBaseMs: 60, jobPollMs: 20 }));
+  admin = (await signUpAdmin(app, deps)).auth;
+  hookUrl = await recv.listen();
+  hookUrlB = await recvB.listen();
+  for (const id of ['hooked', 'other']) {
+    const res = await app.inject({ method: 'POST', url: '/api/v1/admin/sites', headers: admin, payload: { id, origins: [`https://${id}.example`] } });
+    assert.equal(res.statusCode, 201, res.body);
+  }
+});
+after(async () => {
+  recv.server.close();
+  recvB.server.close();
+  await close();
+});
+
+const addHook = async (site: string, url: string, events?: string[]) => {
+  const res = await app.inject({ method: 'POST', url: `/api/v1/admin/sites/${site}/webhooks`, headers: admin, payload: events ? { url, events } : { url } });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json<{ webhook: { id: string; secret: string; events: string[] } }>().webhook;
+};
+const lookup = async (url: string) => (await app.inject({ method: 'GET', url: `/api/v1/stories/lookup?url=${encodeURIComponent(url)}` })).json<{ story: { id: string } }>().story;
+
+describe('webhooks', () => {
+  test('only admins manage them; unknown events and non-http URLs are refused', async () => {
+    const reader = await signUp(app, 'Nosy');
+    assert.equal((await app.inject({ method: 'GET', url: '/api/v1/admin/sites/hooked/webhooks', headers: reader.auth })).statusCode, 403);
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/admin/sites/hooked/webhooks', headers: admin, payload: { url: 'ftp://x.example/' } });
+    assert.equal(codeOf(bad), 'INVALID_WEBHOOK_URL');
+    const badEvent = await app.inject({ method: 'POST', url: '/api/v1/admin/sites/hooked/webhooks', headers: admin, payload: { url: hookUrl, events: ['comment.exploded'] } });
+    assert.equal(badEvent.statusCode, 400);
+  });
+
+  test('a receiver on localhost verifies the HMAC signature and sees retries after answering 500', async () => {
+    const hook = await addHook('hooked', hookUrl);
+    assert.deepEqual(hook.events.length, 6, 'all events by default');
+    recv.script.push(500, 500);
+    const story = await lookup('https://hooked.example/2026/story');
+    const created = await until(() => recv.got.find((r) => r.headers['agora-event'] === 'story.created' && r.status === 200));
+    const deliveryId = created.headers['agora-delivery'];
+    const attempts = recv.got.filter((r) => r.headers['agora-delivery'] === deliveryId);
+    assert.deepEqual(attempts.map((a) => a.status), [500, 500, 200], 'retried after each 500');
+    for (const a of attempts) {
+      assert.ok(verifyWebhook(hook.secret, a.body, String(a.headers['agora-signature'])), 'signature verifies');
+      assert.equal(verifyWebhook('whsec_wrong', a.body, String(a.headers['agora-signature'])), false);
+      assert.equal(verifyWebhook(hook.secret, `${a.body} `, String(a.headers['agora-signature'])), false, 'a changed body fails');
+    }
+    const payload = JSON.parse(created.body) as { type: string; siteId: string; data: { story: { id: string; url: string } } };
+    assert.equal(payload.type, 'story.created');
+    assert.equal(payload.siteId, 'hooked');
+    assert.equal(payload.data.story.id, story.id);
+
+    const log = await app.inject({ method: 'GET', url: `/api/v1/admin/sites/hooked/webhook-deliveries?webhookId=${hook.id}`, headers: admin });
+    assert.equal(log.statusCode, 200, log.body);
+    const d = log.json<{ deliveries: { id: string; state: string; attempts: number; attemptLog: { status: number }[] }[] }>().deliveries.find((x) => x.id === deliveryId);
+    assert.ok(d);
+    assert.equal(d.state, 'delivered');
+    assert.equal(d.attempts, 3);
+    assert.deepEqual(d.attemptLog.map((a) => a.status), [500, 500, 200]);
+  });
+
+  test('comments: created, reply_created, edited, deleted; each signed; nothing of another site', async () => {
+    await addHook('other', hookUrlB, ['comment.created']);
+    const reader = await signUp(app, 'Hook Reader');
+    const story = await lookup('https://hooked.example/2026/comments');
+    const c = (await app.inject({ method: 'POST', url: `/api/v1/stories/${story.id}/comments`, headers: reader.auth, payload: { body: 'First **post**' } })).json<{ comment: { id: string } }>().comment;
+    const r = (await app.inject({ method: 'POST', url: `/api/v1/stories/${story.id}/comments`, headers: reader.auth, payload: { body: 'A reply', parentId: c.id } })).json<{ comment: { id: string } }>().comment;
+    await app.inject({ method: 'PATCH', url: `/api/v1/comments/${r.id}`, headers: reader.auth, payload: { body: 'A reply, edited' } });
+    await app.inject({ method: 'DELETE', url: `/api/v1/comments/${r.id}`, headers: reader.auth });
+    const types = async () => {
+      const mine = recv.got.filter((x) => x.status === 200 && (JSON.parse(x.body) as { data: { comment?: { storyId: string } } }).data.comment?.storyId === story.id);
+      return mine.length >= 5 ? mine.map((x) => x.headers['agora-event']) : undefined;
+    };
+    const seen = await until(types);
+    assert.deepEqual([...seen].sort(), ['comment.created', 'comment.created', 'comment.deleted', 'comment.edited', 'comment.reply_created']);
+    const reply = recv.got.find((x) => x.headers['agora-event'] === 'comment.reply_created');
+    const body = JSON.parse(reply?.body ?? '{}') as { data: { parentId: string; comment: { body: string; author: { displayName: string } } } };
+    assert.equal(body.data.parentId, c.id);
+    assert.equal(body.data.comment.author.displayName, 'Hook Reader');
+    assert.doesNotMatch(reply?.body ?? '', /@example\.com/, 'no email in webhook bodies');
+    // The other site's receiver listens to comment.created of its own site only.
+    await new Promise((res) => setTimeout(res, 200));
+    assert.equal(recvB.got.length, 0);
+    const otherLog = await app.inject({ method: 'GET', url: '/api/v1/admin/sites/other/webhook-deliveries', headers: admin });
+    assert.equal(otherLog.json<{ deliveries: unknown[] }>().deliveries.length, 0);
+  });
+
+  test('a disabled webhook gets nothing; a removed one is gone from the list', async () => {
+    const hook = await addHook('hooked', hookUrl, ['story.created']);
+    await app.inject({ method: 'PATCH', url: `/api/v1/admin/sites/hooked/webhooks/${hook.id}`, headers: admin, payload: { active: false } });
+    const before = recv.got.length;
+    await lookup('https://hooked.example/2026/quiet');
+    await new Promise((res) => setTimeout(res, 200));
+    const forHook = recv.got.slice(before).filter((x) => (JSON.parse(x.body) as { data: { story?: { url: string } } }).data.story?.url === 'https://hooked.example/2026/quiet');
+    assert.equal(forHook.length, 1, 'only the first (all-events) webhook got it');
+    assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/admin/sites/hooked/webhooks/${hook.id}`, headers: admin })).statusCode, 204);
+    assert.equal((await app.inject({ method: 'DELETE', url: `/api/v1/admin/sites/other/webhooks/${hook.id}`, headers: admin })).statusCode, 404, 'not through another site');
+  });
+});
