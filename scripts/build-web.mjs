@@ -22,12 +22,12 @@ const TARGET = ['es2020', 'chrome91', 'edge91', 'firefox78', 'safari14.1'];
 /**
  * Builds both bundles into `outdir` (default dist/web) and returns their raw and gzip sizes in bytes.
  * @param {{ outdir?: string }} [opts]
- * @returns {Promise<Record<'embed.js' | 'popup.js', { raw: number, gzip: number }>>}
+ * @returns {Promise<Record<'embed.js' | 'popup.js' | 'count.js', { raw: number, gzip: number }>>}
  */
 export async function buildWeb({ outdir = path.join(root, 'dist/web') } = {}) {
   await build({
     absWorkingDir: root,
-    entryPoints: { embed: 'src/web/embed/index.tsx', popup: 'src/web/popup/popup.ts' },
+    entryPoints: { embed: 'src/web/embed/index.tsx', popup: 'src/web/popup/popup.ts', count: 'src/web/count/count.ts' },
     outdir,
     bundle: true,
     // IIFE, one file each: the embed must cost host pages exactly one request and leak no globals but `Agora`.
@@ -43,8 +43,8 @@ export async function buildWeb({ outdir = path.join(root, 'dist/web') } = {}) {
     charset: 'ascii',
     logLevel: 'warning',
   });
-  const sizes = /** @type {Record<'embed.js' | 'popup.js', { raw: number, gzip: number }>} */ ({});
-  for (const name of /** @type {const} */ (['embed.js', 'popup.js'])) {
+  const sizes = /** @type {Record<'embed.js' | 'popup.js' | 'count.js', { raw: number, gzip: number }>} */ ({});
+  for (const name of /** @type {const} */ (['embed.js', 'popup.js', 'count.js'])) {
     const code = await readFile(path.join(outdir, name));
     sizes[name] = { raw: code.length, gzip: gzipSync(code).length };
   }

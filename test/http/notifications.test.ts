@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../src/server/deps.js';
 import { buildTestApp } from '../fixtures/server.js';
-import { codeOf, hsToken, makeSite, signUp } from '../fixtures/publisher.js';
+import { codeOf, hsToken, makeSite, signUp, publishEverything } from '../fixtures/publisher.js';
 import { startSmtpSink, type SunkMail } from '../fixtures/smtp.js';
 
 let app: FastifyInstance;
@@ -32,6 +32,7 @@ const post = async (auth: Record<string, string>, body: string, parentId?: strin
 before(async () => {
   sink = await startSmtpSink();
   ({ app, deps, close } = await buildTestApp({ smtpUrl: sink.url, mailFrom: 'Le Journal <discussions@journal.example>', jobPollMs: 20 }));
+  publishEverything(deps);
   const site = await makeSite(deps, 'journal', ['https://journal.example'], { lang: 'fr' });
   const res = await app.inject({ method: 'POST', url: '/api/v1/auth/sso', payload: { token: await hsToken(site.secret, { sub: 'm-1', aud: 'journal', name: 'Marie', email: 'marie@journal.example' }) } });
   const body = res.json<{ token: string; user: { id: string } }>();

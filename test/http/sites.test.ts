@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../src/server/deps.js';
 import { buildTestApp, TEST_PG } from '../fixtures/server.js';
-import { codeOf, hsToken, signUp, signUpAdmin } from '../fixtures/publisher.js';
+import { codeOf, hsToken, signUp, signUpAdmin, publishEverything } from '../fixtures/publisher.js';
 
 let app: FastifyInstance;
 let deps: Deps;
@@ -19,6 +19,7 @@ let reader: Awaited<ReturnType<typeof signUp>>;
 
 before(async () => {
   ({ app, deps, close } = await buildTestApp());
+  publishEverything(deps);
   admin = (await signUpAdmin(app, deps)).auth;
   moderator = (await signUpAdmin(app, deps, 'moderator')).auth;
   reader = await signUp(app, 'Rea Der');

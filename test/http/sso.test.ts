@@ -7,7 +7,7 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 
 import type { Deps } from '../../src/server/deps.js';
 import { updateSite } from '../../src/server/sites/admin.js';
 import { buildTestApp } from '../fixtures/server.js';
-import { codeOf, hsToken, makeSite, signUp } from '../fixtures/publisher.js';
+import { codeOf, hsToken, makeSite, signUp, publishEverything } from '../fixtures/publisher.js';
 
 let app: FastifyInstance;
 let deps: Deps;
@@ -28,6 +28,7 @@ function b64(o: object): string {
 
 before(async () => {
   ({ app, deps, close } = await buildTestApp());
+  publishEverything(deps);
   siteA = await makeSite(deps, 'paper-a', ['https://a.example']);
   siteB = await makeSite(deps, 'paper-b', ['https://b.example']);
   rsa = await generateKeyPair('RS256');

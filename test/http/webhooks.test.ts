@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../src/server/deps.js';
 import { verifyWebhook } from '../../src/server/webhooks/signing.js';
 import { buildTestApp } from '../fixtures/server.js';
-import { codeOf, signUp, signUpAdmin } from '../fixtures/publisher.js';
+import { codeOf, signUp, signUpAdmin, publishEverything } from '../fixtures/publisher.js';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -59,6 +59,7 @@ let hookUrlB: string;
 
 before(async () => {
   ({ app, deps, close } = await buildTestApp({ webhookRetryBaseMs: 60, jobPollMs: 20 }));
+  publishEverything(deps);
   admin = (await signUpAdmin(app, deps)).auth;
   hookUrl = await recv.listen();
   hookUrlB = await recvB.listen();
