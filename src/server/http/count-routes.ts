@@ -2,8 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { commentCounts, MAX_COUNT_URLS } from '../stories/counts.js';
+import { getStory } from '../stories/use-cases.js';
+import { latestPublished, renderAtom } from '../feeds/atom.js';
 import { discussionStrings, pickLang } from '../../i18n/discussion.js';
-import { errors } from './schemas.js';
+import { errors, StoryIdParams } from './schemas.js';
 
 /** Comment counts for list pages (count.js), and the Atom feed of a story's comments. */
 export const countRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -26,6 +28,17 @@ export const countRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
       // Public and identical for every reader: let browsers and CDNs keep it a minute, and serve stale while refreshing.
       reply.header('cache-control', 'public, max-age=60, stale-while-revalidate=300');
       return { counts: Object.fromEntries([...counts].map(([url, count]) => [url, { count, text: t.commentCount(count) }])) };
+    },
+  );
+
+  app.get(
+    '/api/v1/stories/:storyId/comments.atom',
+    { schema: { tags: ['stories'], summary: 'Atom feed of the story’s latest published comments', params: StoryIdParams, produces: ['application/atom+xml'] } },
+    async (request, reply) => {
+      const story = await getStory(deps, request.params.storyId);
+      const self = `${deps.config.publicUrl}/api/v1/stories/${encodeURIComponent(story.id)}/comments.atom`;
+      const xml = renderAtom(story, await latestPublished(deps.db, story), self, story.lang);
+      return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(xml);
     },
   );
 };

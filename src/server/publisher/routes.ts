@@ -6,6 +6,7 @@ import { siteRoutes } from '../http/site-routes.js';
 import { webhookRoutes } from '../http/webhook-routes.js';
 import { notificationRoutes } from '../http/notification-routes.js';
 import { countRoutes } from '../http/count-routes.js';
+import { guestRoutes } from '../http/guest-routes.js';
 import { wirePublisher } from './wiring.js';
 
 /**
@@ -22,6 +23,7 @@ export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Dep
   await app.register(webhookRoutes, { deps });
   await app.register(notificationRoutes, { deps });
   await app.register(countRoutes, { deps });
+  await app.register(guestRoutes, { deps });
   if (deps.config.runJobs) {
     app.addHook('onReady', async () => deps.publisher.jobs.start());
     // preClose: before the database is closed under jobs still in hand.

@@ -1,0 +1,56 @@
+import type { Db } from '../storage/db.js';
+import type { Story } from '../stories/repository.js';
+import { escapeHtml } from '../pages/html.js';
+
+/** Entries in a feed: the latest published comments, enough for a feed reader polling every few minutes. */
+export const FEED_SIZE = 50;
+
+interface Entry {
+  id: string;
+  author: string;
+  bodyHtml: string;
+  createdAt: string;
+  editedAt: string | null;
+}
+
+/** The latest published comments of a story, newest first (scoped by its site). */
+export async function latestPublished(db: Db, story: Story, limit = FEED_SIZE): Promise<Entry[]> {
+  const rows = await db
+    .selectFrom('comments as c')
+    .innerJoin('users as u', 'u.id', 'c.author_id')
+    .select(['c.id', 'u.display_name', 'c.body_html', 'c.created_at', 'c.edited_at'])
+    .where('c.site_id', '=', story.siteId)
+    .where('c.story_id', '=', story.id)
+    .where('c.status', '=', 'published')
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ id: r.id, author: r.display_name, bodyHtml: r.body_html, createdAt: r.created_at, editedAt: r.edited_at }));
+}
+
+const x = escapeHtml;
+
+/** An Atom 1.0 document (RFC 4287) of a story's published comments; comment HTML goes in as escaped `type="html"`. */
+export function renderAtom(story: Story, entries: Entry[], selfUrl: string, lang: string): string {
+  const page = story.url.split('#')[0] ?? story.url;
+  const title = lang === 'fr' ? `Commentaires : ${story.title}` : `Comments: ${story.title}`;
+  const updated = entries.reduce((max, e) => ((e.editedAt ?? e.createdAt) > max ? (e.editedAt ?? e.createdAt) : max), story.createdAt);
+  const items = entries
+    .map((e) => {
+      const href = `${page}#comment-${e.id}`;
+      return `<entry><id>${x(href)}</id><title>${x(lang === 'fr' ? `${e.author} sur « ${story.title} »` : `${e.author} on “${story.title}”`)}</title><author><name>${x(e.author)}</name></author><published>${e.createdAt}</published><updated>${e.editedAt ?? e.createdAt}</updated><link rel="alternate" type="text/html" href="${x(href)}"/><content type="html">${x(e.bodyHtml)}</content></entry>`;
+    })
+    .join('\n');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${x(lang)}">
+<id>${x(selfUrl)}</id>
+<title>${x(title)}</title>
+<updated>${updated}</updated>
+<link rel="self" type="application/atom+xml" href="${x(selfUrl)}"/>
+<link rel="alternate" type="text/html" href="${x(page)}"/>
+<generator>Agora</generator>
+${items}
+</feed>
+`;
+}
