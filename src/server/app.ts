@@ -15,6 +15,7 @@ import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
 import { pageRoutes } from './http/page-routes.js';
 import { staticRoutes } from './http/static-routes.js';
+import { moderationConsole } from './http/moderation-console.js';
 import { realtimeRoutes } from './http/realtime-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { publisherRoutes } from './publisher/routes.js';
@@ -101,6 +102,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(pageRoutes, { deps });
   await app.register(realtimeRoutes, { deps });
   await app.register(publisherRoutes, { deps });
+  await app.register(moderationConsole, { deps });
   await app.register(staticRoutes, opts.webDir ? { webDir: opts.webDir } : {});
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

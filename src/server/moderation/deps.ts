@@ -1,4 +1,7 @@
 import type { Db } from '../storage/db.js';
+import { staffRepository } from './admin/access.js';
+import { queueRepository } from './admin/queues.js';
+import { auditLog } from './audit.js';
 import { pipelineModerator } from './moderator.js';
 import { moderationRepository } from './repository.js';
 import { scorerSource } from './scorers.js';
@@ -10,6 +13,9 @@ export function createModerationDeps(db: Db, opts: { modelsDir?: string; now?: (
   return {
     repo,
     scorers,
+    audit: auditLog(db),
+    staff: staffRepository(db),
+    queues: queueRepository(db),
     /** CommentDeps.moderate: runs the pipeline on every new or edited comment. */
     moderate: pipelineModerator({ moderation: repo, scorers, ...(opts.now ? { now: opts.now } : {}) }),
   };

@@ -1,0 +1,74 @@
+import { AppError } from '../../errors.js';
+import type { Db } from '../../storage/db.js';
+import { nowIso } from '../../storage/ids.js';
+import type { User } from '../../users/repository.js';
+
+/**
+ * Who may moderate what. Admins and global moderators (users.role) moderate every site; a commenter listed in
+ * site_moderators moderates those sites only. The table never widens a role: removing a row removes the right.
+ */
+export interface Scope {
+  user: User;
+  isAdmin: boolean;
+  /** Sites this user moderates; null means every site. */
+  siteIds: string[] | null;
+}
+
+/** Staff storage: roles and per-site moderators. */
+export function staffRepository(db: Db) {
+  return {
+    async sitesModeratedBy(userId: string): Promise<string[]> {
+      const rows = await db.selectFrom('site_moderators').select('site_id').where('user_id', '=', userId).orderBy('site_id').execute();
+      return rows.map((r) => r.site_id);
+    },
+    async moderatorsOf(siteId: string): Promise<{ id: string; displayName: string; email: string | null }[]> {
+      const rows = await db
+        .selectFrom('site_moderators as m')
+        .innerJoin('users as u', 'u.id', 'm.user_id')
+        .select(['u.id', 'u.display_name', 'u.email'])
+        .where('m.site_id', '=', siteId)
+        .orderBy('u.display_name')
+        .execute();
+      return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
+    },
+    async addModerator(siteId: string, userId: string): Promise<void> {
+      await db
+        .insertInto('site_moderators')
+        .values({ site_id: siteId, user_id: userId, created_at: nowIso() })
+        .onConflict((oc) => oc.columns(['site_id', 'user_id']).doNothing())
+        .execute();
+    },
+    async removeModerator(siteId: string, userId: string): Promise<void> {
+      await db.deleteFrom('site_moderators').where('site_id', '=', siteId).where('user_id', '=', userId).execute();
+    },
+    async setRole(userId: string, role: User['role']): Promise<void> {
+      await db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+    },
+    async adminExists(): Promise<boolean> {
+      return (await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst()) !== undefined;
+    },
+    async findByEmail(email: string): Promise<{ id: string; role: string } | undefined> {
+      return db.selectFrom('users').select(['id', 'role']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst();
+    },
+  };
+}
+export type StaffRepository = ReturnType<typeof staffRepository>;
+
+/** The moderation scope of a user; FORBIDDEN when they moderate nothing. */
+export async function scopeOf(staff: StaffRepository, user: User): Promise<Scope> {
+  if (user.role === 'admin') return { user, isAdmin: true, siteIds: null };
+  if (user.role === 'moderator') return { user, isAdmin: false, siteIds: null };
+  const siteIds = await staff.sitesModeratedBy(user.id);
+  if (siteIds.length === 0) throw new AppError('FORBIDDEN');
+  return { user, isAdmin: false, siteIds };
+}
+
+/** Throws FORBIDDEN unless the scope covers `siteId`. */
+export function assertSite(scope: Scope, siteId: string): void {
+  if (scope.siteIds !== null && !scope.siteIds.includes(siteId)) throw new AppError('FORBIDDEN');
+}
+
+/** Throws FORBIDDEN unless the user is an admin. */
+export function assertAdmin(scope: Scope): void {
+  if (!scope.isAdmin) throw new AppError('FORBIDDEN');
+}

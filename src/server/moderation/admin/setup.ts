@@ -1,0 +1,70 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../errors.js';
+import type { Db } from '../../storage/db.js';
+import { newId, nowIso } from '../../storage/ids.js';
+import { hashPassword } from '../../users/passwords.js';
+import type { User } from '../../users/repository.js';
+import { normaliseDisplayName, normaliseEmail } from '../../users/use-cases.js';
+import { staffRepository } from './access.js';
+
+const KEY = 'admin_setup_token';
+const digest = (t: string) => createHash('sha256').update(t).digest('hex');
+
+/**
+ * First run: while no admin exists, a one-time setup token is made (a fresh one at each start; only its hash is
+ * stored) and returned for the log, so whoever can read the server's log, and nobody else, can create the first
+ * admin at /admin. Returns null once an admin exists.
+ */
+export async function issueSetupToken(db: Db): Promise<string | null> {
+  if (await staffRepository(db).adminExists()) {
+    await db.deleteFrom('meta').where('key', '=', KEY).execute();
+    return null;
+  }
+  const token = randomBytes(18).toString('base64url');
+  await db
+    .insertInto('meta')
+    .values({ key: KEY, value: digest(token) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: digest(token) }))
+    .execute();
+  return token;
+}
+
+/** True while the install has no admin (the console then offers the setup form). */
+export async function needsSetup(db: Db): Promise<boolean> {
+  return !(await staffRepository(db).adminExists());
+}
+
+/**
+ * Creates an admin account, or makes an existing account (same email) an admin. Used by `agora admin create` and,
+ * with a valid setup token, by the first-run form. Returns the user and whether it was created.
+ */
+export async function createAdmin(db: Db, input: { email: string; password?: string | undefined; displayName?: string | undefined }, scryptN: number): Promise<{ user: User; created: boolean }> {
+  const email = normaliseEmail(input.email);
+  const staff = staffRepository(db);
+  const existing = await staff.findByEmail(email);
+  if (existing) {
+    await staff.setRole(existing.id, 'admin');
+    if (input.password !== undefined) {
+      if ([...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
+      await db.updateTable('users').set({ password_hash: await hashPassword(input.password, scryptN) }).where('id', '=', existing.id).execute();
+    }
+    const row = await db.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+    return { user: { id: row.id, email: row.email, displayName: row.display_name, role: 'admin', createdAt: row.created_at }, created: false };
+  }
+  if (input.password === undefined || [...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
+  const displayName = normaliseDisplayName(input.displayName ?? email.split('@')[0] ?? 'Admin');
+  const user: User = { id: newId(), email, displayName, role: 'admin', createdAt: nowIso() };
+  await db.insertInto('users').values({ id: user.id, email, display_name: displayName, password_hash: await hashPassword(input.password, scryptN), role: 'admin', created_at: user.createdAt }).execute();
+  return { user, created: true };
+}
+
+/** The first-run form: checks the setup token, then creates the first admin and retires the token. */
+export async function completeSetup(db: Db, input: { token: string; email: string; password: string; displayName: string }, scryptN: number): Promise<User> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', KEY).executeTakeFirst();
+  const a = Buffer.from(row?.value ?? '');
+  const b = Buffer.from(digest(input.token));
+  if (!row || a.length !== b.length || !timingSafeEqual(a, b) || !(await needsSetup(db))) throw new AppError('SETUP_TOKEN_INVALID');
+  const { user } = await createAdmin(db, input, scryptN);
+  await db.deleteFrom('meta').where('key', '=', KEY).execute();
+  return user;
+}
