@@ -7,6 +7,7 @@ import { webhookRoutes } from '../http/webhook-routes.js';
 import { notificationRoutes } from '../http/notification-routes.js';
 import { countRoutes } from '../http/count-routes.js';
 import { guestRoutes } from '../http/guest-routes.js';
+import { profileRoutes } from '../http/profile-routes.js';
 import { wirePublisher } from './wiring.js';
 
 /**
@@ -24,6 +25,7 @@ export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Dep
   await app.register(notificationRoutes, { deps });
   await app.register(countRoutes, { deps });
   await app.register(guestRoutes, { deps });
+  await app.register(profileRoutes, { deps });
   if (deps.config.runJobs) {
     app.addHook('onReady', async () => deps.publisher.jobs.start());
     // preClose: before the database is closed under jobs still in hand.

@@ -1,0 +1,113 @@
+import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Deps } from '../deps.js';
+import { AppError, errorCatalog } from '../errors.js';
+import type { NotifyMode } from '../notifications/settings.js';
+import { raw, type Raw } from '../pages/html.js';
+import { profileMessages, renderProfile, renderProfileSignedOut } from '../pages/profile.js';
+import { changeDisplayName, ownComments } from '../users/profile.js';
+import type { User } from '../users/repository.js';
+import { pickLang, type Lang } from '../../i18n/discussion.js';
+import { requireUser, type AuthContext } from './context.js';
+import { presentUser } from './presenters.js';
+import { errors, UserSchema } from './schemas.js';
+
+const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+type PrivacySection = (o: { user: User; lang: Lang; csrfToken: string; pendingDeletion: unknown }) => unknown;
+
+/**
+ * The data-portability feature's section (download, deletion), when that feature is installed. Loaded by a computed
+ * specifier so this page builds with or without it; absent, the profile simply has no such section.
+ */
+let privacy: Promise<PrivacySection | null> | undefined;
+function privacySection(): Promise<PrivacySection | null> {
+  const specifier = '../portability/profile-section.js';
+  privacy ??= import(specifier).then(
+    (m: { renderPrivacySection?: PrivacySection }) => m.renderPrivacySection ?? null,
+    () => null,
+  );
+  return privacy;
+}
+
+/** The reader's own page: comments, display name (rate-limited), notification settings. Cookie session only. */
+export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
+  const own = new URL(deps.config.publicUrl).origin;
+  const nd = deps.publisher.notificationDeps;
+
+  async function page(request: FastifyRequest, reply: FastifyReply, auth: AuthContext, message: { error: boolean; text: string } | null, status = 200) {
+    const s = await nd.readerSettings.get(auth.user.id);
+    const lang = s.lang ?? pickLang(request.headers['accept-language']);
+    const csrfToken = deps.csrf.issue(auth.sessionId);
+    const render = await privacySection();
+    let section: Raw | null = null;
+    if (render) section = raw(String(await render({ user: auth.user, lang, csrfToken, pendingDeletion: null })));
+    const html = renderProfile({ lang, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await ownComments(deps.db, auth.user.id), message, privacySection: section });
+    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'private, no-store').send(html);
+  }
+
+  const cookieAuth = (request: FastifyRequest) => (request.auth?.via === 'cookie' ? request.auth : null);
+
+  app.get('/profile', { schema: { hide: true } }, async (request, reply) => {
+    const auth = cookieAuth(request);
+    if (!auth) {
+      const lang = pickLang(request.headers['accept-language']);
+      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(renderProfileSignedOut(lang, `/auth/popup?origin=${encodeURIComponent(own)}&lang=${lang}`));
+    }
+    return page(request, reply, auth, request.query && (request.query as { saved?: string }).saved ? { error: false, text: profileMessages.saved(pickLang(request.headers['accept-language'])) } : null);
+  });
+
+  // HTML forms post urlencoded bodies: accepted here only, and only with the session's CSRF token in the form.
+  await app.register(async (plain) => {
+    const forms = plain.withTypeProvider<TypeBoxTypeProvider>();
+    forms.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 8192 }, (_req, body, done) => done(null, Object.fromEntries(new URLSearchParams(String(body)))));
+    const formAuth = (request: FastifyRequest): AuthContext => {
+      const auth = cookieAuth(request);
+      if (!auth) throw new AppError('UNAUTHENTICATED');
+      if (!deps.csrf.verify(auth.sessionId, (request.body as { csrf?: string } | undefined)?.csrf)) throw new AppError('CSRF_FAILED');
+      return auth;
+    };
+    const failure = (request: FastifyRequest, reply: FastifyReply, auth: AuthContext, err: unknown) => {
+      if (!(err instanceof AppError)) throw err;
+      if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
+      return page(request, reply, auth, { error: true, text: errorCatalog[err.code][pickLang(request.headers['accept-language'])] }, err.status);
+    };
+
+    forms.post('/profile/name', { schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), displayName: Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
+      const auth = formAuth(request);
+      try {
+        await changeDisplayName(deps.db, auth.user, request.body.displayName);
+      } catch (err) {
+        return failure(request, reply, auth, err);
+      }
+      return reply.redirect('/profile?saved=1', 303);
+    });
+
+    forms.post(
+      '/profile/notifications',
+      { schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), mode: Type.Union([Type.Literal('immediate'), Type.Literal('digest'), Type.Literal('none')]), lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])) }) } },
+      async (request, reply) => {
+        const auth = formAuth(request);
+        await nd.readerSettings.update(auth.user.id, { mode: request.body.mode as NotifyMode, ...(request.body.lang ? { lang: request.body.lang } : {}) });
+        return reply.redirect('/profile?saved=1', 303);
+      },
+    );
+  });
+
+  app.patch(
+    '/api/v1/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Change one’s display name (3 times a day at most)',
+        body: Type.Object({ displayName: Type.String({ maxLength: 200 }) }),
+        response: { 200: Type.Object({ user: Type.Ref(UserSchema) }), ...errors(400, 401, 403, 429) },
+      },
+    },
+    async (request) => {
+      const { user } = requireUser(request, deps);
+      return { user: presentUser(await changeDisplayName(deps.db, user, request.body.displayName), true) };
+    },
+  );
+};
