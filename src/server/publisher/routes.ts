@@ -8,6 +8,7 @@ import { notificationRoutes } from '../http/notification-routes.js';
 import { countRoutes } from '../http/count-routes.js';
 import { guestRoutes } from '../http/guest-routes.js';
 import { profileRoutes } from '../http/profile-routes.js';
+import { adminPublisherPages } from '../http/admin-publisher-pages.js';
 import { wirePublisher } from './wiring.js';
 
 /**
@@ -26,6 +27,7 @@ export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Dep
   await app.register(countRoutes, { deps });
   await app.register(guestRoutes, { deps });
   await app.register(profileRoutes, { deps });
+  await app.register(adminPublisherPages, { deps });
   if (deps.config.runJobs) {
     app.addHook('onReady', async () => deps.publisher.jobs.start());
     // preClose: before the database is closed under jobs still in hand.
