@@ -114,12 +114,23 @@ describe('importing a Disqus export', () => {
   });
 
   test('ids by namespace URI, a gzip file, and a reply chain deeper than the display nests like live replies', async () => {
+    // The story already exists with a live comment: the import adds to it and the counts stay right.
+    const live = await storyOf('https://news.example.com/deep-thread');
+    const at = new Date().toISOString();
+    await deps.db.insertInto('users').values({ id: 'live-user', email: 'live@example.com', display_name: 'Live', password_hash: null, role: 'commenter', created_at: at }).execute();
+    await deps.db
+      .insertInto('comments')
+      .values({ id: 'live-comment', site_id: 'news', story_id: live.id, parent_id: null, root_id: null, depth: 0, in_reply_to_id: null, author_id: 'live-user', body: 'Live', body_html: '<p>Live</p>', status: 'published', created_at: at, edited_at: null, deleted_at: null, external_id: null })
+      .execute();
+    await deps.db.updateTable('stories').set({ comment_count: 1 }).where('id', '=', live.id).execute();
     const gz = join(tmp, 'prefix.xml.gz');
     writeFileSync(gz, gzipSync(readFileSync(join(FIXTURES, 'disqus-prefix.xml'))));
     const summary = await run(gz);
     assert.equal(summary.comments.imported, 8);
     assert.deepEqual(summary.skipped, {});
+    assert.equal(summary.stories.existing, 1);
     const story = await storyOf('https://news.example.com/deep-thread');
+    assert.equal(story.commentCount, 9);
     const [root] = await comments(story.id);
     assert.ok(root);
     const depths: string[] = [];

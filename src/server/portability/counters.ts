@@ -33,3 +33,13 @@ export async function recomputeCounters(db: Db, storyIds: Iterable<string>): Pro
     });
   }
 }
+
+/** Sets the published-comment count of stories whose comments were all written by one bulk operation. */
+export async function setStoryCounts(db: Db, counts: [storyId: string, published: number][]): Promise<void> {
+  for (let at = 0; at < counts.length; at += CHUNK) {
+    const chunk = counts.slice(at, at + CHUNK);
+    await db.transaction().execute(async (tx) => {
+      for (const [id, n] of chunk) await tx.updateTable('stories').set({ comment_count: n }).where('id', '=', id).execute();
+    });
+  }
+}

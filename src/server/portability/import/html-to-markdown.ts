@@ -189,6 +189,17 @@ function blocks(nodes: Node[], ctx: Ctx): string {
     .trim();
 }
 
+/**
+ * True when a message has no visible text: a cheap test for the first pass of an import, which only needs to know
+ * whether the comment will be skipped, not its converted body. Agrees with htmlToMarkdown(...) === ''.
+ */
+export function isBlankHtml(source: string): boolean {
+  if (!/<(img|pre|code)\b/i.test(source) && !/<(script|style|iframe|object|noscript|template|svg|math|head|title)\b/i.test(source)) {
+    return decodeEntities(source.replace(/<!--[\s\S]*?(?:-->|$)|<\/?[a-zA-Z][^>]*>/g, '')).trim() === '';
+  }
+  return htmlToMarkdown(source) === '';
+}
+
 /** Longest body kept from an import; longer text is cut (the source's own limit is far below it). */
 export const MAX_IMPORTED_BODY = 100_000;
 

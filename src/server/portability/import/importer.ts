@@ -3,8 +3,9 @@ import { renderCommentBody } from '../../comments/markdown.js';
 import type { Db } from '../../storage/db.js';
 import type { CommentsTable } from '../../storage/schema.js';
 import { nowIso } from '../../storage/ids.js';
-import { recomputeCounters } from '../counters.js';
-import { htmlToMarkdown } from './html-to-markdown.js';
+import { prepareForBulkWrites } from '../../storage/bulk.js';
+import { recomputeCounters, setStoryCounts } from '../counters.js';
+import { htmlToMarkdown, isBlankHtml } from './html-to-markdown.js';
 import type { SkipReason, SourceFormat, SourcePost, SourceThread, ThreadProblem } from './model.js';
 import { ImportPlan, type StoredParent } from './plan.js';
 import { resolveStories, type StoryStats } from './stories.js';
@@ -82,6 +83,8 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     durationMs: 0,
   };
 
+  await prepareForBulkWrites(db);
+
   // Pass 1: threads (kept whole, they are few and small) and the comment tree (keys only).
   const plan = new ImportPlan();
   const threads = new Map<string, SourceThread>();
@@ -102,7 +105,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
           const p = item.post;
           let skip = p.skip;
           if (!skip && !p.createdAt) skip = 'invalidDate';
-          if (!skip && p.status !== 'deleted' && !htmlToMarkdown(p.message, { keepNewlines: p.keepNewlines })) skip = 'empty';
+          if (!skip && p.status !== 'deleted' && isBlankHtml(p.message)) skip = 'empty';
           if (plan.add({ ...p, skip }, rec.seq) === 'duplicate') count(summary.skipped, 'duplicate');
         }
       }
@@ -128,6 +131,12 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     stored,
   });
   summary.comments.parentMissing = plan.parentMissing;
+  const replyCounts = plan.replyCounts();
+  // Stories this import created hold only its comments, written with their final counters; stories that were there
+  // before (a re-run, live comments, replies to earlier imports) are recounted in the database at the end.
+  const existing = new Set<string>([...byThread.values()].filter((s) => !s.created).map((s) => s.storyId));
+  const recount = new Set<string>();
+  const published = new Map<string, number>();
   for (const r of plan.skip) if (r !== null && r !== 'duplicate') count(summary.skipped, r);
 
   // Pass 2: convert and write, in file order; a reply whose parent comes later is linked at the end.
@@ -149,6 +158,9 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
       return insertComments(tx, current.map((b) => b.row));
     });
     summary.comments.imported += inserted;
+    // Recount only where something was written: a re-run that adds nothing recounts nothing. A comment already
+    // stored under a new story (same external id, earlier import) makes that story's precomputed counts unsure.
+    if (inserted > 0) for (const b of current) if (existing.has(b.row.story_id as string) || inserted < current.length) recount.add(b.row.story_id as string);
     summary.comments.alreadyImported += current.length - inserted;
   };
 
@@ -165,18 +177,20 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
         if (i === undefined || plan.skip[i] !== null) continue;
         const p = item.post;
         const place = plan.placementOf(i, idOfKey);
-        const id = idOfKey(p.key);
+        const id = plan.idOf(i, idOfKey);
         if (place.parentId && plan.parentComesLater(i)) late.push({ id, parentId: place.parentId });
         const deleted = p.status === 'deleted';
         const body = deleted ? '' : htmlToMarkdown(p.message, { keepNewlines: p.keepNewlines });
         if (deleted) summary.comments.tombstones++;
         if (p.status === 'pending') summary.comments.pending++;
+        const storyId = storyOf(i);
+        if (p.status === 'published') published.set(storyId, (published.get(storyId) ?? 0) + 1);
         batch.push({
           post: p,
           row: {
             id,
             site_id: site.id,
-            story_id: storyOf(i),
+            story_id: storyId,
             parent_id: plan.parentComesLater(i) ? null : place.parentId,
             root_id: place.rootId,
             depth: place.depth,
@@ -188,6 +202,7 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
             created_at: p.createdAt as string,
             edited_at: null,
             deleted_at: deleted ? (p.createdAt as string) : null,
+            reply_count: replyCounts[i] as number,
             external_id: `${format.name}:${p.key}`,
           },
         });
@@ -198,7 +213,8 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   await flush();
   await linkLateParents(db, late);
   summary.users.created = authors.created;
-  await recomputeCounters(db, new Set([...byThread.values()].map((s) => s.storyId)));
+  await setStoryCounts(db, [...published].filter(([id]) => !recount.has(id)));
+  await recomputeCounters(db, recount);
   summary.durationMs = Date.now() - started;
   return summary;
 }

@@ -19,6 +19,7 @@ export interface Placement {
 }
 
 const NONE = -1;
+const STATUS = { published: 0, pending: 1, deleted: 2 } as const;
 
 /**
  * What the first pass learns about the posts of a file, and where each will sit in its thread.
@@ -36,6 +37,7 @@ export class ImportPlan {
   private readonly threadIndex = new Map<string, number>();
   private readonly seqs: number[] = [];
   readonly skip: (SkipReason | null)[] = [];
+  private readonly status: number[] = [];
   /** Parent, root and "in reply to" of each post: a file index, NONE, or -2-e for the stored comment externals[e]. */
   private parent = new Int32Array(0);
   private root = new Int32Array(0);
@@ -50,7 +52,7 @@ export class ImportPlan {
   }
 
   /** Records a post of the first pass; 'duplicate' when its key was already seen (the first one is imported). */
-  add(post: Pick<SourcePost, 'key' | 'threadKey' | 'parentKey' | 'skip'>, seq: number): 'added' | 'duplicate' {
+  add(post: Pick<SourcePost, 'key' | 'threadKey' | 'parentKey' | 'skip'> & { status?: SourcePost['status'] }, seq: number): 'added' | 'duplicate' {
     if (this.index.has(post.key)) return 'duplicate';
     this.index.set(post.key, this.keys.length);
     this.keys.push(post.key);
@@ -67,6 +69,7 @@ export class ImportPlan {
     this.threadOfPost.push(t);
     this.seqs.push(seq);
     this.skip.push(post.skip);
+    this.status.push(STATUS[post.status ?? 'published']);
     return 'added';
   }
 
@@ -186,9 +189,39 @@ export class ImportPlan {
     }
   }
 
+  // Ids made while writing, kept so that a parent's id is derived once for all its replies (a keyed hash is not free).
+  private ids: (string | undefined)[] = [];
+
+  /**
+   * Visible direct replies of each post (published ones, and tombstones that still hold some), counted from the
+   * tree, with the meaning the comment use cases keep in reply_count: comments of new stories are written with
+   * their final counts and need no recount. Replies to stored comments are not counted here (their story is not
+   * new and is recounted in the database).
+   */
+  replyCounts(): Int32Array {
+    const n = this.size;
+    const counts = new Int32Array(n);
+    const byDepth: number[][] = [];
+    for (let i = 0; i < n; i++) if (this.skip[i] === null) (byDepth[this.depth[i] as number] ??= []).push(i);
+    // A stored parent is always shallower than its replies, so children are all counted before their parent.
+    for (let d = byDepth.length - 1; d >= 0; d--) {
+      for (const i of byDepth[d] ?? []) {
+        const p = this.parent[i] as number;
+        const st = this.status[i];
+        if (p >= 0 && (st === STATUS.published || (st === STATUS.deleted && (counts[i] as number) > 0))) counts[p] = (counts[p] as number) + 1;
+      }
+    }
+    return counts;
+  }
+
+  /** The comment id of post i, made by `idOf` from its key. */
+  idOf(i: number, idOf: (key: string) => string): string {
+    return (this.ids[i] ??= idOf(this.keys[i] as string));
+  }
+
   /** Where post i goes, with ids made by `idOf` from the keys. */
   placementOf(i: number, idOf: (key: string) => string): Placement {
-    const id = (v: number): string | null => (v === NONE ? null : v >= 0 ? idOf(this.keys[v] as string) : (this.externals[-2 - v] as string));
+    const id = (v: number): string | null => (v === NONE ? null : v >= 0 ? this.idOf(v, idOf) : (this.externals[-2 - v] as string));
     return { parentId: id(this.parent[i] as number), rootId: id(this.root[i] as number), depth: this.depth[i] as number, inReplyToId: id(this.inReplyTo[i] as number) };
   }
 

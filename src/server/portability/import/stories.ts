@@ -6,6 +6,8 @@ import type { SourceThread, ThreadProblem } from './model.js';
 /** A thread's story, once found or created. */
 export interface ThreadStory {
   storyId: string;
+  /** Made by this import (so it holds no comment from elsewhere). */
+  created: boolean;
 }
 
 export interface StoryStats {
@@ -84,6 +86,7 @@ export async function resolveStories(
     for (const [key, g] of chunk) {
       const existing = byKey.get(key);
       let storyId: string;
+      const created = !existing;
       if (existing) {
         stats.existing++;
         storyId = existing.id;
@@ -104,7 +107,7 @@ export async function resolveStories(
         });
       }
       if (g.closed) stats.closed++;
-      for (const k of g.threadKeys) byThread.set(k, { storyId });
+      for (const k of g.threadKeys) byThread.set(k, { storyId, created });
     }
     await db.transaction().execute(async (tx) => {
       if (toInsert.length) await tx.insertInto('stories').values(toInsert).execute();
