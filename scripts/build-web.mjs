@@ -27,7 +27,7 @@ const TARGET = ['es2020', 'chrome91', 'edge91', 'firefox78', 'safari14.1'];
 export async function buildWeb({ outdir = path.join(root, 'dist/web') } = {}) {
   await build({
     absWorkingDir: root,
-    entryPoints: { embed: 'src/web/embed/index.tsx', popup: 'src/web/popup/popup.ts', count: 'src/web/count/count.ts' },
+    entryPoints: { embed: 'src/web/embed/index.tsx', popup: 'src/web/popup/popup.ts', count: 'src/web/count/count.ts', admin: 'src/web/admin/index.tsx' },
     outdir,
     bundle: true,
     // IIFE, one file each: the embed must cost host pages exactly one request and leak no globals but `Agora`.
@@ -37,6 +37,8 @@ export async function buildWeb({ outdir = path.join(root, 'dist/web') } = {}) {
     minify: true,
     jsx: 'automatic',
     jsxImportSource: 'preact',
+    // The console injects its stylesheets (its own and uPlot's) from the bundle: one file to serve.
+    loader: { '.css': 'text' },
     define: { 'process.env.NODE_ENV': '"production"' },
     legalComments: 'none',
     // Non-ASCII stays escaped so the bundle decodes the same whatever charset the host page or server declares.

@@ -4,6 +4,7 @@ import { AppError } from '../server/errors.js';
 import { registerSite } from './site.js';
 import { registerImport } from './import.js';
 import { registerModeration } from './moderation.js';
+import { registerAdmin } from './admin.js';
 
 /**
  * The `agora` command line. It parses arguments and calls use cases; commands register themselves from their own
@@ -14,6 +15,7 @@ export function buildCli(): Command {
   registerSite(program);
   registerImport(program);
   registerModeration(program);
+  registerAdmin(program);
   return program;
 }
 

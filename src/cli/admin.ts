@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { AppError, errorCatalog } from '../server/errors.js';
+import { staffRepository } from '../server/moderation/admin/access.js';
+import { createAdmin } from '../server/moderation/admin/setup.js';
+import { withDatabase } from './db.js';
+
+/** Operators read words, not codes. */
+function plain(err: unknown): never {
+  if (err instanceof AppError) throw new Error(`${errorCatalog[err.code].en}${err.details ? ` ${err.details}` : ''}`, { cause: err });
+  throw err;
+}
+
+/** `agora admin create | moderator`: staff accounts from the command line. */
+export function registerAdmin(program: Command): void {
+  const admin = program.command('admin').description('administrators and moderators');
+  admin
+    .command('create')
+    .description('create an admin account, or make an existing account (same email) an admin')
+    .requiredOption('--email <email>', 'email address of the account')
+    .option('--password <password>', 'password (at least 10 characters; required for a new account)')
+    .option('--name <displayName>', 'display name of a new account (default: the part of the email before @)')
+    .action(async (opts: { email: string; password?: string; name?: string }) => {
+      await withDatabase(async (db, config) => {
+        const { user, created } = await createAdmin(db, { email: opts.email, password: opts.password, displayName: opts.name }, config.scryptN).catch(plain);
+        process.stdout.write(`${created ? 'created' : 'promoted'} admin ${user.email} (${user.id}); sign in at ${config.publicUrl}/admin\n`);
+      });
+    });
+  admin
+    .command('moderator')
+    .description('make an account a moderator of one site (or of every site without --site), or take it back with --remove')
+    .requiredOption('--email <email>', 'email address of the account')
+    .option('--site <id>', 'the site (default: every site)')
+    .option('--remove', 'take the right back')
+    .action(async (opts: { email: string; site?: string; remove?: boolean }) => {
+      await withDatabase(async (db) => {
+        const staff = staffRepository(db);
+        const user = await staff.findByEmail(opts.email);
+        if (!user) throw new Error(`no account with the email ${opts.email}`);
+        if (user.role === 'admin') throw new Error(`${opts.email} is an admin and already moderates every site`);
+        if (opts.site) {
+          if (!(await db.selectFrom('sites').select('id').where('id', '=', opts.site).executeTakeFirst())) throw new Error(`no site with the id ${opts.site}`);
+          await (opts.remove ? staff.removeModerator(opts.site, user.id) : staff.addModerator(opts.site, user.id));
+        } else {
+          await staff.setRole(user.id, opts.remove ? 'commenter' : 'moderator');
+        }
+        process.stdout.write(`${opts.email}: ${opts.remove ? 'no longer moderates' : 'moderates'} ${opts.site ? `site ${opts.site}` : 'every site'}\n`);
+      });
+    });
+}

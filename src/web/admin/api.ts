@@ -1,0 +1,145 @@
+/**
+ * The console's calls to /api/v1. The session is a bearer token kept in this browser's localStorage (the console is
+ * first-party; a bearer token needs no CSRF token and survives reloads).
+ */
+const TOKEN_KEY = 'agora:admin-token';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const session = {
+  get: (): string | null => localStorage.getItem(TOKEN_KEY),
+  set: (t: string) => localStorage.setItem(TOKEN_KEY, t),
+  clear: () => localStorage.removeItem(TOKEN_KEY),
+};
+
+/** Calls the API; throws ApiError with the server's code and localised message. */
+export async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const token = session.get();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(path, { method, headers, credentials: 'omit', ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => ({}))) as { error?: { code: string; message: string } };
+  if (!res.ok) throw new ApiError(res.status, data.error?.code ?? 'INTERNAL', data.error?.message ?? `HTTP ${res.status}`);
+  return data as T;
+}
+
+const M = '/api/v1/admin/moderation';
+
+export interface Me {
+  user: { id: string; displayName: string; role: string } | null;
+  isAdmin: boolean;
+  sites: { id: string; name: string }[];
+  needsSetup: boolean;
+}
+
+export type QueueName = 'pending' | 'reported' | 'unmoderated' | 'approved' | 'rejected';
+export const QUEUE_NAMES: QueueName[] = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'];
+
+export interface Reason {
+  phase: string;
+  code: string;
+  message: string;
+  words?: string[];
+  score?: number;
+  threshold?: number;
+}
+
+export interface Item {
+  id: string;
+  siteId: string;
+  storyId: string;
+  storyTitle: string;
+  storyUrl: string;
+  author: { id: string; displayName: string; createdAt: string };
+  bodyHtml: string;
+  status: string;
+  featured: boolean;
+  createdAt: string;
+  editedAt: string | null;
+  moderation: { action: string; reasons: Reason[]; scores: { lang?: string; toxicity?: number; spam?: number } } | null;
+  rejectionReason: string | null;
+  reports: { reason: string; note: string | null; createdAt: string }[];
+}
+
+export interface Filters {
+  siteId?: string;
+  storyId?: string;
+  q?: string;
+}
+
+const qs = (o: Record<string, string | undefined>) => {
+  const p = Object.entries(o).filter((e): e is [string, string] => !!e[1]);
+  return p.length ? `?${p.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&')}` : '';
+};
+
+export const admin = {
+  me: () => call<Me>('GET', `${M}/me`),
+  login: (email: string, password: string) => call<{ token: string }>('POST', '/api/v1/auth/login', { email, password }),
+  logout: () => call<void>('POST', '/api/v1/auth/logout'),
+  setup: (b: { token: string; email: string; password: string; displayName: string }) => call<{ token: string }>('POST', `${M}/setup`, b),
+  counts: (f: Filters) => call<{ counts: Record<QueueName, number> }>('GET', `${M}/queues${qs({ ...f })}`),
+  queue: (q: QueueName, f: Filters, cursor?: string) => call<{ comments: Item[]; nextCursor: string | null }>('GET', `${M}/queues/${q}${qs({ ...f, cursor })}`),
+  approve: (id: string) => call<unknown>('POST', `${M}/comments/${id}/approve`),
+  reject: (id: string, reason: string, kind: 'abuse' | 'spam' | 'other') => call<unknown>('POST', `${M}/comments/${id}/reject`, { reason, kind }),
+  feature: (id: string, featured: boolean) => call<unknown>('POST', `${M}/comments/${id}/feature`, { featured }),
+  bulk: (ids: string[], action: 'approve' | 'reject' | 'feature', reason?: string) => call<{ done: string[]; failed: { id: string; code: string }[] }>('POST', `${M}/comments/bulk`, { ids, action, ...(reason ? { reason } : {}) }),
+  user: (siteId: string, userId: string) => call<UserFile>('GET', `${M}/sites/${siteId}/users/${userId}`),
+  standing: (siteId: string, userId: string, change: { banned?: boolean; suspendHours?: number; premoderate?: boolean }) => call<unknown>('PATCH', `${M}/sites/${siteId}/users/${userId}`, change),
+  note: (siteId: string, userId: string, body: string) => call<unknown>('POST', `${M}/sites/${siteId}/users/${userId}/notes`, { body }),
+  settings: (siteId: string) => call<{ settings: Settings; shippedWords: { banned: string[]; suspect: string[]; allow: string[] } }>('GET', `${M}/sites/${siteId}/settings`),
+  saveSettings: (siteId: string, s: Settings) => call<{ settings: Settings }>('PUT', `${M}/sites/${siteId}/settings`, s),
+  audit: (siteId?: string, before?: string) => call<{ entries: AuditEntry[] }>('GET', `${M}/audit${qs({ siteId, before })}`),
+  dashboard: (siteId?: string) => call<Dashboard>('GET', `${M}/dashboard${qs({ siteId })}`),
+  retrain: (siteId: string) => call<{ models: { task: string; examples: number; agreementBefore: number | null; agreementAfter: number | null }[]; skipped: { task: string; examples: number }[] }>('POST', `${M}/sites/${siteId}/retrain`),
+};
+
+export interface UserFile {
+  user: { id: string; displayName: string; role: string; createdAt: string };
+  standing: { banned: boolean; suspendedUntil: string | null; premoderate: boolean };
+  counts: { published: number; pending: number; rejected: number };
+  notes: { id: string; body: string; authorName: string; createdAt: string }[];
+}
+
+export interface Settings {
+  mode: 'post' | 'pre';
+  links: 'allow' | 'hold-new' | 'hold-all' | 'reject';
+  newUserHours: number;
+  newUserComments: number;
+  premoderateFirst: number;
+  toxicity: { hold: number | null; reject: number | null };
+  spam: { hold: number | null; reject: number | null };
+  rate: { max: number; windowSeconds: number };
+  flood: { max: number; windowSeconds: number };
+  duplicateHours: number;
+  autoCloseDays: number | null;
+  languages: ('fr' | 'en')[] | null;
+  words: { useDefaults: boolean; banned: string[]; suspect: string[]; allow: string[] };
+}
+
+export interface AuditEntry {
+  id: string;
+  siteId: string | null;
+  actorName: string | null;
+  action: string;
+  targetType: string;
+  targetId: string | null;
+  before: unknown;
+  after: unknown;
+  createdAt: string;
+}
+
+export interface Dashboard {
+  hours: { hour: string; published: number; held: number; rejected: number }[];
+  topStories: { id: string; title: string; url: string; comments: number }[];
+  totals: { published: number; held: number; rejected: number };
+}

@@ -1,0 +1,70 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import { admin, type Dashboard as Data } from '../api.js';
+
+/** A uPlot time-series chart that follows its container's width. */
+function Chart({ title, data, series }: { title: string; data: uPlot.AlignedData; series: uPlot.Series[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const width = () => Math.max(280, el.clientWidth);
+    const plot = new uPlot({ title, width: width(), height: 220, series: [{}, ...series], axes: [{}, { size: 40 }], scales: { x: { time: true } } }, data, el);
+    const onResize = () => plot.setSize({ width: width(), height: 220 });
+    window.addEventListener('resize', onResize);
+    return () => (window.removeEventListener('resize', onResize), plot.destroy());
+  }, [data]);
+  return <div class="chart" ref={ref} role="img" aria-label={title} />;
+}
+
+/** Home: comments per hour, held against published, and the most commented stories. */
+export function Dashboard({ siteId }: { siteId: string }) {
+  const [d, setD] = useState<Data | null>(null);
+  useEffect(() => void admin.dashboard(siteId || undefined).then(setD), [siteId]);
+  if (!d) return <p>Loading…</p>;
+  const x = d.hours.map((h) => Date.parse(h.hour) / 1000);
+  const total = d.hours.map((h) => h.published + h.held + h.rejected);
+  const max = Math.max(1, ...d.topStories.map((s) => s.comments));
+  return (
+    <section>
+      <h1>Dashboard</h1>
+      <p data-testid="totals">
+        Last 48 hours: {d.totals.published} published, {d.totals.held} held, {d.totals.rejected} rejected.
+      </p>
+      <div class="panel">
+        <Chart title="Comments per hour" data={[x, total]} series={[{ label: 'comments', stroke: '#0b5cad', fill: '#0b5cad22' }]} />
+      </div>
+      <div class="panel">
+        <Chart
+          title="Held vs published"
+          data={[x, d.hours.map((h) => h.published), d.hours.map((h) => h.held), d.hours.map((h) => h.rejected)]}
+          series={[
+            { label: 'published', stroke: '#1e6b34' },
+            { label: 'held', stroke: '#c26b00' },
+            { label: 'rejected', stroke: '#a4262c' },
+          ]}
+        />
+      </div>
+      <div class="panel">
+        <h2>Top stories this week</h2>
+        <table>
+          <tbody>
+            {d.topStories.map((s) => (
+              <tr key={s.id}>
+                <td>
+                  <a href={s.url} target="_blank" rel="noopener">
+                    {s.title}
+                  </a>
+                </td>
+                <td style="width:40%">
+                  <div class="bar" style={`width:${(s.comments / max) * 100}%`} />
+                </td>
+                <td>{s.comments}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,179 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { admin, QUEUE_NAMES, type Item, type QueueName } from '../api.js';
+import { CommentCard } from './CommentCard.js';
+import { RejectDialog, HelpDialog } from './dialogs.js';
+import { UserPanel } from './UserPanel.js';
+
+const LABELS: Record<QueueName, string> = { pending: 'Pending', reported: 'Reported', unmoderated: 'Unmoderated', approved: 'Approved', rejected: 'Rejected' };
+
+/** Keys handled by the queue; typing in a field never triggers them. */
+function typing(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName)) && (t as HTMLInputElement).type !== 'checkbox';
+}
+
+/** A moderation queue: counts per queue, filters, the list, actions one by one or in bulk, keyboard shortcuts. */
+export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
+  const queue: QueueName = (QUEUE_NAMES as string[]).includes(q) ? (q as QueueName) : 'pending';
+  const [counts, setCounts] = useState<Record<QueueName, number> | null>(null);
+  const [items, setItems] = useState<Item[]>([]);
+  const [next, setNext] = useState<string | null>(null);
+  const [current, setCurrent] = useState(0);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [search, setSearch] = useState('');
+  const [storyId, setStoryId] = useState('');
+  const [rejecting, setRejecting] = useState<string[] | null>(null);
+  const [help, setHelp] = useState(false);
+  const [person, setPerson] = useState<{ siteId: string; userId: string } | null>(null);
+  const [status, setStatus] = useState<string>('');
+  const listRef = useRef<HTMLOListElement>(null);
+  const filters = { siteId, ...(storyId ? { storyId } : {}), ...(search ? { q: search } : {}) };
+
+  const refresh = useCallback(async () => {
+    if (!siteId) return;
+    const [c, page] = await Promise.all([admin.counts(filters), admin.queue(queue, filters)]);
+    setCounts(c.counts);
+    setItems(page.comments);
+    setNext(page.nextCursor);
+    setCurrent((i) => Math.min(i, Math.max(0, page.comments.length - 1)));
+  }, [siteId, queue, search, storyId]);
+
+  useEffect(() => {
+    setSelected(new Set());
+    setCurrent(0);
+    void refresh().catch((e: Error) => setStatus(e.message));
+  }, [refresh]);
+
+  const act = async (what: string, run: () => Promise<unknown>, ids: string[]) => {
+    try {
+      await run();
+      setStatus(`${what}: ${ids.length} comment${ids.length > 1 ? 's' : ''}.`);
+      setSelected(new Set());
+      await refresh();
+    } catch (e) {
+      setStatus(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const approve = (ids: string[]) => act('Approved', () => (ids.length === 1 ? admin.approve(ids[0] as string) : admin.bulk(ids, 'approve')), ids);
+  const feature = (c: Item) => act(c.featured ? 'Unfeatured' : 'Featured', () => admin.feature(c.id, !c.featured), [c.id]);
+  const reject = (ids: string[], reason: string, kind: 'abuse' | 'spam' | 'other') =>
+    act('Rejected', () => (ids.length === 1 ? admin.reject(ids[0] as string, reason, kind) : admin.bulk(ids, 'reject', reason)), ids);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.metaKey || e.ctrlKey || e.altKey || typing(e) || rejecting || person) return;
+      if (help) {
+        if (e.key === 'Escape' || e.key === '?') setHelp(false);
+        return;
+      }
+      const c = items[current];
+      const keys: Record<string, () => void> = {
+        j: () => setCurrent((i) => Math.min(items.length - 1, i + 1)),
+        k: () => setCurrent((i) => Math.max(0, i - 1)),
+        a: () => c && void approve([c.id]),
+        r: () => c && setRejecting([c.id]),
+        f: () => c && void feature(c),
+        x: () => c && setSelected((s) => (s.has(c.id) ? new Set([...s].filter((id) => id !== c.id)) : new Set([...s, c.id]))),
+        '?': () => setHelp(true),
+      };
+      const run = keys[e.key];
+      if (run) {
+        e.preventDefault();
+        run();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [items, current, help, rejecting, person]);
+
+  useEffect(() => {
+    listRef.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
+  }, [current, items]);
+
+  const more = async () => {
+    if (!next) return;
+    const page = await admin.queue(queue, filters, next);
+    setItems([...items, ...page.comments]);
+    setNext(page.nextCursor);
+  };
+
+  return (
+    <section aria-labelledby="queue-title">
+      <h1 id="queue-title" class="visually-hidden">
+        {LABELS[queue]} comments
+      </h1>
+      <nav class="tabs" aria-label="Queues">
+        {QUEUE_NAMES.map((name) => (
+          <a key={name} href={`#/queue/${name}`} aria-current={name === queue ? 'page' : undefined} data-testid={`tab-${name}`}>
+            {LABELS[name]}
+            <span class="count">{counts ? counts[name] : '…'}</span>
+          </a>
+        ))}
+      </nav>
+      <form class="filters" role="search" onSubmit={(e) => (e.preventDefault(), void refresh())}>
+        <input type="search" placeholder="Search text or author" aria-label="Search text or author" value={search} onChange={(e) => setSearch((e.target as HTMLInputElement).value)} />
+        <input placeholder="Story id" aria-label="Filter by story id" value={storyId} onChange={(e) => setStoryId((e.target as HTMLInputElement).value.trim())} size={14} />
+        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
+          ?
+        </button>
+        <span role="status" data-testid="status">
+          {status}
+        </span>
+      </form>
+      {selected.size > 0 && (
+        <div class="bulk" data-testid="bulk">
+          <strong>{selected.size} selected</strong>
+          <button type="button" class="primary" onClick={() => void approve([...selected])}>
+            Approve all
+          </button>
+          <button type="button" class="danger" onClick={() => setRejecting([...selected])}>
+            Reject all
+          </button>
+          <button type="button" onClick={() => setSelected(new Set())}>
+            Clear
+          </button>
+        </div>
+      )}
+      {items.length === 0 ? (
+        <p class="empty">Nothing in {LABELS[queue]}.</p>
+      ) : (
+        <ol class="items" ref={listRef}>
+          {items.map((c, i) => (
+            <CommentCard
+              key={c.id}
+              item={c}
+              current={i === current}
+              selected={selected.has(c.id)}
+              onSelect={(on) => setSelected((s) => (on ? new Set([...s, c.id]) : new Set([...s].filter((id) => id !== c.id))))}
+              onFocus={() => setCurrent(i)}
+              onApprove={() => void approve([c.id])}
+              onReject={() => setRejecting([c.id])}
+              onFeature={() => void feature(c)}
+              onAuthor={() => setPerson({ siteId: c.siteId, userId: c.author.id })}
+            />
+          ))}
+        </ol>
+      )}
+      {next && (
+        <p>
+          <button type="button" onClick={() => void more()}>
+            Load more
+          </button>
+        </p>
+      )}
+      {rejecting && (
+        <RejectDialog
+          count={rejecting.length}
+          onCancel={() => setRejecting(null)}
+          onReject={(reason, kind) => {
+            const ids = rejecting;
+            setRejecting(null);
+            void reject(ids, reason, kind);
+          }}
+        />
+      )}
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
+      {person && <UserPanel {...person} onClose={() => setPerson(null)} />}
+    </section>
+  );
+}

@@ -1,0 +1,84 @@
+import { useEffect, useState } from 'preact/hooks';
+import { admin, type UserFile } from '../api.js';
+import { Modal } from './dialogs.js';
+
+/** A commenter on a site: standing (ban, suspend, always pre-moderate), counts and moderators' notes. */
+export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId: string; onClose: () => void }) {
+  const [file, setFile] = useState<UserFile | null>(null);
+  const [note, setNote] = useState('');
+  const [hours, setHours] = useState('24');
+  const [problem, setProblem] = useState<string | null>(null);
+  const load = () => admin.user(siteId, userId).then(setFile, (e: Error) => setProblem(e.message));
+  useEffect(() => void load(), [siteId, userId]);
+  const change = async (c: { banned?: boolean; suspendHours?: number; premoderate?: boolean }) => {
+    try {
+      await admin.standing(siteId, userId, c);
+      await load();
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : String(e));
+    }
+  };
+  const s = file?.standing;
+  const suspended = s?.suspendedUntil && Date.parse(s.suspendedUntil) > Date.now();
+  return (
+    <Modal title={file ? file.user.displayName : 'User'} onClose={onClose} testId="user-panel">
+      {problem && <p class="error">{problem}</p>}
+      {file && s && (
+        <>
+          <p>
+            Member since {new Date(file.user.createdAt).toLocaleDateString()} · {file.counts.published} published, {file.counts.pending} pending, {file.counts.rejected} rejected
+          </p>
+          <p>
+            Status: {s.banned ? 'banned' : suspended ? `suspended until ${new Date(s.suspendedUntil as string).toLocaleString()}` : 'in good standing'}
+            {s.premoderate ? ' · every comment is pre-moderated' : ''}
+          </p>
+          <div class="actions">
+            <button type="button" class="danger" onClick={() => void change({ banned: !s.banned })}>
+              {s.banned ? 'Lift ban' : 'Ban'}
+            </button>
+            {suspended ? (
+              <button type="button" onClick={() => void change({ suspendHours: 0 })}>
+                Lift suspension
+              </button>
+            ) : (
+              <span>
+                <input aria-label="Suspension in hours" type="number" min={1} max={8760} value={hours} onInput={(e) => setHours((e.target as HTMLInputElement).value)} style="width:5rem" /> h{' '}
+                <button type="button" onClick={() => void change({ suspendHours: Math.max(1, Number(hours) || 24) })}>
+                  Suspend
+                </button>
+              </span>
+            )}
+            <button type="button" onClick={() => void change({ premoderate: !s.premoderate })}>
+              {s.premoderate ? 'Stop pre-moderating' : 'Always pre-moderate'}
+            </button>
+          </div>
+          <h3>Moderator notes</h3>
+          <ul>
+            {file.notes.map((n) => (
+              <li key={n.id}>
+                {n.body} <small>— {n.authorName}, {new Date(n.createdAt).toLocaleString()}</small>
+              </li>
+            ))}
+          </ul>
+          <form
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (note.trim()) void admin.note(siteId, userId, note).then(() => (setNote(''), load()));
+            }}
+          >
+            <label class="field">
+              Add a note
+              <textarea rows={2} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} maxLength={2000} />
+            </label>
+            <button type="submit">Save note</button>
+          </form>
+        </>
+      )}
+      <p>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </p>
+    </Modal>
+  );
+}

@@ -1,0 +1,121 @@
+/**
+ * The moderation console in real Chromium: a comment held for a suspect word appears in Pending with its reason,
+ * the moderator reads the keyboard help and approves it with the keyboard, and the reader's page then shows it.
+ * The tests of this file share one server and build on each other in order.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { WEB_DIR } from '../../src/server/http/static-routes.js';
+import { createAdmin } from '../../src/server/moderation/admin/setup.js';
+import { startTestServer, type TestServer } from '../fixtures/server.js';
+import {
+  DEMO_ARTICLE_SLUG,
+  PASSWORD,
+  TEST_TIMEOUT_MS,
+  describeViolations,
+  eventually,
+  launchBrowser,
+  lookupStoryId,
+  newContext,
+  seriousA11yViolations,
+  signUpViaApi,
+  waitForWidget,
+  widgetPart,
+} from './helpers.js';
+
+let server: TestServer;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+let articleUrl: string;
+const held = `Ce chroniqueur est un vrai c0nn4rd ${Date.now().toString(36)}`;
+const other = `Un avis posé sur la réforme ${Date.now().toString(36)}`;
+
+before(async () => {
+  if (!existsSync(join(WEB_DIR, 'admin.js'))) {
+    // @ts-expect-error plain ESM build script without types
+    const { buildWeb } = (await import('../../scripts/build-web.mjs')) as { buildWeb: (o: { outdir: string }) => Promise<unknown> };
+    await buildWeb({ outdir: WEB_DIR });
+  }
+  server = await startTestServer();
+  articleUrl = `${server.url}/articles/${DEMO_ARTICLE_SLUG}`;
+  await createAdmin(server.deps.db, { email: 'editor@example.test', password: PASSWORD, displayName: 'Rédaction' }, server.deps.config.scryptN);
+  const storyId = await lookupStoryId(server.url, articleUrl);
+  for (const [name, body] of [['Lecteur fâché', held], ['Lectrice calme', other]] as const) {
+    const s = await signUpViaApi(server.url, name);
+    const res = await fetch(`${server.url}/api/v1/stories/${storyId}/comments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${s.token}` }, body: JSON.stringify({ body }) });
+    assert.equal(res.status, 201, await res.clone().text());
+  }
+  browser = await launchBrowser();
+  context = await newContext(browser, { viewport: { width: 390, height: 844 } });
+  page = await context.newPage();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a moderator signs in to the console at /admin', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.goto(`${server.url}/admin#/queue/pending`);
+  await page.getByLabel('Email').fill('editor@example.test');
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByTestId('tab-pending').waitFor();
+  assert.match(await page.getByTestId('tab-pending').innerText(), /Pending\s*1/);
+});
+
+test('the held comment is in Pending with why it was held: the phase and the word matched', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const item = page.getByTestId('queue-item').filter({ hasText: held });
+  await item.waitFor();
+  const reasons = await item.getByTestId('reasons').innerText();
+  assert.match(reasons, /Suspect words/);
+  assert.match(reasons, /connard/);
+  assert.equal(await page.getByTestId('queue-item').count(), 1, 'the calm comment was published, not held');
+});
+
+test('? shows the keyboard shortcuts; Escape closes them', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.locator('body').press('?');
+  const help = page.getByTestId('help');
+  await help.waitFor();
+  assert.match(await help.innerText(), /approve/);
+  await page.keyboard.press('Escape');
+  await help.waitFor({ state: 'hidden' });
+});
+
+test('the console has no serious or critical accessibility violation, on a phone-sized screen', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const violations = await seriousA11yViolations(page);
+  assert.deepEqual(violations, [], describeViolations(violations));
+});
+
+test('j/k move between comments and a approves the current one with the keyboard', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  assert.equal(await page.locator('[data-testid="queue-item"][aria-current="true"]').innerText().then((t) => t.includes(held)), true);
+  await page.keyboard.press('a');
+  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Approved: 1 comment/));
+  await page.getByText('Nothing in Pending.').waitFor();
+  assert.match(await page.getByTestId('tab-approved').innerText(), /Approved\s*1/);
+});
+
+test('the reader’s page now shows the approved comment', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const reader = await newContext(browser);
+  try {
+    const p = await reader.newPage();
+    await p.goto(articleUrl);
+    await waitForWidget(p, '#agora-discussion');
+    await widgetPart(p, '#agora-discussion')('comment').filter({ hasText: held }).waitFor();
+  } finally {
+    await reader.close();
+  }
+});
+
+test('the audit log names the moderator and the approval', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.goto(`${server.url}/admin#/audit`);
+  const audit = page.getByTestId('audit');
+  await audit.waitFor();
+  await eventually(async () => assert.match(await audit.innerText(), /Rédaction\s+comment\.approve/));
+});
