@@ -88,9 +88,8 @@ describe('email notifications through SMTP', () => {
     from = sink.mails.length;
     await deps.events.publish({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'published' }, previousStatus: 'rejected', moderatorId: null, reason: null });
     assert.equal((await until(mailTo('marie@journal.example', from))).subject, 'Votre commentaire sur « Réforme des retraites » est publié');
-    const { notifyFeatured } = await import('../../src/server/notifications/service.js');
     from = sink.mails.length;
-    await notifyFeatured(deps.publisher.notificationDeps, record);
+    await deps.events.publish({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'published', featured: true }, previousStatus: 'published', moderatorId: null, reason: null });
     assert.equal((await until(mailTo('marie@journal.example', from))).subject, 'Votre commentaire sur « Réforme des retraites » a été mis en avant');
   });
 

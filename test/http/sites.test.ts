@@ -100,7 +100,14 @@ describe('per-story settings', () => {
     const post = await app.inject({ method: 'POST', url: `/api/v1/stories/${story.id}/comments`, headers: reader.auth, payload: { body: 'Too late?' } });
     assert.equal(post.statusCode, 403);
     assert.equal(codeOf(post), 'STORY_CLOSED');
-    await app.inject({ method: 'PATCH', url: `/api/v1/stories/${story.id}/settings`, headers: moderator, payload: { closed: false } });
+    // A moderator of this site only may reopen it; a moderator of another site may not.
+    const local = await signUp(app, 'Site Mod');
+    await deps.db.insertInto('site_moderators').values({ site_id: 'gazette', user_id: local.user.id, created_at: new Date().toISOString() }).execute();
+    const elsewhere = await signUp(app, 'Other Mod');
+    await deps.db.insertInto('site_moderators').values({ site_id: 'demo', user_id: elsewhere.user.id, created_at: new Date().toISOString() }).execute();
+    assert.equal((await app.inject({ method: 'PATCH', url: `/api/v1/stories/${story.id}/settings`, headers: elsewhere.auth, payload: { closed: false } })).statusCode, 403);
+    const reopened = await app.inject({ method: 'PATCH', url: `/api/v1/stories/${story.id}/settings`, headers: local.auth, payload: { closed: false } });
+    assert.equal(reopened.statusCode, 200, reopened.body);
     assert.equal((await app.inject({ method: 'POST', url: `/api/v1/stories/${story.id}/comments`, headers: reader.auth, payload: { body: 'Open again' } })).statusCode, 201);
   });
 

@@ -7,7 +7,8 @@ import type { SiteRecord } from '../sites/store.js';
 import { updateStorySettings } from '../stories/manage.js';
 import { StorySettingsSchema } from '../stories/settings.js';
 import { getStory } from '../stories/use-cases.js';
-import { requireRole } from './context.js';
+import { assertSite, scopeOf, staffRepository } from '../moderation/admin/access.js';
+import { requireRole, requireUser } from './context.js';
 import { presentStory } from './presenters.js';
 import { errors, StoryIdParams, StorySchema } from './schemas.js';
 
@@ -89,7 +90,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     {
       schema: {
         tags: ['stories'],
-        summary: 'Open or close a story, auto-close it N days after publication, pre-moderate it, set its message (moderators)',
+        summary: 'Open or close a story, auto-close it N days after publication, pre-moderate it, set its message (its site’s moderators)',
         params: StoryIdParams,
         body: Type.Object({
           closed: Type.Optional(Type.Boolean()),
@@ -102,8 +103,10 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       },
     },
     async (request) => {
-      requireRole(request, deps, 'moderator');
+      const { user } = requireUser(request, deps);
       const story = await getStory(deps, request.params.storyId);
+      // Admins, global moderators, and the story's site's own moderators (site_moderators).
+      assertSite(await scopeOf(staffRepository(deps.db), user), story.siteId);
       const r = await updateStorySettings(deps, story, request.body);
       return { story: presentStory(r.story), settings: r.settings };
     },

@@ -65,15 +65,7 @@ async function notifyReply(deps: NotificationDeps, comment: CommentRecord): Prom
   await notify(deps, { userId: parent.authorId, siteId: comment.siteId, kind: 'reply', comment, actorName: comment.authorName });
 }
 
-/**
- * A featured comment: the moderation console calls this when a moderator features one (there is no domain event for
- * featuring yet).
- */
-export async function notifyFeatured(deps: NotificationDeps, comment: CommentRecord): Promise<void> {
-  await notify(deps, { userId: comment.authorId, siteId: comment.siteId, kind: 'featured', comment });
-}
-
-/** Turns domain events into notifications: replies, and moderators' decisions on one's comments. */
+/** Turns domain events into notifications: replies, and moderators' decisions on one's comments (approve, reject, feature). */
 export async function onEventForNotifications(deps: NotificationDeps, e: DomainEvent): Promise<void> {
   if (e.type === 'comment.created') await notifyReply(deps, e.comment);
   else if (e.type === 'comment.moderated') {
@@ -85,6 +77,8 @@ export async function onEventForNotifications(deps: NotificationDeps, e: DomainE
     } else if (c.status === 'rejected' && e.previousStatus !== 'rejected') {
       await notify(deps, { userId: c.authorId, siteId: c.siteId, kind: 'rejected', comment: c, reason: e.reason });
     }
+    // The console announces featuring (and un-featuring) as comment.moderated with the comment's new `featured`.
+    if (c.status === 'published' && c.featured === true) await notify(deps, { userId: c.authorId, siteId: c.siteId, kind: 'featured', comment: c });
   }
 }
 
