@@ -60,7 +60,7 @@ export function CommentCard(p: {
             <ul>
               {v.reasons.map((r, i) => (
                 <li key={i}>
-                  <strong>{PHASES[r.phase] ?? r.phase}</strong>: {r.message}{' '}
+                  <strong>{PHASES[r.phase] ?? r.phase}</strong>: {r.message.replace(/^(Suspect|Banned) words: .*$/, 'matched')}{' '}
                   {r.words?.map((w) => (
                     <span class="word" key={w}>
                       {w}
