@@ -47,7 +47,9 @@ export const DEFAULT_SETTINGS: ModerationSettings = {
   newUserComments: 2,
   premoderateFirst: 0,
   toxicity: { hold: null, reject: null },
-  spam: { hold: null, reject: null },
+  // Not the spam model's own threshold (0.5): trained on YouTube comments, it scores ordinary short remarks such as
+  // "my comment about this" at 0.8. Link spam from new accounts is held by the links phase anyway.
+  spam: { hold: 0.9, reject: null },
   rate: { max: 20, windowSeconds: 300 },
   flood: { max: 100, windowSeconds: 600 },
   duplicateHours: 24,
