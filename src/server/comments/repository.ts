@@ -129,19 +129,13 @@ export function commentsRepository(db: Db) {
       if (q.sort === 'newest' || q.sort === 'oldest') {
         const op = q.sort === 'newest' ? '<' : '>';
         const dir = q.sort === 'newest' ? 'desc' : 'asc';
-        if (after) query = query.where((eb) => eb.or([eb('c.created_at', op, after.createdAt), eb.and([eb('c.created_at', '=', after.createdAt), eb('c.id', op, after.id)])]));
+        // Row-value comparison: one range seek on the index, on SQLite and PostgreSQL alike (an OR of the same
+        // condition makes planners gather every row and sort).
+        if (after) query = query.where((eb) => eb(eb.refTuple('c.created_at', 'c.id'), op, eb.tuple(after.createdAt, after.id)));
         query = query.orderBy('c.created_at', dir).orderBy('c.id', dir);
       } else {
         const key = SORT_KEY[q.sort];
-        if (after) {
-          const k = after.key ?? 0;
-          query = query.where((eb) =>
-            eb.or([
-              eb(key, '<', k),
-              eb.and([eb(key, '=', k), eb.or([eb('c.created_at', '<', after.createdAt), eb.and([eb('c.created_at', '=', after.createdAt), eb('c.id', '<', after.id)])])]),
-            ]),
-          );
-        }
+        if (after) query = query.where((eb) => eb(eb.refTuple(key, 'c.created_at', 'c.id'), '<', eb.tuple(after.key ?? 0, after.createdAt, after.id)));
         query = query.orderBy(key, 'desc').orderBy('c.created_at', 'desc').orderBy('c.id', 'desc');
       }
       const rows = await query.limit(q.limit + 1).execute();

@@ -16,7 +16,7 @@ const ReactionResult = Type.Object({ reactionCount: Type.Integer(), reacted: Typ
 export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const cd = deps.commentDeps;
   // Per user (or IP when signed out): a flood guard; the moderation pipeline adds finer rate rules.
-  const writeLimit = { rateLimit: { max: 30, timeWindow: 60_000, keyGenerator: (req: { auth: { user: { id: string } } | null; ip: string }) => req.auth?.user.id ?? req.ip } };
+  const writeLimit = { rateLimit: { max: deps.config.writesPerMinute, timeWindow: 60_000, keyGenerator: (req: { auth: { user: { id: string } } | null; ip: string }) => req.auth?.user.id ?? req.ip } };
 
   app.get(
     '/api/v1/stories/:storyId/comments',

@@ -99,11 +99,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // Id in the system a comment was imported from ('disqus:123'): re-running an import adds nothing.
     .addColumn('external_id', 'text')
     .execute();
-  await db.schema.createIndex('comments_site_external').on('comments').columns(['site_id', 'external_id']).unique().execute();
+  // external_id first: an index led by site_id would tempt the planner into scanning a whole site instead of using
+  // the story and thread indexes. Uniqueness is the same, and ON CONFLICT (site_id, external_id) still matches it.
+  await db.schema.createIndex('comments_site_external').on('comments').columns(['external_id', 'site_id']).unique().execute();
   // Top-level pages per sort are cursor queries over these indexes; threads are fetched by root.
   await db.schema.createIndex('comments_story_top_created').on('comments').columns(['story_id', 'parent_id', 'created_at', 'id']).execute();
-  await db.schema.createIndex('comments_story_top_reactions').on('comments').columns(['story_id', 'parent_id', 'reaction_count', 'created_at']).execute();
-  await db.schema.createIndex('comments_story_top_replies').on('comments').columns(['story_id', 'parent_id', 'reply_count', 'created_at']).execute();
+  await db.schema.createIndex('comments_story_top_reactions').on('comments').columns(['story_id', 'parent_id', 'reaction_count', 'created_at', 'id']).execute();
+  await db.schema.createIndex('comments_story_top_replies').on('comments').columns(['story_id', 'parent_id', 'reply_count', 'created_at', 'id']).execute();
   await db.schema.createIndex('comments_root').on('comments').columns(['root_id', 'created_at']).execute();
   await db.schema.createIndex('comments_author').on('comments').columns(['author_id', 'created_at']).execute();
 
