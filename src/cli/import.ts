@@ -4,6 +4,7 @@ import { disqusFormat } from '../server/portability/import/disqus.js';
 import { importFile, type ImportSummary } from '../server/portability/import/importer.js';
 import { SKIP_REASONS, THREAD_PROBLEMS, type SourceFormat } from '../server/portability/import/model.js';
 import { wordpressFormat } from '../server/portability/import/wordpress.js';
+import { restoreExport, type RestoreSummary } from '../server/portability/export/restore.js';
 import { withDatabase } from './db.js';
 import { progressBar } from './progress.js';
 
@@ -32,6 +33,11 @@ export function formatSummary(s: ImportSummary): string {
   const problems = Object.entries(s.threadProblems).filter(([, n]) => n);
   for (const [k, n] of problems) lines.push(`  ${n} ${THREAD_PROBLEMS[k as keyof typeof THREAD_PROBLEMS]}`);
   return `${lines.join('\n')}\n`;
+}
+
+function formatRestore(s: RestoreSummary): string {
+  const rows = Object.entries(s.tables).map(([t, c]) => `  ${t.padEnd(22)} ${c.inserted} restored, ${c.existing} already there`);
+  return `Restored site "${s.siteId}" from an ${s.format} v${s.version} file\n${rows.join('\n')}\n`;
 }
 
 async function runXmlImport(format: SourceFormat, file: string, opts: { site: string; json?: boolean; batchSize?: string }): Promise<void> {
@@ -78,4 +84,13 @@ export function registerImport(program: Command): void {
       .option('--batch-size <n>', 'comments written per transaction (default 2000)')
       .action((file: string, opts: { site: string; json?: boolean; batchSize?: string }) => runXmlImport(format, file, opts));
   }
+  cmd
+    .command('agora <file>')
+    .description('restore an Agora export (made by agora export); rows already there are kept as they are')
+    .option('--json', 'print the summary as JSON')
+    .action(async (file: string, opts: { json?: boolean }) => {
+      await readableFile(file);
+      const summary = await withDatabase((db) => restoreExport(db, file));
+      process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : formatRestore(summary));
+    });
 }

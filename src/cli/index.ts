@@ -3,6 +3,8 @@ import { ConfigError } from '../server/config.js';
 import { AppError } from '../server/errors.js';
 import { registerSite } from './site.js';
 import { registerImport } from './import.js';
+import { registerExport } from './export.js';
+import { registerBackup } from './backup.js';
 import { registerModeration } from './moderation.js';
 import { registerAdmin } from './admin.js';
 
@@ -14,6 +16,8 @@ export function buildCli(): Command {
   const program = new Command('agora').description('Agora: self-hostable discussions for news sites').showHelpAfterError().exitOverride();
   registerSite(program);
   registerImport(program);
+  registerExport(program);
+  registerBackup(program);
   registerModeration(program);
   registerAdmin(program);
   return program;

@@ -1,0 +1,166 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Db } from '../../storage/db.js';
+import { prepareForBulkWrites } from '../../storage/bulk.js';
+import { EXPORT_FORMAT, EXPORT_VERSION, TABLES, type ExportHeader, type TableSpec } from './format.js';
+import { appliedMigrations, existingTables, loose, type LooseDb, type Row } from './tables.js';
+
+/** An export file that cannot be restored here, with the line at fault. */
+export class RestoreError extends Error {}
+
+/** What a restore did, per table. */
+export interface RestoreSummary {
+  format: string;
+  version: number;
+  siteId: string;
+  tables: Record<string, { inserted: number; existing: number }>;
+}
+
+type Line = { kind: 'header'; header: ExportHeader } | { kind: 'row'; table: string; row: Row } | { kind: 'end'; rows: Record<string, number> };
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Reads and checks one line: every value must be text, a number or null, and the shape one of the three kinds. */
+function parseLine(text: string, n: number): Line {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    throw new RestoreError(`line ${n} is not JSON`);
+  }
+  if (!isPlain(v)) throw new RestoreError(`line ${n} is not a JSON object`);
+  if (n === 1) {
+    if (v.format !== EXPORT_FORMAT) throw new RestoreError(`this is not an Agora export (line 1 has no "format": "${EXPORT_FORMAT}")`);
+    if (v.version !== EXPORT_VERSION) throw new RestoreError(`this export is version ${String(v.version)}; this Agora reads version ${EXPORT_VERSION}`);
+    if (typeof v.site !== 'string' || !Array.isArray(v.migrations) || !Array.isArray(v.tables)) throw new RestoreError('line 1 is not a complete export header');
+    return { kind: 'header', header: v as unknown as ExportHeader };
+  }
+  if (isPlain(v.end) && isPlain(v.end.rows)) return { kind: 'end', rows: v.end.rows as Record<string, number> };
+  if (typeof v.table !== 'string' || !isPlain(v.row)) throw new RestoreError(`line ${n} is neither a row nor the end line`);
+  for (const [k, x] of Object.entries(v.row)) {
+    if (x !== null && typeof x !== 'string' && typeof x !== 'number') throw new RestoreError(`line ${n}: column ${k} of ${v.table} holds a ${typeof x}`);
+  }
+  return { kind: 'row', table: v.table, row: v.row as Row };
+}
+
+async function* lines(path: string): AsyncGenerator<{ line: Line; n: number }> {
+  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+  let n = 0;
+  for await (const text of rl) {
+    n++;
+    if (text.trim() === '') continue;
+    yield { line: parseLine(text, n), n };
+  }
+}
+
+/**
+ * First pass: the whole file is checked before anything is written (a cut or foreign file changes nothing):
+ * the header, each row's table and columns against this database, the order of tables, and the end line's counts.
+ */
+async function check(path: string, present: Map<string, Set<string>>, migrations: string[]): Promise<ExportHeader> {
+  let header: ExportHeader | undefined;
+  const counts: Record<string, number> = {};
+  let order = -1;
+  let ended = false;
+  for await (const { line, n } of lines(path)) {
+    if (ended) throw new RestoreError(`line ${n} comes after the end line`);
+    if (line.kind === 'header') {
+      header = line.header;
+      const unknown = header.migrations.filter((m) => !migrations.includes(m));
+      if (unknown.length) throw new RestoreError(`the export comes from a newer Agora (migrations ${unknown.join(', ')}); upgrade this one first`);
+      continue;
+    }
+    if (!header) throw new RestoreError('line 1 is not an export header');
+    if (line.kind === 'end') {
+      for (const [t, c] of Object.entries(line.rows)) if ((counts[t] ?? 0) !== c) throw new RestoreError(`the file is incomplete: ${counts[t] ?? 0} rows of ${t}, the end line says ${c}`);
+      ended = true;
+      continue;
+    }
+    const at = TABLES.findIndex((s) => s.table === line.table);
+    if (at < 0) throw new RestoreError(`line ${n}: unknown table ${line.table}`);
+    if (at < order) throw new RestoreError(`line ${n}: rows of ${line.table} after rows of ${TABLES[order]?.table}; the file was reordered`);
+    order = at;
+    const columns = present.get(line.table);
+    if (!columns) throw new RestoreError(`line ${n}: this database has no table ${line.table} (a feature not installed)`);
+    const extra = Object.keys(line.row).filter((c) => !columns.has(c));
+    if (extra.length) throw new RestoreError(`line ${n}: ${line.table} has no column ${extra.join(', ')} here`);
+    counts[line.table] = (counts[line.table] ?? 0) + 1;
+  }
+  if (!header) throw new RestoreError('the file is empty');
+  if (!ended) throw new RestoreError('the file is incomplete: it has no end line (was the export cut short?)');
+  return header;
+}
+
+const BATCH = 500;
+
+/** Writes one batch of a table: rows already there (same id) are kept, rows meeting a natural key are matched. */
+async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, rows: Row[], remap: Map<string, Map<string, string>>, stats: { inserted: number; existing: number }) {
+  for (const row of rows) {
+    for (const [col, target] of Object.entries(spec.refs ?? {})) {
+      const v = row[col];
+      if (typeof v === 'string') row[col] = remap.get(target)?.get(v) ?? v;
+    }
+  }
+  let todo = rows;
+  if (spec.natural && 'id' in (rows[0] ?? {})) {
+    const nat = spec.natural;
+    const ids = rows.map((r) => String(r.id));
+    const sameId = new Set((await db.selectFrom(spec.table).select('id').where('id', 'in', ids).execute()).map((r) => String(r.id)));
+    const values = rows.filter((r) => !sameId.has(String(r.id)) && r[nat.column] !== null && r[nat.column] !== undefined).map((r) => r[nat.column] as string);
+    if (values.length) {
+      let q = db.selectFrom(spec.table).select(['id', nat.column]).where(nat.column, 'in', values);
+      if (nat.withSite) q = q.where('site_id', '=', siteId);
+      const found = new Map((await q.execute()).map((r) => [String(r[nat.column]), String(r.id)]));
+      const map = remap.get(spec.table) ?? new Map<string, string>();
+      remap.set(spec.table, map);
+      todo = rows.filter((r) => {
+        const existing = found.get(String(r[nat.column]));
+        if (existing === undefined || sameId.has(String(r.id))) return true;
+        // The same account, story or imported comment, stored here under another id: later rows point to it.
+        map.set(String(r.id), existing);
+        return false;
+      });
+    }
+  }
+  let inserted = 0;
+  if (todo.length) {
+    const res = await db.insertInto(spec.table).values(todo).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+    inserted = Number(res.numInsertedOrUpdatedRows ?? 0);
+  }
+  stats.inserted += inserted;
+  stats.existing += rows.length - inserted;
+}
+
+/**
+ * Restores an agora-export file. Two passes: the first checks the whole file (nothing is written if any line is
+ * wrong), the second writes in batches. Rows already in the database are kept as they are, so restoring twice adds
+ * nothing, and an account, story or imported comment that exists here under another id is matched, not duplicated.
+ */
+export async function restoreExport(db: Db, path: string): Promise<RestoreSummary> {
+  const present = await existingTables(db);
+  const header = await check(path, present, await appliedMigrations(db));
+  await prepareForBulkWrites(db);
+  const summary: RestoreSummary = { format: header.format, version: header.version, siteId: header.site, tables: {} };
+  const remap = new Map<string, Map<string, string>>();
+  let batch: Row[] = [];
+  let spec: TableSpec | undefined;
+  const flush = async () => {
+    if (!spec || batch.length === 0) return;
+    const s = spec;
+    const rows = batch;
+    batch = [];
+    const stats = (summary.tables[s.table] ??= { inserted: 0, existing: 0 });
+    await db.transaction().execute((tx) => writeBatch(loose(tx as unknown as Db), s, header.site, rows, remap, stats));
+  };
+  for await (const { line } of lines(path)) {
+    if (line.kind !== 'row') continue;
+    if (spec?.table !== line.table) {
+      await flush();
+      spec = TABLES.find((s) => s.table === line.table);
+    }
+    batch.push(line.row);
+    if (batch.length >= BATCH) await flush();
+  }
+  await flush();
+  return summary;
+}
