@@ -123,6 +123,8 @@ describe('queues and decisions', () => {
     const b = await h.posted(storyA, r, 'Second commentaire, putain de réforme.');
     const feat = await as(modA, { method: 'POST', url: `/api/v1/admin/moderation/comments/${a.id}/feature`, payload: { featured: true } });
     assert.equal(feat.json<{ comment: { featured: boolean; status: string } }>().comment.featured, true);
+    const featured = (await app.inject({ method: 'GET', url: `/api/v1/stories/${storyA}/featured` })).json<{ comments: { id: string; status: string }[] }>().comments;
+    assert.deepEqual(featured.map((x) => [x.id, x.status]), [[a.id, 'published']], 'featuring a held comment publishes it for the Featured tab');
     const bulk = await as(modA, { method: 'POST', url: '/api/v1/admin/moderation/comments/bulk', payload: { ids: [b.id, 'nope'], action: 'approve' } });
     assert.deepEqual(bulk.json(), { done: [b.id], failed: [{ id: 'nope', code: 'COMMENT_NOT_FOUND' }] });
   });

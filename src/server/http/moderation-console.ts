@@ -1,5 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
+import { featuredComments, MAX_FEATURED } from '../moderation/featured.js';
+import { getStory } from '../stories/use-cases.js';
+import { presentComment } from './presenters.js';
+import { CommentSchema, errors, StoryIdParams } from './schemas.js';
 import { issueSetupToken } from '../moderation/admin/setup.js';
 import { moderationAdminRoutes } from './moderation-admin-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
@@ -22,6 +27,24 @@ const SHELL = `<!doctype html>
 export const moderationConsole: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   await app.register(moderationRoutes, { deps });
   await app.register(moderationAdminRoutes, { deps });
+
+  // Readers' side of featuring: the comments moderators picked, for the Discussion's Featured tab.
+  app.get(
+    '/api/v1/stories/:storyId/featured',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: `The story's featured comments, newest first (at most ${MAX_FEATURED})`,
+        params: StoryIdParams,
+        response: { 200: Type.Object({ comments: Type.Array(Type.Ref(CommentSchema)) }), ...errors(404) },
+      },
+    },
+    async (request) => {
+      const story = await getStory(deps, request.params.storyId);
+      const viewerId = request.auth?.user.id ?? null;
+      return { comments: (await featuredComments(deps, story.siteId, story.id)).map((c) => presentComment(c, viewerId)) };
+    },
+  );
 
   for (const path of ['/admin', '/admin/*']) {
     app.get(path, { schema: { hide: true } }, async (_request, reply) =>
