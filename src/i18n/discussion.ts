@@ -55,6 +55,7 @@ const en = {
   sortBy: 'Sort by',
   sorts: { newest: 'Newest', oldest: 'Oldest', reactions: 'Most respected', replies: 'Most replies' },
   loadMore: 'Load more comments',
+  newComments: (n: number) => (n === 1 ? 'Show 1 new comment' : `Show ${n} new comments`),
   showMoreReplies: (n: number) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
   loading: 'Loading…',
   retry: 'Retry',
@@ -120,6 +121,7 @@ const fr: DiscussionStrings = {
   sortBy: 'Trier par',
   sorts: { newest: 'Plus récents', oldest: 'Plus anciens', reactions: 'Plus de respects', replies: 'Plus de réponses' },
   loadMore: 'Afficher plus de commentaires',
+  newComments: (n) => (n === 1 ? 'Afficher 1 nouveau commentaire' : `Afficher ${n} nouveaux commentaires`),
   showMoreReplies: (n) => (n === 1 ? 'Afficher 1 autre réponse' : `Afficher ${n} autres réponses`),
   loading: 'Chargement…',
   retry: 'Réessayer',
@@ -135,6 +137,8 @@ const fr: DiscussionStrings = {
 };
 
 export const discussionStrings: Record<Lang, DiscussionStrings> = { en, fr };
+/** One language's catalog, for bundles that carry a single language (the embed loads only the page's). */
+export { en as discussionEn, fr as discussionFr };
 
 /** Picks a supported language from a tag such as `fr-FR` or an Accept-Language header; English otherwise. */
 export function pickLang(tag: string | null | undefined): Lang {

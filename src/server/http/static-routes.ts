@@ -9,7 +9,7 @@ import { AppError } from '../errors.js';
 /** Both src/server/http and dist/server/http sit three levels below the project root. */
 export const WEB_DIR = join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'web');
 
-const FILES = { '/embed.js': 'embed.js', '/popup.js': 'popup.js', '/count.js': 'count.js', '/admin.js': 'admin.js' } as const;
+const FILES = { '/embed.js': 'embed.js', '/embed-en.js': 'embed-en.js', '/embed-fr.js': 'embed-fr.js', '/popup.js': 'popup.js', '/count.js': 'count.js', '/admin.js': 'admin.js' } as const;
 
 /**
  * Serves the built widget and popup script from memory, pre-compressed: the embed is fetched on every article view

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { DiscussionView } from './components/DiscussionView.js';
 import type { Config } from './config.js';
+import { loadStrings } from './strings.js';
 import { css } from './styles.js';
 
 /**
@@ -10,12 +11,22 @@ import { css } from './styles.js';
  */
 export function mount(host: Element, cfg: Config): () => void {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
-  render(
-    <>
-      <style>{css}</style>
-      <DiscussionView cfg={cfg} />
-    </>,
-    root,
+  let live = true;
+  loadStrings(cfg.api, cfg.lang).then(
+    (s) =>
+      live &&
+      render(
+        <>
+          <style>{css}</style>
+          <DiscussionView cfg={{ ...cfg, s }} />
+        </>,
+        root,
+      ),
+    // Without strings nothing readable can be shown: the server-rendered discussion, if any, is put back.
+    () => host.shadowRoot === root && (root.innerHTML = '<slot></slot>'),
   );
-  return () => render(null, root);
+  return () => {
+    live = false;
+    render(null, root);
+  };
 }

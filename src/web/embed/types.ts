@@ -52,6 +52,8 @@ export interface CommentPage {
   comments: Comment[];
   nextCursor: string | null;
   totalCount: number;
+  /** The story's event number when read: live updates start after it. */
+  eventSeq?: number;
 }
 
 /** Sign-in result of signup, login and /auth/token. */

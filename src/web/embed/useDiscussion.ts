@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { discussionStrings } from '../../i18n/discussion.js';
 import { ApiError, createClient } from './api.js';
-import { storyPath, type Config } from './config.js';
+import { storyPath, type ReadyConfig } from './config.js';
 import { createSession, forgetSession, listenForSignIn, metaCsrf, openSignInPopup, ssoSignIn, storeToken } from './session.js';
 import { appendPage, insertComment, keepFresh, updateComment } from './tree.js';
 import type { AuthResult, Comment, CommentPage, Sort, Story, User } from './types.js';
+import { useLive } from './live.js';
 
 /** Focus key of the main composer; comment ids are used for comments. */
 export const MAIN_COMPOSER = '';
@@ -15,8 +15,8 @@ const enc = encodeURIComponent;
 export type Discussion = ReturnType<typeof useDiscussion>;
 
 /** Owns the data of one widget instance: story, session, comment pages, and every user action. */
-export function useDiscussion(cfg: Config) {
-  const s = discussionStrings[cfg.lang];
+export function useDiscussion(cfg: ReadyConfig) {
+  const s = cfg.s;
   const [user, setUser] = useState<User | null>(null);
   const [story, setStory] = useState<Story | null>(null);
   const [comments, setComments] = useState<Comment[]>([]);
@@ -31,6 +31,7 @@ export function useDiscussion(cfg: Config) {
   // A fresh object per request so focusing the same element twice still triggers the effect.
   const [focus, setFocus] = useState<{ id: string } | null>(null);
   const [epoch, setEpoch] = useState(0);
+  const [eventSeq, setEventSeq] = useState<number | null>(null);
   // Numbers every list load so an answer for an older sort or session cannot overwrite a newer one.
   const seq = useRef(0);
   const reacting = useRef(new Set<string>());
@@ -113,6 +114,7 @@ export function useDiscussion(cfg: Config) {
         setComments((l) => keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor));
         setNext(p.nextCursor);
         setTotal(p.totalCount);
+        setEventSeq((e) => e ?? p.eventSeq ?? null);
         setPhase('ready');
       })
       .catch((e: unknown) => {
@@ -224,6 +226,19 @@ export function useDiscussion(cfg: Config) {
     });
   }
 
+  const live = useLive({
+    api: cfg.api,
+    storyId,
+    eventSeq,
+    userId: user?.id,
+    setComments,
+    onPublished: (n) => {
+      bumpCount(n);
+      setTotal((t) => t + n);
+    },
+    reload: () => setEpoch((n) => n + 1),
+  });
+
   const report = (id: string, reason: string, note: string) =>
     run(async () => {
       await req('POST', `/comments/${enc(id)}/reports`, note ? { reason, note } : { reason });
@@ -258,5 +273,6 @@ export function useDiscussion(cfg: Config) {
     remove,
     react,
     report,
+    live,
   };
 }

@@ -27,6 +27,13 @@ export function CommentList() {
           ))}
         </select>
       </div>
+      <div aria-live="polite">
+        {d.live.waiting > 0 && (
+          <button type="button" class="wide" onClick={d.live.show} data-testid="new-comments">
+            {s.newComments(d.live.waiting)}
+          </button>
+        )}
+      </div>
       <ol class="thread" aria-busy={d.busy}>
         {comments.map((c) => (
           <CommentItem key={c.id} c={c} />

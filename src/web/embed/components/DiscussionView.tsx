@@ -1,13 +1,13 @@
 import { useId } from 'preact/hooks';
 import { DiscussionProvider, useD } from '../context.js';
-import type { Config } from '../config.js';
+import type { ReadyConfig } from '../config.js';
 import { useDiscussion } from '../useDiscussion.js';
 import { CommentList } from './CommentList.js';
 import { Join } from './Join.js';
 import { Status } from './Status.js';
 
 /** Root of the widget: heading, sign-in and composer, the comment list, and the live status region. */
-export function DiscussionView({ cfg }: { cfg: Config }) {
+export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   const d = useDiscussion(cfg);
   const { s, story, phase } = d;
   const headingId = useId();
