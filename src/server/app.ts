@@ -14,6 +14,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
 import { pageRoutes } from './http/page-routes.js';
+import { privacyRoutes } from './http/privacy-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { moderationConsole } from './http/moderation-console.js';
 import { realtimeRoutes } from './http/realtime-routes.js';
@@ -103,6 +104,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(realtimeRoutes, { deps });
   await app.register(publisherRoutes, { deps });
   await app.register(moderationConsole, { deps });
+  await app.register(privacyRoutes, { deps });
   await app.register(staticRoutes, opts.webDir ? { webDir: opts.webDir } : {});
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -38,6 +38,10 @@ export interface Config {
   webhookRetryBaseMs: number;
   /** Hour of the day (UTC) daily digests are sent. */
   digestHourUtc: number;
+  /** How long a requested account deletion waits, during which the reader may cancel it. */
+  deletionGraceMs: number;
+  /** How often the server carries out deletions whose grace period is over; 0 turns the sweep off on this node. */
+  privacySweepMs: number;
 }
 
 /** Thrown for a bad environment value, with a message an operator can act on. */
@@ -114,6 +118,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     jobPollMs: int(env, 'AGORA_JOB_POLL_MS', 1000, 10, 60_000),
     webhookRetryBaseMs: int(env, 'AGORA_WEBHOOK_RETRY_SECONDS', 30, 1, 3600) * 1000,
     digestHourUtc: int(env, 'AGORA_DIGEST_HOUR_UTC', 7, 0, 23),
+    deletionGraceMs: int(env, 'AGORA_DELETION_GRACE_DAYS', 7, 0, 365) * 86_400_000,
+    privacySweepMs: int(env, 'AGORA_PRIVACY_SWEEP_MINUTES', 60, 0, 1440) * 60_000,
     ...overrides,
   };
 }

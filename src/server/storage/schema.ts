@@ -36,6 +36,8 @@ export interface Database {
   moderation_examples: ModerationExamplesTable;
   moderation_models: ModerationModelsTable;
   story_events: StoryEventsTable;
+  privacy_deletions: PrivacyDeletionsTable;
+  privacy_audit: PrivacyAuditTable;
 }
 
 export interface SitesTable {
@@ -359,4 +361,26 @@ export interface DisplayNameChangesTable {
   user_id: string;
   previous_name: string;
   created_at: string;
+}
+
+/** An account deletion a reader (or an admin for them) asked for, carried out at due_at unless cancelled (migration 004). */
+export interface PrivacyDeletionsTable {
+  user_id: string;
+  requested_at: string;
+  due_at: string;
+  requested_by: string | null;
+}
+
+/** One privacy action: a data export or a step of an account deletion (migration 004). */
+export interface PrivacyAuditTable {
+  id: string;
+  at: string;
+  /** self | admin | cli | system */
+  actor: string;
+  actor_id: string | null;
+  subject_user_id: string;
+  /** data.exported | deletion.requested | deletion.cancelled | deletion.completed */
+  action: string;
+  /** JSON with counts and the site setting applied; never comment text. */
+  details: string | null;
 }
