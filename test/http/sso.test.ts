@@ -59,6 +59,11 @@ describe('POST /api/v1/auth/sso: a publisher’s signed token becomes an Agora s
     assert.equal(who.statusCode, 200);
     assert.equal(who.json<{ user: { id: string } }>().user.id, body.user.id);
 
+    const sessionsOf = async () => (await deps.db.selectFrom('sessions').select('id').where('user_id', '=', body.user.id).execute()).length;
+    const reused = await app.inject({ method: 'POST', url: '/api/v1/auth/sso', headers: { authorization: `Bearer ${body.token}` }, payload: { token: await hsToken(siteA.secret, { sub: 'u-42', aud: siteA.id, name: 'Jeanne Martin' }) } });
+    assert.equal(reused.json<{ token: string }>().token, body.token, 'a reader with a session of this account keeps it');
+    assert.equal(await sessionsOf(), 1, 'no new session per page view');
+
     const again = await sso(await hsToken(siteA.secret, { sub: 'u-42', aud: siteA.id, name: 'Jeanne M.' }));
     assert.equal(again.statusCode, 200, again.body);
     const user2 = again.json<{ user: { id: string; displayName: string } }>().user;

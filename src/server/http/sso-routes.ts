@@ -31,7 +31,9 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, 
       config: limit,
     },
     async (request) => {
-      const r = await signInWithSso(deps.publisher.ssoDeps, request.body);
+      const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      const current = request.auth?.via === 'bearer' && presented ? { userId: request.auth.user.id, token: presented } : undefined;
+      const r = await signInWithSso(deps.publisher.ssoDeps, { ...request.body, current });
       return { user: presentUser(r.user, true), token: r.token, siteId: r.siteId };
     },
   );

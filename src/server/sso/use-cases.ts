@@ -39,7 +39,10 @@ function displayNameOf(claims: SsoClaims, lang: 'en' | 'fr'): string {
  * Exchanges a publisher's token for an Agora session. The reader is matched by (site, sub) only, never by email:
  * an email claim is any string the publisher chose and must not take over an account of another site or a local one.
  */
-export async function signInWithSso(deps: SsoDeps, input: { token: string; siteId?: string | undefined }): Promise<{ user: User; token: string; siteId: string }> {
+export async function signInWithSso(
+  deps: SsoDeps,
+  input: { token: string; siteId?: string | undefined; current?: { userId: string; token: string } | undefined },
+): Promise<{ user: User; token: string; siteId: string }> {
   const { site, keys } = await siteAndKeys(deps, input.token, input.siteId);
   const claims = await verifySsoToken(input.token, keys);
   const revokedBefore = await deps.sso.revokedBefore(site.id, claims.sub);
@@ -56,6 +59,9 @@ export async function signInWithSso(deps: SsoDeps, input: { token: string; siteI
 
   const user = await deps.users.get(userId);
   if (!user) throw new Error('SSO user vanished');
+  // The embed exchanges the token on every page view; a reader who already holds a session of this account keeps it,
+  // rather than leaving one more row per article read.
+  if (input.current?.userId === userId) return { user, token: input.current.token, siteId: site.id };
   const { token } = await deps.sessions.create(userId, 'bearer');
   return { user, token, siteId: site.id };
 }
