@@ -107,6 +107,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('comments_story_top_reactions').on('comments').columns(['story_id', 'parent_id', 'reaction_count', 'created_at', 'id']).execute();
   await db.schema.createIndex('comments_story_top_replies').on('comments').columns(['story_id', 'parent_id', 'reply_count', 'created_at', 'id']).execute();
   await db.schema.createIndex('comments_root').on('comments').columns(['root_id', 'created_at']).execute();
+  // Recent comments of a story, whatever their level (flood checks, live catch-up).
+  await db.schema.createIndex('comments_story_created').on('comments').columns(['story_id', 'created_at']).execute();
   await db.schema.createIndex('comments_author').on('comments').columns(['author_id', 'created_at']).execute();
 
   await db.schema
