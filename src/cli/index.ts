@@ -5,6 +5,7 @@ import { registerSite } from './site.js';
 import { registerImport } from './import.js';
 import { registerExport } from './export.js';
 import { registerBackup } from './backup.js';
+import { registerPrivacy } from './privacy.js';
 import { registerModeration } from './moderation.js';
 import { registerAdmin } from './admin.js';
 
@@ -18,6 +19,7 @@ export function buildCli(): Command {
   registerImport(program);
   registerExport(program);
   registerBackup(program);
+  registerPrivacy(program);
   registerModeration(program);
   registerAdmin(program);
   return program;
