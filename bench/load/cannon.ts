@@ -20,6 +20,7 @@ const input = JSON.parse(await new Promise<string>((r) => {
 
 let client = 0;
 let n = 0;
+const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
 const words = ['council', 'budget', 'cycling', 'fentanyl', 'border', 'library', 'transport', 'school', 'market', 'weather'];
 const results = await Promise.all(
   input.urls.map(
@@ -44,7 +45,7 @@ const results = await Promise.all(
                     setupRequest: (req: autocannon.Request) => {
                       n++;
                       const w = words[n % words.length];
-                      return { ...req, body: JSON.stringify({ body: `Reader note ${n}: the ${w} story deserves a follow-up, item ${n * 7919}.` }) };
+                      return { ...req, body: JSON.stringify({ body: `Reader note ${run}-${n}: the ${w} story deserves a follow-up, item ${n * 7919}.` }) };
                     },
                   },
                 ]
