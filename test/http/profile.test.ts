@@ -46,6 +46,9 @@ describe('/profile', () => {
     assert.match(res.body, /value="immediate" checked/);
     assert.doesNotMatch(res.body, /<script(?![^>]*\bsrc=)[^>]*>/, 'no inline script');
     assert.equal(res.headers['cache-control'], 'private, no-store');
+    // The readers'-rights section of the data-portability feature, its forms returning here.
+    assert.match(res.body, /data-testid="privacy-section"/);
+    assert.match(res.body, /name="returnTo" value="\/profile"/);
   });
 
   test('display name change: needs the CSRF token, then is limited to 3 a day', async () => {

@@ -4,32 +4,17 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
 import { AppError, errorCatalog } from '../errors.js';
 import type { NotifyMode } from '../notifications/settings.js';
-import { raw, type Raw } from '../pages/html.js';
+import type { Raw } from '../pages/html.js';
+import { renderPrivacySection } from '../portability/profile-section.js';
+import { pendingDeletion } from '../privacy/use-cases.js';
 import { profileMessages, renderProfile, renderProfileSignedOut } from '../pages/profile.js';
 import { changeDisplayName, ownComments } from '../users/profile.js';
-import type { User } from '../users/repository.js';
-import { pickLang, type Lang } from '../../i18n/discussion.js';
+import { pickLang } from '../../i18n/discussion.js';
 import { requireUser, type AuthContext } from './context.js';
 import { presentUser } from './presenters.js';
 import { errors, UserSchema } from './schemas.js';
 
 const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-type PrivacySection = (o: { user: User; lang: Lang; csrfToken: string; pendingDeletion: unknown }) => unknown;
-
-/**
- * The data-portability feature's section (download, deletion), when that feature is installed. Loaded by a computed
- * specifier so this page builds with or without it; absent, the profile simply has no such section.
- */
-let privacy: Promise<PrivacySection | null> | undefined;
-function privacySection(): Promise<PrivacySection | null> {
-  const specifier = '../portability/profile-section.js';
-  privacy ??= import(specifier).then(
-    (m: { renderPrivacySection?: PrivacySection }) => m.renderPrivacySection ?? null,
-    () => null,
-  );
-  return privacy;
-}
 
 /** The reader's own page: comments, display name (rate-limited), notification settings. Cookie session only. */
 export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -40,9 +25,17 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     const s = await nd.readerSettings.get(auth.user.id);
     const lang = s.lang ?? pickLang(request.headers['accept-language']);
     const csrfToken = deps.csrf.issue(auth.sessionId);
-    const render = await privacySection();
-    let section: Raw | null = null;
-    if (render) section = raw(String(await render({ user: auth.user, lang, csrfToken, pendingDeletion: null })));
+    // The readers'-rights section (download, account deletion) of the data-portability feature; its forms bring the
+    // reader back here.
+    const privacy = { db: deps.db, graceMs: deps.config.deletionGraceMs };
+    const section: Raw = renderPrivacySection({
+      user: auth.user,
+      lang,
+      csrfToken,
+      pendingDeletion: await pendingDeletion(privacy, auth.user.id),
+      graceDays: Math.round(privacy.graceMs / 86_400_000),
+      returnTo: '/profile',
+    });
     const html = renderProfile({ lang, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await ownComments(deps.db, auth.user.id), message, privacySection: section });
     return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'private, no-store').send(html);
   }
