@@ -29,6 +29,7 @@ export function CommentCard(p: {
   onReject: () => void;
   onFeature: () => void;
   onAuthor: () => void;
+  onStory: () => void;
 }) {
   const c = p.item;
   const v = c.moderation;
@@ -41,9 +42,9 @@ export function CommentCard(p: {
             {c.author.displayName}
           </button>
           <span>{when(c.createdAt)}</span>
-          <a href={c.storyUrl} target="_blank" rel="noopener">
+          <button type="button" class="link" title="Show only this story’s comments" onClick={(e) => (e.stopPropagation(), p.onStory())}>
             {c.storyTitle}
-          </a>
+          </button>
           <span class="badge">{c.status}</span>
           {c.featured && <span class="badge featured">featured</span>}
           {v && (

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { admin, QUEUE_NAMES, type Item, type QueueName } from '../api.js';
 import { CommentCard } from './CommentCard.js';
 import { RejectDialog, HelpDialog } from './dialogs.js';
+import { StoryControls } from './StoryControls.js';
 import { UserPanel } from './UserPanel.js';
 
 const LABELS: Record<QueueName, string> = { pending: 'Pending', reported: 'Reported', unmoderated: 'Unmoderated', approved: 'Approved', rejected: 'Rejected' };
@@ -120,6 +121,7 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
           {status}
         </span>
       </form>
+      {storyId && <StoryControls storyId={storyId} />}
       {selected.size > 0 && (
         <div class="bulk" data-testid="bulk">
           <strong>{selected.size} selected</strong>
@@ -150,6 +152,7 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
               onReject={() => setRejecting([c.id])}
               onFeature={() => void feature(c)}
               onAuthor={() => setPerson({ siteId: c.siteId, userId: c.author.id })}
+              onStory={() => setStoryId(c.storyId)}
             />
           ))}
         </ol>
