@@ -174,6 +174,10 @@ describe('users, settings, dashboard, retraining, setup', () => {
     const bad = await as(modA, { method: 'PUT', url, payload: { ...DEFAULT_SETTINGS, mode: 'sometimes' } });
     assert.equal(bad.statusCode, 400);
     assert.equal(code(bad), 'VALIDATION_FAILED');
+    // null thresholds ("the model's own") must survive the validator's type coercion, never become 0 ("hold everything").
+    const kept = await as(modA, { method: 'PUT', url, payload: { ...DEFAULT_SETTINGS, toxicity: { hold: null, reject: 0.97 }, autoCloseDays: null, languages: null } });
+    assert.deepEqual(kept.json<{ settings: { toxicity: unknown; autoCloseDays: unknown; languages: unknown } }>().settings.toxicity, { hold: null, reject: 0.97 });
+    assert.equal(kept.json<{ settings: { autoCloseDays: unknown } }>().settings.autoCloseDays, null);
     const next = { ...structuredClone(DEFAULT_SETTINGS), words: { useDefaults: true, banned: ['  vendu*  ', 'vendu*'], suspect: [], allow: [] } };
     const ok = await as(modA, { method: 'PUT', url, payload: next });
     assert.equal(ok.statusCode, 200, ok.body);
@@ -183,6 +187,21 @@ describe('users, settings, dashboard, retraining, setup', () => {
     assert.equal(audit[0]?.action, 'settings.update');
     assert.deepEqual(audit[0]?.after.words.banned, ['vendu*']);
     await as(modA, { method: 'PUT', url, payload: DEFAULT_SETTINGS });
+  });
+
+  test('a moderator of the site pre-moderates one story, then closes it; audited; another site’s story is out of reach', async () => {
+    const storyId = await h.story('/admin/story-controls');
+    const url = `/api/v1/admin/moderation/stories/${storyId}`;
+    const pre = await as(modA, { method: 'PATCH', url, payload: { premoderation: true } });
+    assert.equal(pre.statusCode, 200, pre.body);
+    assert.equal(pre.json<{ settings: { premoderation: boolean } }>().settings.premoderation, true);
+    const held = await h.posted(storyId, await h.reader('P'), 'Un avis tout à fait ordinaire ici.');
+    assert.equal(held.status, 'pending', JSON.stringify((await deps.db.selectFrom('comments').select('moderation').where('id', '=', held.id).executeTakeFirst())?.moderation));
+    await as(modA, { method: 'PATCH', url, payload: { closed: true } });
+    assert.equal(code(await h.post(storyId, await h.reader('Q'), 'Encore un avis.')), 'STORY_CLOSED');
+    const audit = (await as(modA, { method: 'GET', url: `/api/v1/admin/moderation/audit?targetId=${storyId}` })).json<{ entries: { action: string; before: { closed: boolean }; after: { closed: boolean } }[] }>().entries;
+    assert.deepEqual(audit.map((e) => [e.action, e.before.closed, e.after.closed]), [['story.settings', false, true], ['story.settings', false, false]]);
+    assert.equal((await as(modA, { method: 'PATCH', url: `/api/v1/admin/moderation/stories/${storyB}`, payload: { closed: true } })).statusCode, 403);
   });
 
   test('the dashboard counts this hour’s comments by outcome and lists top stories', async () => {

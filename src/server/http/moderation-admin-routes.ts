@@ -8,9 +8,13 @@ import { getSettings, saveSettings, SHIPPED_WORDS } from '../moderation/admin/se
 import { completeSetup, needsSetup } from '../moderation/admin/setup.js';
 import { retrainSite } from '../moderation/retrain.js';
 import { ModerationSettingsSchema } from '../moderation/settings.js';
+import { updateStorySettings } from '../stories/manage.js';
+import { readStorySettings, StorySettingsSchema } from '../stories/settings.js';
+import { getStory } from '../stories/use-cases.js';
 import { isFirstParty, setSessionCookie } from './context.js';
 import { moderatorScope } from './moderation-routes.js';
 import { AuditEntrySchema, SiteParams, SiteUserParams } from './moderation-schemas.js';
+import { StoryIdParams } from './schemas.js';
 import { presentUser } from './presenters.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
 
@@ -143,6 +147,45 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       const scope = await moderatorScope(request, deps);
       assertSite(scope, request.params.siteId);
       return retrainSite({ db: deps.db, onRetrained: (id) => deps.moderation.scorers.invalidate(id) }, request.params.siteId, scope.user.id);
+    },
+  );
+
+  // A story's own moderation (closed, pre-moderated, auto-close) for any moderator of its site, audited; the story
+  // settings route of the publisher API is for global moderators only and keeps no audit.
+  const StoryState = Type.Object({ story: Type.Object({ id: Type.String(), siteId: Type.String(), title: Type.String(), url: Type.String(), closed: Type.Boolean() }), settings: StorySettingsSchema });
+  const storyState = (story: Awaited<ReturnType<typeof getStory>>, settings: ReturnType<typeof readStorySettings>) => ({
+    story: { id: story.id, siteId: story.siteId, title: story.title, url: story.url, closed: story.closed },
+    settings,
+  });
+  app.get(
+    '/api/v1/admin/moderation/stories/:storyId',
+    { schema: { tags, summary: 'A story’s moderation state: closed, pre-moderated, auto-close', params: StoryIdParams, response: { 200: StoryState, ...errors(401, 403, 404) } } },
+    async (request) => {
+      const scope = await moderatorScope(request, deps);
+      const story = await getStory(deps, request.params.storyId);
+      assertSite(scope, story.siteId);
+      return storyState(story, readStorySettings(await deps.stories.rawSettings(story.siteId, story.id)));
+    },
+  );
+  app.patch(
+    '/api/v1/admin/moderation/stories/:storyId',
+    {
+      schema: {
+        tags,
+        summary: 'Close or reopen a story, pre-moderate it on its own, or close it N days after publication',
+        params: StoryIdParams,
+        body: Type.Object({ closed: Type.Optional(Type.Boolean()), premoderation: Type.Optional(Type.Boolean()), autoCloseDays: Type.Optional(Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: 3650 })])) }),
+        response: { 200: StoryState, ...errors(400, 401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const scope = await moderatorScope(request, deps);
+      const story = await getStory(deps, request.params.storyId);
+      assertSite(scope, story.siteId);
+      const before = { closed: story.closed, ...readStorySettings(await deps.stories.rawSettings(story.siteId, story.id)) };
+      const r = await updateStorySettings(deps, story, request.body);
+      await deps.moderation.audit.record({ siteId: story.siteId, actorId: scope.user.id, action: 'story.settings', targetType: 'story', targetId: story.id, before, after: { closed: r.story.closed, ...r.settings } });
+      return storyState(r.story, r.settings);
     },
   );
 

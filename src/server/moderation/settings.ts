@@ -1,7 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
-const Threshold = Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()]);
+// Null first in every union: the API's validator coerces types, and with the number first it would turn a null
+// ("use the model's threshold") into 0 ("hold everything") before trying the null branch.
+const Threshold = Type.Union([Type.Null(), Type.Number({ minimum: 0, maximum: 1 })]);
 const WordList = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 5000 });
 
 /**
@@ -29,9 +31,9 @@ export const ModerationSettingsSchema = Type.Object(
     /** The same text from the same author within this many hours is a duplicate. */
     duplicateHours: Type.Integer({ minimum: 0, maximum: 24 * 30 }),
     /** Stories close to new comments this many days after they were created (null: never). */
-    autoCloseDays: Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]),
+    autoCloseDays: Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: 3650 })]),
     /** Languages the site accepts; others are held (null: any). */
-    languages: Type.Union([Type.Array(Type.Union([Type.Literal('fr'), Type.Literal('en')]), { maxItems: 2 }), Type.Null()]),
+    languages: Type.Union([Type.Null(), Type.Array(Type.Union([Type.Literal('fr'), Type.Literal('en')]), { maxItems: 2 })]),
     /** Site words, added to the shipped lists unless useDefaultWords is false. */
     words: Type.Object({ useDefaults: Type.Boolean(), banned: WordList, suspect: WordList, allow: WordList }),
   },

@@ -100,11 +100,15 @@ export const admin = {
   saveSettings: (siteId: string, s: Settings) => call<{ settings: Settings }>('PUT', `${M}/sites/${siteId}/settings`, s),
   audit: (siteId?: string, before?: string) => call<{ entries: AuditEntry[] }>('GET', `${M}/audit${qs({ siteId, before })}`),
   dashboard: (siteId?: string) => call<Dashboard>('GET', `${M}/dashboard${qs({ siteId })}`),
-  storySettings: (storyId: string, patch: { closed?: boolean; premoderation?: boolean }) =>
-    call<{ story: { closed: boolean }; settings: { premoderation: boolean } }>('PATCH', `/api/v1/stories/${storyId}/settings`, patch),
-  story: (storyId: string) => call<{ story: { id: string; title: string; closed: boolean } }>('GET', `/api/v1/stories/${storyId}`),
+  story: (storyId: string) => call<StoryState>('GET', `${M}/stories/${storyId}`),
+  storySettings: (storyId: string, patch: { closed?: boolean; premoderation?: boolean }) => call<StoryState>('PATCH', `${M}/stories/${storyId}`, patch),
   retrain: (siteId: string) => call<{ models: { task: string; examples: number; agreementBefore: number | null; agreementAfter: number | null }[]; skipped: { task: string; examples: number }[] }>('POST', `${M}/sites/${siteId}/retrain`),
 };
+
+export interface StoryState {
+  story: { id: string; title: string; url: string; closed: boolean };
+  settings: { premoderation: boolean; autoCloseDays: number | null };
+}
 
 export interface UserFile {
   user: { id: string; displayName: string; role: string; createdAt: string };

@@ -1,35 +1,35 @@
 import { useEffect, useState } from 'preact/hooks';
-import { admin } from '../api.js';
+import { admin, type StoryState } from '../api.js';
 
 /** The story a queue is filtered on: its title, and closing it or pre-moderating it on its own. */
 export function StoryControls({ storyId }: { storyId: string }) {
-  const [story, setStory] = useState<{ title: string; closed: boolean } | null>(null);
-  const [pre, setPre] = useState<boolean | null>(null);
+  const [state, setState] = useState<StoryState | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   useEffect(() => {
     setProblem(null);
-    void admin.story(storyId).then((r) => setStory(r.story), (e: Error) => setProblem(e.message));
+    void admin.story(storyId).then(setState, (e: Error) => setProblem(e.message));
   }, [storyId]);
   const change = async (patch: { closed?: boolean; premoderation?: boolean }) => {
     try {
-      const r = await admin.storySettings(storyId, patch);
-      setStory((s) => (s ? { ...s, closed: r.story.closed } : s));
-      setPre(r.settings.premoderation);
+      setState(await admin.storySettings(storyId, patch));
     } catch (e) {
-      // Story settings are for global moderators and admins; a moderator of one site is told so here.
       setProblem(e instanceof Error ? e.message : String(e));
     }
   };
-  if (!story) return problem ? <p class="error">{problem}</p> : null;
+  if (!state) return problem ? <p class="error">{problem}</p> : null;
+  const { story, settings } = state;
   return (
     <div class="panel" data-testid="story-controls">
-      <strong>{story.title}</strong> {story.closed && <span class="badge">closed</span>} {pre && <span class="badge">pre-moderated</span>}
+      <a href={story.url} target="_blank" rel="noopener">
+        <strong>{story.title}</strong>
+      </a>{' '}
+      {story.closed && <span class="badge">closed</span>} {settings.premoderation && <span class="badge">pre-moderated</span>}
       <div class="actions">
         <button type="button" onClick={() => void change({ closed: !story.closed })}>
           {story.closed ? 'Reopen comments' : 'Close comments'}
         </button>
-        <button type="button" onClick={() => void change({ premoderation: !pre })}>
-          {pre ? 'Stop pre-moderating this story' : 'Pre-moderate this story'}
+        <button type="button" onClick={() => void change({ premoderation: !settings.premoderation })}>
+          {settings.premoderation ? 'Stop pre-moderating this story' : 'Pre-moderate this story'}
         </button>
       </div>
       {problem && <p class="error">{problem}</p>}
