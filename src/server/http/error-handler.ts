@@ -35,6 +35,11 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
       return reply.status(fe.statusCode).send(errorBody(fe.statusCode === 404 ? 'NOT_FOUND' : 'VALIDATION_FAILED', lang));
     }
+    // PostgreSQL refusing a value it cannot store (a NUL byte in text, a number out of range): the client's input.
+    const pgCode = (error as { code?: unknown }).code;
+    if (pgCode === '22021' || pgCode === '22P02' || pgCode === '22003' || pgCode === '22001') {
+      return reply.status(400).send(errorBody('VALIDATION_FAILED', lang));
+    }
     if (isUnavailable(error)) {
       request.log.warn({ err: (error as Error).message }, 'database unavailable');
       return reply.status(503).header('retry-after', '5').send(errorBody('UNAVAILABLE', lang));

@@ -63,8 +63,10 @@ export const CommentSchema = Type.Recursive(
 );
 export type ApiComment = Static<typeof CommentSchema>;
 
-export const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-export const StoryIdParams = Type.Object({ storyId: Type.String({ minLength: 1, maxLength: 64 }) });
+// Ids are URL-safe base64: anything else cannot exist, and is refused before it reaches the database.
+const ID = { minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' };
+export const IdParams = Type.Object({ id: Type.String(ID) });
+export const StoryIdParams = Type.Object({ storyId: Type.String(ID) });
 
 /** Standard error responses for the OpenAPI document. */
 export function errors(...statuses: number[]): Record<number, typeof ErrorSchema> {
