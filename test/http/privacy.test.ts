@@ -157,8 +157,15 @@ describe('readers\' rights through the API', () => {
     assert.equal(code(await app.inject({ method: 'POST', url: '/api/v1/admin/users/nobody/deletion', headers: admin.auth, payload: { immediate: true } })), 'USER_NOT_FOUND');
     const exported = await app.inject({ method: 'GET', url: `/api/v1/admin/users/${fay.id}/export`, headers: admin.auth });
     assert.equal(exported.json<{ comments: unknown[] }>().comments.length, 2);
+    const announced: string[] = [];
+    const stop = deps.events.subscribe((e) => {
+      if (e.type === 'comment.deleted') announced.push(`${e.comment.id}:${e.comment.status}:${e.comment.body}`);
+    });
     const res = await app.inject({ method: 'POST', url: `/api/v1/admin/users/${fay.id}/deletion`, headers: admin.auth, payload: { immediate: true } });
+    stop();
     assert.equal(res.statusCode, 200, res.body);
+    // Live readers and webhooks hear of both comments, without their text.
+    assert.deepEqual(announced.sort(), [`${held}:deleted:`, `${leaf}:deleted:`].sort());
     assert.deepEqual(res.json(), { deleted: { tombstoned: 1, removed: 1 } });
     assert.equal(await deps.db.selectFrom('comments').select('id').where('id', '=', leaf).executeTakeFirst(), undefined, 'removed from the database');
     const tomb = (await thread()).find((c) => c.id === held);

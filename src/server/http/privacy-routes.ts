@@ -23,7 +23,7 @@ function download(reply: { header(k: string, v: string): unknown }, userId: stri
  * reader on request. Also runs the periodic sweep that carries out deletions whose grace period is over.
  */
 export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const pd: PrivacyDeps = { db: deps.db, graceMs: deps.config.deletionGraceMs };
+  const pd: PrivacyDeps = { db: deps.db, graceMs: deps.config.deletionGraceMs, events: deps.events, comments: deps.comments };
 
   app.get('/api/v1/me/export', { schema: { tags: ['privacy'], summary: 'Download all your data (JSON file)', response: { 200: PersonalDataSchema, ...errors(401) } } }, async (request, reply) => {
     const { user } = requireUser(request, deps);

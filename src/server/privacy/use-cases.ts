@@ -1,3 +1,6 @@
+import type { CommentRecord } from '../comments/model.js';
+import type { CommentsRepository } from '../comments/repository.js';
+import type { EventBus } from '../events/bus.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
@@ -9,6 +12,10 @@ export interface PrivacyDeps {
   db: Db;
   /** How long a requested deletion waits, during which the reader may cancel it. */
   graceMs: number;
+  /** In the server: tell live readers and webhooks that the account's comments were deleted. The command line,
+   *  another process, has no subscribers to tell; open pages then catch up on their next load. */
+  events?: EventBus;
+  comments?: CommentsRepository;
   now?: () => number;
 }
 
@@ -68,9 +75,35 @@ export async function cancelDeletion(deps: PrivacyDeps, userId: string, actor: A
 /** Deletes an account now (an admin acting on a reader's request, or the sweep at the due time). */
 export async function deleteAccountNow(deps: PrivacyDeps, userId: string, actor: Actor): Promise<ErasureReport> {
   await mustExist(deps, userId);
+  const visible = await visibleComments(deps, userId);
   const report = await eraseAccount(deps.db, userId, now(deps));
+  await announce(deps, visible);
   await audit(deps.db, { actor, subjectUserId: userId, action: 'deletion.completed', details: { ...report }, now: now(deps) });
   return report;
+}
+
+/** The account's comments that readers can see now (published), as records, to announce their deletion. */
+async function visibleComments(deps: PrivacyDeps, userId: string): Promise<CommentRecord[]> {
+  const repo = deps.comments;
+  if (!deps.events || !repo) return [];
+  const rows = await deps.db.selectFrom('comments').select(['id', 'site_id']).where('author_id', '=', userId).where('status', '=', 'published').execute();
+  const records: CommentRecord[] = [];
+  for (const r of rows) {
+    const rec = await repo.get(r.site_id, r.id);
+    if (rec) records.push(rec);
+  }
+  return records;
+}
+
+/** Publishes comment.deleted for each: the tombstone as stored, or (removed rows) the record emptied the same way. */
+async function announce(deps: PrivacyDeps, before: CommentRecord[]): Promise<void> {
+  const repo = deps.comments;
+  if (!deps.events || !repo) return;
+  const at = nowIso(now(deps));
+  for (const c of before) {
+    const tomb = (await repo.get(c.siteId, c.id)) ?? { ...c, status: 'deleted' as const, body: '', bodyHtml: '', deletedAt: at, replyCount: 0 };
+    await deps.events.publish({ type: 'comment.deleted', siteId: c.siteId, storyId: c.storyId, comment: tomb });
+  }
 }
 
 /**
