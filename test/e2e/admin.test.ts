@@ -59,20 +59,21 @@ after(async () => {
   await server?.close();
 });
 
-test('a moderator signs in to the console at /admin', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('a moderator signs in to the console at /admin, in French for a French browser', { timeout: TEST_TIMEOUT_MS }, async () => {
   await page.goto(`${server.url}/admin#/queue/pending`);
-  await page.getByLabel('Email').fill('editor@example.test');
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail').fill('editor@example.test');
+  await page.getByLabel('Mot de passe').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByTestId('tab-pending').waitFor();
-  assert.match(await page.getByTestId('tab-pending').innerText(), /Pending\s*1/);
+  assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+  assert.match(await page.getByTestId('tab-pending').innerText(), /En attente\s*1/);
 });
 
 test('the held comment is in Pending with why it was held: the phase and the word matched', { timeout: TEST_TIMEOUT_MS }, async () => {
   const item = page.getByTestId('queue-item').filter({ hasText: held });
   await item.waitFor();
   const reasons = await item.getByTestId('reasons').innerText();
-  assert.match(reasons, /Suspect words/);
+  assert.match(reasons, /Mots suspects/);
   assert.match(reasons, /connard/);
   assert.equal(await page.getByTestId('queue-item').count(), 1, 'the calm comment was published, not held');
 });
@@ -81,7 +82,7 @@ test('? shows the keyboard shortcuts; Escape closes them', { timeout: TEST_TIMEO
   await page.locator('body').press('?');
   const help = page.getByTestId('help');
   await help.waitFor();
-  assert.match(await help.innerText(), /approve/);
+  assert.match(await help.innerText(), /approuver/);
   await page.keyboard.press('Escape');
   await help.waitFor({ state: 'hidden' });
 });
@@ -96,9 +97,9 @@ test('j/k move between comments and a approves the current one with the keyboard
   await page.keyboard.press('k');
   assert.equal(await page.locator('[data-testid="queue-item"][aria-current="true"]').innerText().then((t) => t.includes(held)), true);
   await page.keyboard.press('a');
-  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Approved: 1 comment/));
-  await page.getByText('Nothing in Pending.').waitFor();
-  assert.match(await page.getByTestId('tab-approved').innerText(), /Approved\s*1/);
+  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Approuvé : 1 commentaire/));
+  await page.getByText('Rien dans « En attente ».').waitFor();
+  assert.match(await page.getByTestId('tab-approved').innerText(), /Approuvés\s*1/);
 });
 
 test('the reader’s page now shows the approved comment', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -113,8 +114,9 @@ test('the reader’s page now shows the approved comment', { timeout: TEST_TIMEO
   }
 });
 
-test('the audit log names the moderator and the approval', { timeout: TEST_TIMEOUT_MS }, async () => {
-  await page.goto(`${server.url}/admin#/audit`);
+test('the audit log names the moderator and the approval; ?lang=en gives the console in English', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.goto(`${server.url}/admin?lang=en#/audit`);
+  await page.getByRole('heading', { name: 'Audit log' }).waitFor();
   const audit = page.getByTestId('audit');
   await audit.waitFor();
   await eventually(async () => assert.match(await audit.innerText(), /Rédaction\s+comment\.approve/));

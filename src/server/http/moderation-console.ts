@@ -16,8 +16,8 @@ const SHELL = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex"><title>Agora · Moderation</title>
 <style>body{margin:0;font:15px/1.45 system-ui,sans-serif;background:#f6f6f4;color:#1d1d1b}</style></head>
-<body><div id="app"><p style="padding:1rem">Loading the moderation console…</p></div>
-<noscript><p style="padding:1rem">The moderation console needs JavaScript.</p></noscript>
+<body><div id="app"><p style="padding:1rem">Chargement… / Loading…</p></div>
+<noscript><p style="padding:1rem">La console de modération a besoin de JavaScript. The moderation console needs JavaScript.</p></noscript>
 <script src="/admin.js" defer></script></body></html>`;
 
 /**

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { admin, ApiError, session, type Me } from './api.js';
+import { lang, t } from './i18n.js';
 import { Audit } from './views/Audit.js';
 import { Dashboard } from './views/Dashboard.js';
 import { Login, Setup } from './views/Login.js';
@@ -17,11 +18,11 @@ function route(): { view: View; arg: string } {
 }
 
 const NAV: [View, string, string][] = [
-  ['dashboard', 'Dashboard', '#/dashboard'],
-  ['queue', 'Queues', '#/queue/pending'],
-  ['settings', 'Settings', '#/settings'],
-  ['words', 'Word lists', '#/words'],
-  ['audit', 'Audit log', '#/audit'],
+  ['dashboard', t.navDashboard, '#/dashboard'],
+  ['queue', t.navQueues, '#/queue/pending'],
+  ['settings', t.navSettings, '#/settings'],
+  ['words', t.navWords, '#/words'],
+  ['audit', t.navAudit, '#/audit'],
 ];
 
 /** The console: signs the moderator in (or sets up the first admin), then shows the chosen view for the chosen site. */
@@ -39,7 +40,7 @@ export function App() {
       if (m.sites.length && !m.sites.some((s) => s.id === siteId)) setSiteId(m.sites[0]?.id ?? '');
     } catch (e) {
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
-        if (e.status === 403) setError('This account does not moderate any site.');
+        if (e.status === 403) setError(t.notModerator);
         session.clear();
         setMe({ user: null, isAdmin: false, sites: [], needsSetup: false });
       } else setError(e instanceof Error ? e.message : String(e));
@@ -47,6 +48,8 @@ export function App() {
   }, [siteId]);
 
   useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = t.brand;
     void load();
     const onHash = () => setWhere(route());
     window.addEventListener('hashchange', onHash);
@@ -57,7 +60,7 @@ export function App() {
     if (siteId) localStorage.setItem('agora:admin-site', siteId);
   }, [siteId]);
 
-  if (!me) return <main aria-busy="true">{error ? <p class="error">{error}</p> : <p>Loading…</p>}</main>;
+  if (!me) return <main aria-busy="true">{error ? <p class="error">{error}</p> : <p>{t.loading}</p>}</main>;
   const signedIn = (token: string) => {
     session.set(token);
     void load();
@@ -73,8 +76,8 @@ export function App() {
   return (
     <>
       <header class="top">
-        <span class="brand">Agora moderation</span>
-        <nav aria-label="Console">
+        <span class="brand">{t.brand}</span>
+        <nav aria-label={t.brand}>
           {NAV.map(([v, label, href]) => (
             <a key={v} href={href} aria-current={where.view === v ? 'page' : undefined}>
               {label}
@@ -83,7 +86,7 @@ export function App() {
         </nav>
         <div class="who">
           <label class="visually-hidden" for="site">
-            Site
+            {t.site}
           </label>
           <select id="site" value={siteId} onChange={(e) => setSiteId((e.target as HTMLSelectElement).value)}>
             {me.sites.map((s) => (
@@ -94,7 +97,7 @@ export function App() {
           </select>
           <span class="hide-narrow">{me.user.displayName}</span>
           <button type="button" onClick={() => void signOut()}>
-            Sign out
+            {t.signOut}
           </button>
         </div>
       </header>

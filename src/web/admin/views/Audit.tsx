@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type AuditEntry } from '../api.js';
+import { t } from '../i18n.js';
 
 const show = (v: unknown) => (v === null || v === undefined ? '–' : JSON.stringify(v, null, 1));
 
@@ -19,24 +20,24 @@ export function Audit({ siteId }: { siteId: string }) {
   };
   return (
     <section>
-      <h1>Audit log</h1>
+      <h1>{t.auditTitle}</h1>
       <div style="overflow-x:auto">
         <table data-testid="audit">
           <thead>
             <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-              <th>Target</th>
-              <th>Before</th>
-              <th>After</th>
+              <th>{t.when}</th>
+              <th>{t.who}</th>
+              <th>{t.what}</th>
+              <th>{t.target}</th>
+              <th>{t.before}</th>
+              <th>{t.after}</th>
             </tr>
           </thead>
           <tbody>
             {entries.map((e) => (
               <tr key={e.id}>
                 <td>{new Date(e.createdAt).toLocaleString()}</td>
-                <td>{e.actorName ?? 'system'}</td>
+                <td>{e.actorName ?? t.system}</td>
                 <td>{e.action}</td>
                 <td>
                   {e.targetType} {e.targetId}
@@ -54,7 +55,7 @@ export function Audit({ siteId }: { siteId: string }) {
       </div>
       {!done && entries.length >= 50 && (
         <button type="button" onClick={() => void more()}>
-          Older entries
+          {t.older}
         </button>
       )}
     </section>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { admin, type Dashboard as Data } from '../api.js';
+import { t } from '../i18n.js';
 
 /** A uPlot time-series chart that follows its container's width. */
 function Chart({ title, data, series }: { title: string; data: uPlot.AlignedData; series: uPlot.Series[] }) {
@@ -21,32 +22,32 @@ function Chart({ title, data, series }: { title: string; data: uPlot.AlignedData
 export function Dashboard({ siteId }: { siteId: string }) {
   const [d, setD] = useState<Data | null>(null);
   useEffect(() => void admin.dashboard(siteId || undefined).then(setD), [siteId]);
-  if (!d) return <p>Loading…</p>;
+  if (!d) return <p>{t.loading}</p>;
   const x = d.hours.map((h) => Date.parse(h.hour) / 1000);
   const total = d.hours.map((h) => h.published + h.held + h.rejected);
   const max = Math.max(1, ...d.topStories.map((s) => s.comments));
   return (
     <section>
-      <h1>Dashboard</h1>
+      <h1>{t.dashboard}</h1>
       <p data-testid="totals">
-        Last 48 hours: {d.totals.published} published, {d.totals.held} held, {d.totals.rejected} rejected.
+        {t.totals(d.totals.published, d.totals.held, d.totals.rejected)}
       </p>
       <div class="panel">
-        <Chart title="Comments per hour" data={[x, total]} series={[{ label: 'comments', stroke: '#0b5cad', fill: '#0b5cad22' }]} />
+        <Chart title={t.perHour} data={[x, total]} series={[{ label: t.seriesComments, stroke: '#0b5cad', fill: '#0b5cad22' }]} />
       </div>
       <div class="panel">
         <Chart
-          title="Held vs published"
+          title={t.heldVsPublished}
           data={[x, d.hours.map((h) => h.published), d.hours.map((h) => h.held), d.hours.map((h) => h.rejected)]}
           series={[
-            { label: 'published', stroke: '#1e6b34' },
-            { label: 'held', stroke: '#c26b00' },
-            { label: 'rejected', stroke: '#a4262c' },
+            { label: t.seriesPublished, stroke: '#1e6b34' },
+            { label: t.seriesHeld, stroke: '#c26b00' },
+            { label: t.seriesRejected, stroke: '#a4262c' },
           ]}
         />
       </div>
       <div class="panel">
-        <h2>Top stories this week</h2>
+        <h2>{t.topStories}</h2>
         <table>
           <tbody>
             {d.topStories.map((s) => (

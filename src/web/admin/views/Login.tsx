@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { admin } from '../api.js';
+import { t } from '../i18n.js';
 
 const value = (e: Event) => (e.target as HTMLInputElement).value;
 
@@ -19,19 +20,19 @@ export function Login({ onDone, error }: { onDone: (token: string) => void; erro
   return (
     <main>
       <form class="panel" onSubmit={(e) => void submit(e)} style="max-width:26rem;margin:3rem auto">
-        <h1>Moderation console</h1>
+        <h1>{t.consoleTitle}</h1>
         <label class="field">
-          Email
+          {t.email}
           <input type="email" autocomplete="username" required value={email} onInput={(e) => setEmail(value(e))} />
         </label>
         <label class="field">
-          Password
+          {t.password}
           <input type="password" autocomplete="current-password" required value={password} onInput={(e) => setPassword(value(e))} />
         </label>
         {problem && <p class="error" role="alert">{problem}</p>}
         <p>
           <button class="primary" type="submit">
-            Sign in
+            {t.signIn}
           </button>
         </p>
       </form>
@@ -55,28 +56,28 @@ export function Setup({ onDone }: { onDone: (token: string) => void }) {
   return (
     <main>
       <form class="panel" onSubmit={(e) => void submit(e)} style="max-width:30rem;margin:3rem auto">
-        <h1>Create the first administrator</h1>
-        <p>This install has no administrator yet. The server printed a one-time setup token in its log when it started.</p>
+        <h1>{t.setupTitle}</h1>
+        <p>{t.setupIntro}</p>
         <label class="field">
-          Setup token
+          {t.setupToken}
           <input required autocomplete="off" value={f.token} onInput={set('token')} />
         </label>
         <label class="field">
-          Your name
+          {t.yourName}
           <input required value={f.displayName} onInput={set('displayName')} />
         </label>
         <label class="field">
-          Email
+          {t.email}
           <input type="email" required autocomplete="username" value={f.email} onInput={set('email')} />
         </label>
         <label class="field">
-          Password (10 characters or more)
+          {t.newPassword}
           <input type="password" required minLength={10} autocomplete="new-password" value={f.password} onInput={set('password')} />
         </label>
         {problem && <p class="error" role="alert">{problem}</p>}
         <p>
           <button class="primary" type="submit">
-            Create administrator
+            {t.createAdmin}
           </button>
         </p>
       </form>

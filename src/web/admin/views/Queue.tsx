@@ -1,11 +1,12 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { admin, QUEUE_NAMES, type Item, type QueueName } from '../api.js';
+import { t } from '../i18n.js';
 import { CommentCard } from './CommentCard.js';
 import { RejectDialog, HelpDialog } from './dialogs.js';
 import { StoryControls } from './StoryControls.js';
 import { UserPanel } from './UserPanel.js';
 
-const LABELS: Record<QueueName, string> = { pending: 'Pending', reported: 'Reported', unmoderated: 'Unmoderated', approved: 'Approved', rejected: 'Rejected' };
+const LABELS: Record<QueueName, string> = t.queues;
 
 /** Keys handled by the queue; typing in a field never triggers them. */
 function typing(e: KeyboardEvent): boolean {
@@ -48,17 +49,17 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
   const act = async (what: string, run: () => Promise<unknown>, ids: string[]) => {
     try {
       await run();
-      setStatus(`${what}: ${ids.length} comment${ids.length > 1 ? 's' : ''}.`);
+      setStatus(t.done(what, ids.length));
       setSelected(new Set());
       await refresh();
     } catch (e) {
       setStatus(e instanceof Error ? e.message : String(e));
     }
   };
-  const approve = (ids: string[]) => act('Approved', () => (ids.length === 1 ? admin.approve(ids[0] as string) : admin.bulk(ids, 'approve')), ids);
-  const feature = (c: Item) => act(c.featured ? 'Unfeatured' : 'Featured', () => admin.feature(c.id, !c.featured), [c.id]);
+  const approve = (ids: string[]) => act(t.approved, () => (ids.length === 1 ? admin.approve(ids[0] as string) : admin.bulk(ids, 'approve')), ids);
+  const feature = (c: Item) => act(c.featured ? t.unfeatured : t.featured, () => admin.feature(c.id, !c.featured), [c.id]);
   const reject = (ids: string[], reason: string, kind: 'abuse' | 'spam' | 'other') =>
-    act('Rejected', () => (ids.length === 1 ? admin.reject(ids[0] as string, reason, kind) : admin.bulk(ids, 'reject', reason)), ids);
+    act(t.rejected, () => (ids.length === 1 ? admin.reject(ids[0] as string, reason, kind) : admin.bulk(ids, 'reject', reason)), ids);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -101,9 +102,9 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
   return (
     <section aria-labelledby="queue-title">
       <h1 id="queue-title" class="visually-hidden">
-        {LABELS[queue]} comments
+        {t.queueTitle(LABELS[queue])}
       </h1>
-      <nav class="tabs" aria-label="Queues">
+      <nav class="tabs" aria-label={t.navQueues}>
         {QUEUE_NAMES.map((name) => (
           <a key={name} href={`#/queue/${name}`} aria-current={name === queue ? 'page' : undefined} data-testid={`tab-${name}`}>
             {LABELS[name]}
@@ -112,9 +113,9 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
         ))}
       </nav>
       <form class="filters" role="search" onSubmit={(e) => (e.preventDefault(), void refresh())}>
-        <input type="search" placeholder="Search text or author" aria-label="Search text or author" value={search} onChange={(e) => setSearch((e.target as HTMLInputElement).value)} />
-        <input placeholder="Story id" aria-label="Filter by story id" value={storyId} onChange={(e) => setStoryId((e.target as HTMLInputElement).value.trim())} size={14} />
-        <button type="button" onClick={() => setHelp(true)} aria-label="Keyboard shortcuts">
+        <input type="search" placeholder={t.search} aria-label={t.search} value={search} onChange={(e) => setSearch((e.target as HTMLInputElement).value)} />
+        <input placeholder={t.storyFilter} aria-label={t.storyFilterLabel} value={storyId} onChange={(e) => setStoryId((e.target as HTMLInputElement).value.trim())} size={14} />
+        <button type="button" onClick={() => setHelp(true)} aria-label={t.shortcuts}>
           ?
         </button>
         <span role="status" data-testid="status">
@@ -124,20 +125,20 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
       {storyId && <StoryControls storyId={storyId} />}
       {selected.size > 0 && (
         <div class="bulk" data-testid="bulk">
-          <strong>{selected.size} selected</strong>
+          <strong>{t.selected(selected.size)}</strong>
           <button type="button" class="primary" onClick={() => void approve([...selected])}>
-            Approve all
+            {t.approveAll}
           </button>
           <button type="button" class="danger" onClick={() => setRejecting([...selected])}>
-            Reject all
+            {t.rejectAll}
           </button>
           <button type="button" onClick={() => setSelected(new Set())}>
-            Clear
+            {t.clear}
           </button>
         </div>
       )}
       {items.length === 0 ? (
-        <p class="empty">Nothing in {LABELS[queue]}.</p>
+        <p class="empty">{t.nothingIn(LABELS[queue])}</p>
       ) : (
         <ol class="items" ref={listRef}>
           {items.map((c, i) => (
@@ -160,7 +161,7 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
       {next && (
         <p>
           <button type="button" onClick={() => void more()}>
-            Load more
+            {t.loadMore}
           </button>
         </p>
       )}

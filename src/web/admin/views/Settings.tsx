@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type Settings } from '../api.js';
+import { t } from '../i18n.js';
 
 const num = (e: Event) => Number((e.target as HTMLInputElement).value);
 const optNum = (e: Event): number | null => {
@@ -15,12 +16,12 @@ export function SettingsView({ siteId }: { siteId: string }) {
   useEffect(() => {
     if (siteId) void admin.settings(siteId).then((r) => setS(r.settings), (e: Error) => setMsg({ ok: false, text: e.message }));
   }, [siteId]);
-  if (!s) return <p>{msg?.text ?? 'Loading…'}</p>;
+  if (!s) return <p>{msg?.text ?? t.loading}</p>;
   const save = async (e: Event) => {
     e.preventDefault();
     try {
       setS((await admin.saveSettings(siteId, s)).settings);
-      setMsg({ ok: true, text: 'Saved.' });
+      setMsg({ ok: true, text: t.saved });
     } catch (err) {
       setMsg({ ok: false, text: err instanceof Error ? err.message : String(err) });
     }
@@ -29,9 +30,9 @@ export function SettingsView({ siteId }: { siteId: string }) {
     setTraining(true);
     try {
       const r = await admin.retrain(siteId);
-      const done = r.models.map((m) => `${m.task}: ${m.examples} decisions${m.agreementBefore !== null ? `, agreement on held-back decisions ${m.agreementBefore} → ${m.agreementAfter}` : ''}`);
-      const skipped = r.skipped.map((m) => `${m.task}: ${m.examples} decisions (10 needed)`);
-      setMsg({ ok: true, text: `${done.length ? `Retrained ${done.join('; ')}.` : 'No model retrained.'}${skipped.length ? ` Left as shipped: ${skipped.join('; ')}.` : ''}` });
+      const done = r.models.map((m) => `${m.task}: ${t.decisions(m.examples)}${m.agreementBefore !== null && m.agreementAfter !== null ? t.agreement(m.agreementBefore, m.agreementAfter) : ''}`);
+      const skipped = r.skipped.map((m) => `${m.task}: ${t.needed(m.examples)}`);
+      setMsg({ ok: true, text: `${done.length ? t.retrained(done.join('; ')) : t.noRetrain}${skipped.length ? t.leftAsShipped(skipped.join('; ')) : ''}` });
     } catch (err) {
       setMsg({ ok: false, text: err instanceof Error ? err.message : String(err) });
     } finally {
@@ -41,71 +42,71 @@ export function SettingsView({ siteId }: { siteId: string }) {
   const threshold = (which: 'toxicity' | 'spam', key: 'hold' | 'reject', label: string) => (
     <label class="field">
       {label}
-      <input type="number" min={0} max={1} step={0.01} placeholder={key === 'hold' ? 'model default' : 'never'} value={s[which][key] ?? ''} onInput={(e) => setS({ ...s, [which]: { ...s[which], [key]: optNum(e) } })} />
+      <input type="number" min={0} max={1} step={0.01} placeholder={key === 'hold' ? t.modelDefault : t.never} value={s[which][key] ?? ''} onInput={(e) => setS({ ...s, [which]: { ...s[which], [key]: optNum(e) } })} />
     </label>
   );
   return (
     <form onSubmit={(e) => void save(e)}>
-      <h1>Settings</h1>
+      <h1>{t.settings}</h1>
       <div class="panel grid">
         <label class="field">
-          Mode
+          {t.mode}
           <select value={s.mode} onChange={(e) => setS({ ...s, mode: (e.target as HTMLSelectElement).value as Settings['mode'] })}>
-            <option value="post">Post-moderation: publish unless a rule objects</option>
-            <option value="pre">Pre-moderation: every comment waits</option>
+            <option value="post">{t.modePost}</option>
+            <option value="pre">{t.modePre}</option>
           </select>
         </label>
         <label class="field">
-          Links
+          {t.links}
           <select value={s.links} onChange={(e) => setS({ ...s, links: (e.target as HTMLSelectElement).value as Settings['links'] })}>
-            <option value="allow">Allow</option>
-            <option value="hold-new">Hold links from new accounts</option>
-            <option value="hold-all">Hold every comment with a link</option>
-            <option value="reject">Reject comments with links</option>
+            <option value="allow">{t.linksAllow}</option>
+            <option value="hold-new">{t.linksHoldNew}</option>
+            <option value="hold-all">{t.linksHoldAll}</option>
+            <option value="reject">{t.linksReject}</option>
           </select>
         </label>
         <label class="field">
-          New account: younger than (hours)
+          {t.newHours}
           <input type="number" min={0} value={s.newUserHours} onInput={(e) => setS({ ...s, newUserHours: num(e) })} />
         </label>
         <label class="field">
-          …or fewer published comments than
+          {t.newComments}
           <input type="number" min={0} value={s.newUserComments} onInput={(e) => setS({ ...s, newUserComments: num(e) })} />
         </label>
         <label class="field">
-          Hold each user’s first N comments (0: off)
+          {t.firstN}
           <input type="number" min={0} max={100} value={s.premoderateFirst} onInput={(e) => setS({ ...s, premoderateFirst: num(e) })} />
         </label>
         <label class="field">
-          Close stories after N days (empty: never)
+          {t.autoClose}
           <input type="number" min={1} value={s.autoCloseDays ?? ''} onInput={(e) => setS({ ...s, autoCloseDays: optNum(e) })} />
         </label>
-        {threshold('toxicity', 'hold', 'Toxicity: hold at')}
-        {threshold('toxicity', 'reject', 'Toxicity: reject at')}
-        {threshold('spam', 'hold', 'Spam: hold at')}
-        {threshold('spam', 'reject', 'Spam: reject at')}
+        {threshold('toxicity', 'hold', t.toxHold)}
+        {threshold('toxicity', 'reject', t.toxReject)}
+        {threshold('spam', 'hold', t.spamHold)}
+        {threshold('spam', 'reject', t.spamReject)}
         <label class="field">
-          Rate: at most N comments per author…
+          {t.rateMax}
           <input type="number" min={1} value={s.rate.max} onInput={(e) => setS({ ...s, rate: { ...s.rate, max: num(e) } })} />
         </label>
         <label class="field">
-          …per window (seconds)
+          {t.rateWindow}
           <input type="number" min={1} value={s.rate.windowSeconds} onInput={(e) => setS({ ...s, rate: { ...s.rate, windowSeconds: num(e) } })} />
         </label>
         <label class="field">
-          Flood: hold new accounts after N comments on a story…
+          {t.floodMax}
           <input type="number" min={1} value={s.flood.max} onInput={(e) => setS({ ...s, flood: { ...s.flood, max: num(e) } })} />
         </label>
         <label class="field">
-          …within (seconds)
+          {t.floodWindow}
           <input type="number" min={1} value={s.flood.windowSeconds} onInput={(e) => setS({ ...s, flood: { ...s.flood, windowSeconds: num(e) } })} />
         </label>
         <label class="field">
-          Duplicate window (hours)
+          {t.duplicateHours}
           <input type="number" min={0} value={s.duplicateHours} onInput={(e) => setS({ ...s, duplicateHours: num(e) })} />
         </label>
         <label class="field">
-          Languages accepted
+          {t.languages}
           <select
             value={s.languages ? s.languages.join(',') : ''}
             onChange={(e) => {
@@ -113,19 +114,19 @@ export function SettingsView({ siteId }: { siteId: string }) {
               setS({ ...s, languages: v ? (v.split(',') as ('fr' | 'en')[]) : null });
             }}
           >
-            <option value="">Any</option>
-            <option value="fr">French only</option>
-            <option value="en">English only</option>
-            <option value="fr,en">French and English</option>
+            <option value="">{t.langAny}</option>
+            <option value="fr">{t.langFr}</option>
+            <option value="en">{t.langEn}</option>
+            <option value="fr,en">{t.langBoth}</option>
           </select>
         </label>
       </div>
       <p class="actions">
         <button class="primary" type="submit">
-          Save settings
+          {t.saveSettings}
         </button>
         <button type="button" onClick={() => void retrain()} disabled={training} data-testid="retrain">
-          {training ? 'Retraining…' : 'Retrain models from our decisions'}
+          {training ? t.retraining : t.retrain}
         </button>
       </p>
       {msg && (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type StoryState } from '../api.js';
+import { t } from '../i18n.js';
 
 /** The story a queue is filtered on: its title, and closing it or pre-moderating it on its own. */
 export function StoryControls({ storyId }: { storyId: string }) {
@@ -23,13 +24,13 @@ export function StoryControls({ storyId }: { storyId: string }) {
       <a href={story.url} target="_blank" rel="noopener">
         <strong>{story.title}</strong>
       </a>{' '}
-      {story.closed && <span class="badge">closed</span>} {settings.premoderation && <span class="badge">pre-moderated</span>}
+      {story.closed && <span class="badge">{t.closed}</span>} {settings.premoderation && <span class="badge">{t.premoderated}</span>}
       <div class="actions">
         <button type="button" onClick={() => void change({ closed: !story.closed })}>
-          {story.closed ? 'Reopen comments' : 'Close comments'}
+          {story.closed ? t.reopen : t.closeStory}
         </button>
         <button type="button" onClick={() => void change({ premoderation: !settings.premoderation })}>
-          {settings.premoderation ? 'Stop pre-moderating this story' : 'Pre-moderate this story'}
+          {settings.premoderation ? t.stopPremoderateStory : t.premoderateStory}
         </button>
       </div>
       {problem && <p class="error">{problem}</p>}

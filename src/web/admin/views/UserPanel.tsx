@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type UserFile } from '../api.js';
 import { Modal } from './dialogs.js';
+import { t } from '../i18n.js';
 
 /** A commenter on a site: standing (ban, suspend, always pre-moderate), counts and moderators' notes. */
 export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId: string; onClose: () => void }) {
@@ -21,38 +22,38 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
   const s = file?.standing;
   const suspended = s?.suspendedUntil && Date.parse(s.suspendedUntil) > Date.now();
   return (
-    <Modal title={file ? file.user.displayName : 'User'} onClose={onClose} testId="user-panel">
+    <Modal title={file ? file.user.displayName : t.user} onClose={onClose} testId="user-panel">
       {problem && <p class="error">{problem}</p>}
       {file && s && (
         <>
           <p>
-            Member since {new Date(file.user.createdAt).toLocaleDateString()} · {file.counts.published} published, {file.counts.pending} pending, {file.counts.rejected} rejected
+            {t.memberSince(new Date(file.user.createdAt).toLocaleDateString(), file.counts.published, file.counts.pending, file.counts.rejected)}
           </p>
           <p>
-            Status: {s.banned ? 'banned' : suspended ? `suspended until ${new Date(s.suspendedUntil as string).toLocaleString()}` : 'in good standing'}
-            {s.premoderate ? ' · every comment is pre-moderated' : ''}
+            {t.status}: {s.banned ? t.banned : suspended ? t.suspendedUntil(new Date(s.suspendedUntil as string).toLocaleString()) : t.goodStanding}
+            {s.premoderate ? t.alwaysPremoderated : ''}
           </p>
           <div class="actions">
             <button type="button" class="danger" onClick={() => void change({ banned: !s.banned })}>
-              {s.banned ? 'Lift ban' : 'Ban'}
+              {s.banned ? t.liftBan : t.ban}
             </button>
             {suspended ? (
               <button type="button" onClick={() => void change({ suspendHours: 0 })}>
-                Lift suspension
+                {t.liftSuspension}
               </button>
             ) : (
               <span>
-                <input aria-label="Suspension in hours" type="number" min={1} max={8760} value={hours} onInput={(e) => setHours((e.target as HTMLInputElement).value)} style="width:5rem" /> h{' '}
+                <input aria-label={t.suspendHours} type="number" min={1} max={8760} value={hours} onInput={(e) => setHours((e.target as HTMLInputElement).value)} style="width:5rem" /> h{' '}
                 <button type="button" onClick={() => void change({ suspendHours: Math.max(1, Number(hours) || 24) })}>
-                  Suspend
+                  {t.suspend}
                 </button>
               </span>
             )}
             <button type="button" onClick={() => void change({ premoderate: !s.premoderate })}>
-              {s.premoderate ? 'Stop pre-moderating' : 'Always pre-moderate'}
+              {s.premoderate ? t.stopPremoderate : t.premoderate}
             </button>
           </div>
-          <h3>Moderator notes</h3>
+          <h3>{t.notes}</h3>
           <ul>
             {file.notes.map((n) => (
               <li key={n.id}>
@@ -67,16 +68,16 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
             }}
           >
             <label class="field">
-              Add a note
+              {t.addNote}
               <textarea rows={2} value={note} onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} maxLength={2000} />
             </label>
-            <button type="submit">Save note</button>
+            <button type="submit">{t.saveNote}</button>
           </form>
         </>
       )}
       <p>
         <button type="button" onClick={onClose}>
-          Close
+          {t.close}
         </button>
       </p>
     </Modal>

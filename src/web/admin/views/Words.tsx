@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type Settings } from '../api.js';
+import { t } from '../i18n.js';
 
 const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -17,13 +18,13 @@ export function Words({ siteId }: { siteId: string }) {
       setText({ banned: r.settings.words.banned.join('\n'), suspect: r.settings.words.suspect.join('\n'), allow: r.settings.words.allow.join('\n') });
     });
   }, [siteId]);
-  if (!s || !shipped) return <p>Loading…</p>;
+  if (!s || !shipped) return <p>{t.loading}</p>;
   const save = async (e: Event) => {
     e.preventDefault();
     try {
       const next = { ...s, words: { useDefaults: s.words.useDefaults, banned: lines(text.banned), suspect: lines(text.suspect), allow: lines(text.allow) } };
       setS((await admin.saveSettings(siteId, next)).settings);
-      setMsg({ ok: true, text: 'Saved: new comments are judged with these lists.' });
+      setMsg({ ok: true, text: t.wordsSaved });
     } catch (err) {
       setMsg({ ok: false, text: err instanceof Error ? err.message : String(err) });
     }
@@ -36,28 +37,24 @@ export function Words({ siteId }: { siteId: string }) {
         <textarea rows={6} value={text[key]} onInput={(e) => setText({ ...text, [key]: (e.target as HTMLTextAreaElement).value })} data-testid={`words-${key}`} />
       </label>
       <details>
-        <summary>Shipped list ({shipped[key].length})</summary>
+        <summary>{t.shippedList(shipped[key].length)}</summary>
         <p>{shipped[key].join(', ')}</p>
       </details>
     </div>
   );
   return (
     <form onSubmit={(e) => void save(e)}>
-      <h1>Word lists</h1>
-      <p>
-        One entry per line. <code>word</code> matches the word and its plural, <code>word*</code> any word starting with it, <code>*word*</code> inside any word, and several words a
-        phrase. Matching ignores case and accents and sees through leetspeak, spacing and stretched letters.
-      </p>
+      <h1>{t.wordsTitle}</h1>
+      <p>{t.wordsIntro}</p>
       <label>
-        <input type="checkbox" checked={s.words.useDefaults} onChange={(e) => setS({ ...s, words: { ...s.words, useDefaults: (e.target as HTMLInputElement).checked } })} /> Use the shipped
-        French and English lists too
+        <input type="checkbox" checked={s.words.useDefaults} onChange={(e) => setS({ ...s, words: { ...s.words, useDefaults: (e.target as HTMLInputElement).checked } })} /> {t.useShipped}
       </label>
-      {list('banned', 'Banned words', 'A comment containing one is rejected; its author is told why.')}
-      {list('suspect', 'Suspect words', 'A comment containing one waits in Pending for a moderator.')}
-      {list('allow', 'Allowed words', 'Never matched, even when a listed word is inside (Scunthorpe, Bitche).')}
+      {list('banned', t.bannedWords, t.bannedHelp)}
+      {list('suspect', t.suspectWords, t.suspectHelp)}
+      {list('allow', t.allowedWords, t.allowedHelp)}
       <p>
         <button class="primary" type="submit">
-          Save word lists
+          {t.saveWords}
         </button>
       </p>
       {msg && (

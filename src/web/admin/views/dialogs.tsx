@@ -1,5 +1,6 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { t } from '../i18n.js';
 
 /** A modal dialog (native <dialog>): focus is trapped by the browser, Escape closes it. */
 export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ComponentChildren; testId?: string }) {
@@ -19,17 +20,17 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
   );
 }
 
-const PRESETS = ['Insults or personal attacks.', 'Off topic.', 'Spam or advertising.', 'Hateful content.'];
+const PRESETS = t.presets;
 
 /** Asks why a comment is rejected: the reason is shown to its author. */
 export function RejectDialog({ count, onReject, onCancel }: { count: number; onReject: (reason: string, kind: 'abuse' | 'spam' | 'other') => void; onCancel: () => void }) {
   const [reason, setReason] = useState('');
   const [kind, setKind] = useState<'abuse' | 'spam' | 'other'>('abuse');
   return (
-    <Modal title={count > 1 ? `Reject ${count} comments` : 'Reject this comment'} onClose={onCancel} testId="reject-dialog">
+    <Modal title={count > 1 ? t.rejectMany(count) : t.rejectOne} onClose={onCancel} testId="reject-dialog">
       <form onSubmit={(e) => (e.preventDefault(), onReject(reason, kind))}>
         <label class="field">
-          Reason shown to the author (optional)
+          {t.reasonForAuthor}
           <input autoFocus value={reason} onInput={(e) => setReason((e.target as HTMLInputElement).value)} list="reject-presets" maxLength={500} />
         </label>
         <datalist id="reject-presets">
@@ -38,19 +39,19 @@ export function RejectDialog({ count, onReject, onCancel }: { count: number; onR
           ))}
         </datalist>
         <label class="field">
-          It is
+          {t.itIs}
           <select value={kind} onChange={(e) => setKind((e.target as HTMLSelectElement).value as typeof kind)}>
-            <option value="abuse">abusive (teaches the toxicity model)</option>
-            <option value="spam">spam (teaches the spam model)</option>
-            <option value="other">something else</option>
+            <option value="abuse">{t.kindAbuse}</option>
+            <option value="spam">{t.kindSpam}</option>
+            <option value="other">{t.kindOther}</option>
           </select>
         </label>
         <p class="actions">
           <button type="submit" class="danger">
-            Reject
+            {t.reject}
           </button>
           <button type="button" onClick={onCancel}>
-            Cancel
+            {t.cancel}
           </button>
         </p>
       </form>
@@ -60,17 +61,9 @@ export function RejectDialog({ count, onReject, onCancel }: { count: number; onR
 
 /** The keyboard shortcuts. */
 export function HelpDialog({ onClose }: { onClose: () => void }) {
-  const rows: [string, string][] = [
-    ['j / k', 'next / previous comment'],
-    ['a', 'approve'],
-    ['r', 'reject (asks for a reason)'],
-    ['f', 'feature / unfeature'],
-    ['x', 'select for a bulk action'],
-    ['?', 'this help'],
-    ['Esc', 'close a dialog'],
-  ];
+  const rows = t.help;
   return (
-    <Modal title="Keyboard shortcuts" onClose={onClose} testId="help">
+    <Modal title={t.shortcuts} onClose={onClose} testId="help">
       <table>
         <tbody>
           {rows.map(([k, what]) => (
@@ -85,7 +78,7 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
       </table>
       <p>
         <button type="button" onClick={onClose}>
-          Close
+          {t.close}
         </button>
       </p>
     </Modal>
