@@ -88,6 +88,13 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [items, current, help, rejecting, person]);
 
+  // Counts follow new comments every 30 s; the list itself does not move under the moderator's keyboard.
+  useEffect(() => {
+    if (!siteId) return;
+    const timer = setInterval(() => void admin.counts(filters).then((c) => setCounts(c.counts), () => undefined), 30_000);
+    return () => clearInterval(timer);
+  }, [siteId, search, storyId]);
+
   useEffect(() => {
     listRef.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
   }, [current, items]);
