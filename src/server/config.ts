@@ -26,6 +26,8 @@ export interface Config {
   /** Live event streams this node holds at most; beyond, new ones get 503 (load shedding). */
   maxStreams: number;
   heartbeatMs: number;
+  /** Writes (comments, edits, reactions, reports) a user may make per minute: a flood guard. */
+  writesPerMinute: number;
   /** smtp(s)://… for notification emails; null sends none (notifications still appear in the API). */
   smtpUrl: string | null;
   /** From address of notification emails. */
@@ -112,6 +114,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     redisUrl: redisUrl(env.REDIS_URL),
     maxStreams: int(env, 'AGORA_MAX_STREAMS', 20_000, 1, 1_000_000),
     heartbeatMs: int(env, 'AGORA_HEARTBEAT_SECONDS', 20, 1, 3600) * 1000,
+    writesPerMinute: int(env, 'AGORA_WRITES_PER_MINUTE', 30, 1, 1_000_000),
     smtpUrl: smtpUrl(env.SMTP_URL),
     mailFrom: env.AGORA_MAIL_FROM || `Agora <no-reply@${new URL(publicUrl).hostname}>`,
     runJobs: env.AGORA_RUN_JOBS !== 'false',

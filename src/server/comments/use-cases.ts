@@ -64,7 +64,7 @@ export async function listComments(
 
 function checkBody(raw: string, maxLength: number): string {
   // NUL bytes: PostgreSQL cannot store them in text, and no reader means them.
-  const body = raw.replace(/\r\n?/g, '\n').replace(/\u0000/g, '').trim();
+  const body = raw.replace(/\r\n?/g, '\n').replaceAll('\u0000', '').trim();
   if (body.length === 0) throw new AppError('BODY_EMPTY');
   if ([...body].length > maxLength) throw new AppError('BODY_TOO_LONG', `(max ${maxLength})`);
   return body;
