@@ -97,6 +97,20 @@ describe('live updates over Server-Sent Events', () => {
     assert.equal(s3.events.filter((e) => e.event === 'comment.created').length, 2);
   });
 
+  test('a deleted comment’s text is not replayed to readers who resume from before it', async () => {
+    const s1 = await stream();
+    const ready = await s1.waitFor((e) => e.event === 'ready');
+    const before = data<{ seq: number }>(ready).seq;
+    const c = await post(`soon regretted words ${++nth}`);
+    await s1.waitFor((e) => e.event === 'comment.created' && data<{ comment: Comment }>(e).comment.id === c.id);
+    await api('DELETE', `/api/v1/comments/${c.id}`);
+    await s1.waitFor((e) => e.event === 'comment.deleted');
+    const s2 = await stream({ 'last-event-id': String(before) });
+    const replayed = await s2.waitFor((e) => e.event === 'comment.created' && data<{ comment: Comment }>(e).comment.id === c.id);
+    assert.doesNotMatch(replayed.data, /regretted/);
+    assert.equal(data<{ comment: Comment }>(replayed).comment.author, null);
+  });
+
   test('held comments never reach other readers', async () => {
     const s = await stream();
     await s.waitFor((e) => e.event === 'ready');

@@ -13,6 +13,7 @@ function fakeLog(rows: StoryMessage[]): EventLog {
     },
     since: async (storyId, seq, limit) => rows.filter((r) => r.storyId === storyId && r.seq > seq).slice(0, limit),
     currentSeq: async (storyId) => rows.filter((r) => r.storyId === storyId).reduce((m, r) => Math.max(m, r.seq), 0),
+    scrub: async () => {},
     prune: async () => {},
   };
 }

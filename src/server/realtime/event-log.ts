@@ -13,7 +13,7 @@ export interface StoryMessage {
 export function eventLog(db: Db) {
   return {
     /** Appends an event and returns it with its number; numbering and insert share one transaction. */
-    async append(storyId: string, type: string, data: string): Promise<StoryMessage> {
+    async append(storyId: string, type: string, data: string, commentId: string | null = null): Promise<StoryMessage> {
       return db.transaction().execute(async (tx) => {
         const row = await tx
           .updateTable('stories')
@@ -21,7 +21,7 @@ export function eventLog(db: Db) {
           .where('id', '=', storyId)
           .returning('event_seq')
           .executeTakeFirstOrThrow();
-        await tx.insertInto('story_events').values({ story_id: storyId, seq: row.event_seq, type, payload: data, created_at: nowIso() }).execute();
+        await tx.insertInto('story_events').values({ story_id: storyId, seq: row.event_seq, type, payload: data, comment_id: commentId, created_at: nowIso() }).execute();
         return { storyId, seq: row.event_seq, type, data };
       });
     },
@@ -33,6 +33,13 @@ export function eventLog(db: Db) {
     async currentSeq(storyId: string): Promise<number | undefined> {
       const row = await db.selectFrom('stories').select('event_seq').where('id', '=', storyId).executeTakeFirst();
       return row?.event_seq;
+    },
+    /**
+     * Replaces what earlier events of a comment carried with its tombstone: once deleted, its text must not be
+     * replayed to reconnecting readers (nor linger in the log).
+     */
+    async scrub(commentId: string, tombstone: string): Promise<void> {
+      await db.updateTable('story_events').set({ payload: tombstone }).where('comment_id', '=', commentId).where('type', '!=', 'comment.reaction').execute();
     },
     /** Drops events older than `maxAgeMs`: resuming is for dropped connections, not for history. */
     async prune(maxAgeMs: number): Promise<void> {

@@ -7,7 +7,12 @@ import type { EventLog, StoryMessage } from './event-log.js';
  * What readers of a story may see of a domain event, or null. Held and rejected comments never leave here: only
  * published ones, tombstones of published ones, and moderation outcomes that publish or withdraw a comment.
  */
-export function toPublicEvent(e: DomainEvent): { storyId: string; type: string; data: object } | null {
+export function toPublicEvent(e: DomainEvent): { storyId: string; type: string; data: object; commentId: string | null } | null {
+  const ev = toEvent(e);
+  return ev && { ...ev, commentId: 'comment' in e ? e.comment.id : e.type === 'comment.reaction' ? e.commentId : null };
+}
+
+function toEvent(e: DomainEvent): { storyId: string; type: string; data: object } | null {
   switch (e.type) {
     case 'comment.created':
     case 'comment.edited':
@@ -30,7 +35,9 @@ export function publishPublicEvents(bus: EventBus, log: EventLog, broker: Broker
   bus.subscribe(async (event) => {
     const pub = toPublicEvent(event);
     if (!pub) return;
-    const message: StoryMessage = await log.append(pub.storyId, pub.type, JSON.stringify(pub.data));
+    const data = JSON.stringify(pub.data);
+    if (pub.type === 'comment.deleted' && pub.commentId) await log.scrub(pub.commentId, data);
+    const message: StoryMessage = await log.append(pub.storyId, pub.type, data, pub.commentId);
     await broker.publish(JSON.stringify(message));
   });
 }

@@ -163,6 +163,7 @@ export interface StoryEventsTable {
   type: string;
   /** JSON of the event's data, presented for a reader with no special rights. */
   payload: string;
+  comment_id: string | null;
   created_at: string;
 }
 

@@ -13,8 +13,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('seq', 'integer', (c) => c.notNull())
     .addColumn('type', 'text', (c) => c.notNull())
     .addColumn('payload', 'text', (c) => c.notNull())
+    // The comment an event carries, so its text can be scrubbed from the log when it is deleted.
+    .addColumn('comment_id', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .addPrimaryKeyConstraint('story_events_pk', ['story_id', 'seq'])
     .execute();
   await db.schema.createIndex('story_events_created').on('story_events').column('created_at').execute();
+  await db.schema.createIndex('story_events_comment').on('story_events').column('comment_id').execute();
 }
