@@ -194,8 +194,10 @@ describe('two nodes on PostgreSQL and Redis', () => {
 
   test('losing PostgreSQL gives 503s, not crashes, and service resumes when it returns', async () => {
     await pgRelay.down();
-    const write = await api(nodeA, 'POST', `/api/v1/stories/${storyId}/comments`, { body: 'while the database is away' });
-    assert.equal(write.status, 503);
+    const write = await api(nodeA, 'POST', `/api/v1/stories/${storyId}/comments`, { body: 'while the database is away' }).catch((err: unknown) => {
+      throw new Error(`node A dropped the request (exit code ${nodeA.proc.exitCode}): ${nodeA.log.slice(-3000)}`, { cause: err });
+    });
+    assert.equal(write.status, 503, nodeA.log.slice(-3000));
     assert.equal(((await write.json()) as { error: { code: string } }).error.code, 'UNAVAILABLE');
     assert.equal((await fetch(`${nodeB.url}/readyz`)).status, 503);
     assert.equal(nodeA.proc.exitCode, null, 'node A is still running');

@@ -63,8 +63,7 @@ export const CommentSchema = Type.Recursive(
 );
 export type ApiComment = Static<typeof CommentSchema>;
 
-// Ids are URL-safe base64: anything else cannot exist, and is refused before it reaches the database.
-const ID = { minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' };
+const ID = { minLength: 1, maxLength: 64 };
 export const IdParams = Type.Object({ id: Type.String(ID) });
 export const StoryIdParams = Type.Object({ storyId: Type.String(ID) });
 

@@ -74,6 +74,9 @@ export function openPostgres(url: string, max = 10): Db {
   // An idle client losing its server emits 'error' on the pool; unhandled, that would crash the process. The next
   // query fails instead and the request gets a 503 (see isUnavailable).
   pool.on('error', () => {});
+  // A client checked out by a transaction can lose its server between two statements; pg then emits 'error' on the
+  // client itself, which would crash the process. The statement in flight fails on its own (and becomes a 503).
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

@@ -1,12 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { insertComment, updateComment } from './tree.js';
+import { has, insertComment, updateComment } from './tree.js';
 import type { Comment } from './types.js';
 
 type Setter = (fn: (l: Comment[]) => Comment[]) => void;
-
-function has(list: Comment[], id: string): boolean {
-  return list.some((c) => c.id === id || has(c.replies, id));
-}
 
 function findAuthor(list: Comment[], id: string): string | undefined {
   for (const c of list) {
@@ -38,9 +34,11 @@ export function useLive(o: { api: string; storyId: string | undefined; eventSeq:
       ref.current.setComments((l) => {
         if (has(l, c.id)) return l;
         const fresh = { ...c, replies: [] };
-        // A reply to the reader's own comment is the one thing worth moving the page for.
-        if (c.parentId && ref.current.userId && findAuthor(l, c.parentId) === ref.current.userId) {
-          ref.current.onPublished(1);
+        // The reader's own comment (its event may beat the POST's answer) and a reply to it are worth moving for.
+        const me = ref.current.userId;
+        if (me && (c.author?.id === me || (c.parentId && findAuthor(l, c.parentId) === me))) {
+          // The reader's own post is counted by the POST's answer.
+          if (c.author?.id !== me) ref.current.onPublished(1);
           return insertComment(l, fresh, false);
         }
         setWaiting((w) => (w.some((x) => x.id === c.id) ? w : [...w, fresh]));
