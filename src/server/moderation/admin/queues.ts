@@ -69,6 +69,17 @@ function inQueue(queue: Queue) {
   };
 }
 
+/** The stored verdict, or null when absent or unreadable (a bad row must not take a whole queue down). */
+function verdictOf(json: string | null): QueueItem['moderation'] {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as QueueItem['moderation'];
+    return v && Array.isArray(v.reasons) ? v : null;
+  } catch {
+    return null;
+  }
+}
+
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (m) => `\\${m}`);
 
 function cursorOf(createdAt: string, id: string): string {
@@ -145,7 +156,7 @@ export function queueRepository(db: Db) {
         featured: r.featured === 1,
         createdAt: r.created_at,
         editedAt: r.edited_at,
-        moderation: r.moderation ? (JSON.parse(r.moderation) as QueueItem['moderation']) : null,
+        moderation: verdictOf(r.moderation),
         rejectionReason: r.rejection_reason,
         moderatedBy: r.moderated_by,
         moderatedAt: r.moderated_at,
