@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppError, errorCatalog } from '../server/errors.js';
 import { staffRepository } from '../server/moderation/admin/access.js';
+import { auditLog } from '../server/moderation/audit.js';
 import { createAdmin } from '../server/moderation/admin/setup.js';
 import { withDatabase } from './db.js';
 
@@ -43,6 +44,15 @@ export function registerAdmin(program: Command): void {
         } else {
           await staff.setRole(user.id, opts.remove ? 'commenter' : 'moderator');
         }
+        await auditLog(db).record({
+          siteId: opts.site ?? null,
+          actorId: null,
+          action: opts.site ? (opts.remove ? 'moderator.remove' : 'moderator.add') : 'user.role',
+          targetType: opts.site ? 'moderator' : 'user',
+          targetId: user.id,
+          before: opts.site ? null : { role: user.role },
+          after: opts.site ? { siteId: opts.site, removed: opts.remove === true } : { role: opts.remove ? 'commenter' : 'moderator' },
+        });
         process.stdout.write(`${opts.email}: ${opts.remove ? 'no longer moderates' : 'moderates'} ${opts.site ? `site ${opts.site}` : 'every site'}\n`);
       });
     });

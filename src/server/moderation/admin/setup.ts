@@ -5,6 +5,7 @@ import { newId, nowIso } from '../../storage/ids.js';
 import { hashPassword } from '../../users/passwords.js';
 import type { User } from '../../users/repository.js';
 import { normaliseDisplayName, normaliseEmail } from '../../users/use-cases.js';
+import { auditLog } from '../audit.js';
 import { staffRepository } from './access.js';
 
 const KEY = 'admin_setup_token';
@@ -49,12 +50,14 @@ export async function createAdmin(db: Db, input: { email: string; password?: str
       await db.updateTable('users').set({ password_hash: await hashPassword(input.password, scryptN) }).where('id', '=', existing.id).execute();
     }
     const row = await db.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+    await auditLog(db).record({ siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: existing.id, before: { role: existing.role }, after: { role: 'admin' } });
     return { user: { id: row.id, email: row.email, displayName: row.display_name, role: 'admin', createdAt: row.created_at }, created: false };
   }
   if (input.password === undefined || [...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
   const displayName = normaliseDisplayName(input.displayName ?? email.split('@')[0] ?? 'Admin');
   const user: User = { id: newId(), email, displayName, role: 'admin', createdAt: nowIso() };
   await db.insertInto('users').values({ id: user.id, email, display_name: displayName, password_hash: await hashPassword(input.password, scryptN), role: 'admin', created_at: user.createdAt }).execute();
+  await auditLog(db).record({ siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: user.id, before: null, after: { role: 'admin', created: true } });
   return { user, created: true };
 }
 
