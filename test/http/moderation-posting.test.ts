@@ -74,6 +74,17 @@ describe('held, rejected and published comments', () => {
     const story = await app.inject({ method: 'GET', url: `/api/v1/stories/${storyId}` });
     assert.equal(story.json<{ story: { commentCount: number } }>().story.commentCount, 0, 'the public count follows');
   });
+  test('a rejected comment edited into a clean one waits for a moderator instead of going public', async () => {
+    const storyId = await h.story('/mod/edit-rejected');
+    const ana = await h.reader('Ana');
+    const c = await h.posted(storyId, ana, 'Dehors les b0ugn0ules');
+    assert.equal(c.status, 'rejected');
+    const res = await app.inject({ method: 'PATCH', url: `/api/v1/comments/${c.id}`, headers: ana.auth, payload: { body: 'Je retire ce que j’ai dit.' } });
+    assert.equal(res.json<{ comment: { status: string } }>().comment.status, 'pending');
+    assert.deepEqual(await h.list(storyId), []);
+    const { verdict } = await storedVerdict(c.id);
+    assert.deepEqual(verdict.reasons.map((r) => r.phase), ['trust']);
+  });
 });
 
 describe('refusals: nothing is stored, the author gets a clear error', () => {

@@ -61,6 +61,11 @@ export function pipelineModerator(deps: ModeratorDeps): Moderator {
       facts: {},
     };
     const verdict = await runPipeline(ctx);
+    // Editing a rejected comment into something clean must not publish it behind the moderators' back.
+    if (editing?.status === 'rejected' && verdict.action === 'publish') {
+      verdict.action = 'hold';
+      verdict.reasons.push({ phase: 'trust', code: 'edited_after_rejection', message: 'Edited after it was rejected: a moderator decides again.' });
+    }
     if (verdict.refusal) throw new AppError(verdict.refusal.code, verdict.refusal.details, verdict.refusal.retryAfterSeconds !== undefined ? { retryAfterSeconds: verdict.refusal.retryAfterSeconds } : undefined);
     const status = verdict.action === 'publish' ? 'published' : verdict.action === 'hold' ? 'pending' : 'rejected';
     const rejectionReason = status === 'rejected' ? rejectionMessage(verdict.reasons[verdict.reasons.length - 1]?.phase ?? 'other', story.lang) : null;
