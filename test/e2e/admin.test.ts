@@ -114,6 +114,29 @@ test('the reader’s page now shows the approved comment', { timeout: TEST_TIMEO
   }
 });
 
+test('r asks for a reason, Enter rejects, and the author is told that reason', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const author = await signUpViaApi(server.url, 'Troll');
+  const storyId = await lookupStoryId(server.url, articleUrl);
+  const text = `Bande d’abrutis ${Date.now().toString(36)}`;
+  const res = await fetch(`${server.url}/api/v1/stories/${storyId}/comments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${author.token}` }, body: JSON.stringify({ body: text }) });
+  const { comment } = (await res.json()) as { comment: { id: string; status: string } };
+  assert.equal(comment.status, 'pending');
+  // The open queue does not move by itself (only its counts do): switching queues loads the new comment.
+  await page.goto(`${server.url}/admin#/queue/rejected`);
+  await page.goto(`${server.url}/admin#/queue/pending`);
+  await page.getByTestId('queue-item').filter({ hasText: text }).waitFor();
+  await page.locator('body').press('r');
+  const dialog = page.getByTestId('reject-dialog');
+  await dialog.waitFor();
+  await page.keyboard.type('Insultes envers les autres lecteurs.');
+  await page.keyboard.press('Enter');
+  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Rejeté : 1 commentaire/));
+  const list = await fetch(`${server.url}/api/v1/stories/${storyId}/comments`, { headers: { authorization: `Bearer ${author.token}` } });
+  const mine = ((await list.json()) as { comments: { id: string; status: string; rejectionReason?: string }[] }).comments.find((c) => c.id === comment.id);
+  assert.equal(mine?.status, 'rejected');
+  assert.equal(mine?.rejectionReason, 'Insultes envers les autres lecteurs.');
+});
+
 test('the audit log names the moderator and the approval; ?lang=en gives the console in English', { timeout: TEST_TIMEOUT_MS }, async () => {
   await page.goto(`${server.url}/admin?lang=en#/audit`);
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
