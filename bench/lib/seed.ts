@@ -93,7 +93,7 @@ export async function seedStory(kind: 'sqlite' | 'postgres', opts: { comments: n
   await db.updateTable('stories').set({ comment_count: opts.comments }).where('id', '=', storyId).execute();
   // Every phase of the pipeline runs, but the per-person rate limit is raised: the write benchmark measures how
   // many comments the pipeline can take, not how fast one reader may type.
-  await moderationRepository(db).saveSettings('demo', { ...DEFAULT_SETTINGS, rate: { max: 1_000_000, windowSeconds: 60 } });
+  await moderationRepository(db).saveSettings('demo', { ...DEFAULT_SETTINGS, rate: { max: 10_000, windowSeconds: 1 } });
   await deps.realtime.close();
   await db.destroy();
   return { env: db0.env, storyId, tokens, drop: db0.drop };

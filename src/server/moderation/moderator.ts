@@ -2,7 +2,7 @@ import type { Moderator } from '../comments/use-cases.js';
 import { AppError } from '../errors.js';
 import { nowIso } from '../storage/ids.js';
 import { rejectionMessage } from './author-messages.js';
-import type { ModerationContext } from './context.js';
+import { isNewAccount, type ModerationContext } from './context.js';
 import { runPipeline, siteMatchers } from './pipeline.js';
 import type { ModerationRepository } from './repository.js';
 import type { ModerationSettings } from './settings.js';
@@ -40,14 +40,18 @@ export function pipelineModerator(deps: ModeratorDeps): Moderator {
     const repo = deps.moderation;
     const settings = await repo.settings(story.siteId);
     const ago = (seconds: number) => nowIso(now - seconds * 1000);
-    const [standing, counts, mode, same, flood, scorer] = await Promise.all([
+    const [standing, counts, mode, same, scorer] = await Promise.all([
       repo.standing(story.siteId, author.id),
       repo.authorCounts(story.siteId, author.id, ago(settings.rate.windowSeconds)),
       repo.storyMode(story.siteId, story.id),
       repo.sameText(story.siteId, author.id, story.id, body, ago(settings.duplicateHours * 3600), editing?.id),
-      repo.newAccountComments(story.siteId, story.id, ago(settings.flood.windowSeconds), ago(settings.newUserHours * 3600)),
       deps.scorers.forSite(story.siteId),
     ]);
+    // The flood count only matters for a new account, and on a busy story it reads every recent comment: it is
+    // counted only when this author is new (a hot story must not make each established reader's post slower).
+    const flood = isNewAccount({ createdAt: author.createdAt, publishedCount: counts.published }, settings, now)
+      ? await repo.newAccountComments(story.siteId, story.id, ago(settings.flood.windowSeconds), ago(settings.newUserHours * 3600))
+      : 0;
     const ctx: ModerationContext = {
       text: body,
       now,

@@ -110,6 +110,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Recent comments of a story, whatever their level (flood checks, live catch-up).
   await db.schema.createIndex('comments_story_created').on('comments').columns(['story_id', 'created_at']).execute();
   await db.schema.createIndex('comments_author').on('comments').columns(['author_id', 'created_at']).execute();
+  // An author's comments by status (trust: how many were published); three equality columns so the planner prefers
+  // it to any per-site index, which would read the whole site.
+  await db.schema.createIndex('comments_author_site_status').on('comments').columns(['author_id', 'site_id', 'status']).execute();
 
   await db.schema
     .createTable('comment_revisions')
