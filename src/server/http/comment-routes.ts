@@ -51,7 +51,7 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       const { cache, events } = deps.realtime;
       if (cacheKey) {
         const hit = await cache.get(cacheKey, () => events.currentSeq(storyId));
-        // A string body is sent as is: Fastify serialises only objects.
+        // Bytes are sent as they are: Fastify serialises only objects.
         if (hit) return reply.type('application/json; charset=utf-8').send(hit as never);
       }
       const story = await getStory(deps, storyId);
@@ -60,7 +60,7 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       const page = await listComments(cd, { story, viewerId, sort, limit, cursor: request.query.cursor });
       const result = { ...page, comments: page.comments.map((c) => presentComment(c, viewerId)), eventSeq };
       if (!cacheKey) return result;
-      const body = JSON.stringify(result);
+      const body = Buffer.from(JSON.stringify(result));
       cache.set(cacheKey, story.id, eventSeq, body);
       return reply.type('application/json; charset=utf-8').send(body as never);
     },

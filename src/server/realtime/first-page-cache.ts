@@ -5,11 +5,12 @@
  * least every `recheckMs`, so even with the broker down a reader never sees a page staler than that.
  */
 export function firstPageCache(opts: { maxEntries: number; recheckMs: number; maxAgeMs: number }) {
-  const entries = new Map<string, { storyId: string; seq: number; body: string; checkedAt: number; createdAt: number }>();
+  // Bodies are kept as bytes: sent as they are, with no UTF-8 encoding or length count per request.
+  const entries = new Map<string, { storyId: string; seq: number; body: Buffer; checkedAt: number; createdAt: number }>();
   const keysByStory = new Map<string, Set<string>>();
   return {
     /** The cached body when still valid; `currentSeq` is asked only when the entry is due for a re-check. */
-    async get(key: string, currentSeq: () => Promise<number | undefined>, now = Date.now()): Promise<string | undefined> {
+    async get(key: string, currentSeq: () => Promise<number | undefined>, now = Date.now()): Promise<Buffer | undefined> {
       const e = entries.get(key);
       if (!e) return undefined;
       if (now - e.createdAt > opts.maxAgeMs) {
@@ -24,7 +25,7 @@ export function firstPageCache(opts: { maxEntries: number; recheckMs: number; ma
       e.checkedAt = now;
       return e.body;
     },
-    set(key: string, storyId: string, seq: number, body: string, now = Date.now()): void {
+    set(key: string, storyId: string, seq: number, body: Buffer, now = Date.now()): void {
       if (entries.size >= opts.maxEntries) {
         const oldest = entries.keys().next().value;
         if (oldest !== undefined) entries.delete(oldest);
