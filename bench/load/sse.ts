@@ -2,6 +2,7 @@
 // `comment.created` event, the delay from the time stamp the writer put in the comment ("t=<ms>") to its receipt.
 // Input (stdin JSON): { urls: string[], readers, durationSec, expected }. Prints one JSON line of stats.
 import { Agent, request } from 'node:http';
+import { onSseBlocks } from '../../test/fixtures/sse-blocks.js';
 
 interface Input {
   urls: string[];
@@ -30,18 +31,10 @@ function open(url: string): Promise<void> {
       }
       connected++;
       resolve();
-      let buf = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => {
-        buf += chunk;
-        let i;
-        while ((i = buf.indexOf('\n\n')) >= 0) {
-          const block = buf.slice(0, i);
-          buf = buf.slice(i + 2);
-          if (!block.includes('event: comment.created')) continue;
-          const m = T.exec(block);
-          if (m) latencies.push(Date.now() - Number(m[1]));
-        }
+      onSseBlocks(res, (block) => {
+        if (!block.includes('event: comment.created')) return;
+        const m = T.exec(block);
+        if (m) latencies.push(Date.now() - Number(m[1]));
       });
     });
     req.on('error', () => {
