@@ -66,7 +66,8 @@ test('a moderator signs in to the console at /admin, in French for a French brow
   await page.getByRole('button', { name: 'Se connecter' }).click();
   await page.getByTestId('tab-pending').waitFor();
   assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
-  assert.match(await page.getByTestId('tab-pending').innerText(), /En attente\s*1/);
+  // Counts arrive a moment after the tabs ("…" until then).
+  await eventually(async () => assert.match(await page.getByTestId('tab-pending').innerText(), /En attente\s*1/));
 });
 
 test('the held comment is in Pending with why it was held: the phase and the word matched', { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -99,7 +100,7 @@ test('j/k move between comments and a approves the current one with the keyboard
   await page.keyboard.press('a');
   await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Approuvé : 1 commentaire/));
   await page.getByText('Rien dans « En attente ».').waitFor();
-  assert.match(await page.getByTestId('tab-approved').innerText(), /Approuvés\s*1/);
+  await eventually(async () => assert.match(await page.getByTestId('tab-approved').innerText(), /Approuvés\s*1/));
 });
 
 test('the reader’s page now shows the approved comment', { timeout: TEST_TIMEOUT_MS }, async () => {
