@@ -78,3 +78,33 @@ test('new comments wait behind "N new comments", reactions update in place, and 
   assert.equal(await part('new-comments').count(), 0, 'a reply to me is not held back');
   await context.close();
 });
+
+test('the Featured view lists the moderators’ picks, and a reader sees why their comment was rejected', { timeout: 90_000 }, async () => {
+  const signup = await fetch(`${server.url}/api/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ email: uniqueEmail('featured'), password: PASSWORD, displayName: 'Lecteur refusé' }),
+  });
+  const { token, user } = (await signup.json()) as { token: string; user: { id: string } };
+  const cookie = /agora_session=([^;]+)/.exec(signup.headers.get('set-cookie') ?? '')?.[1];
+  assert.ok(cookie);
+  const picked = await post(alice, 'Une analyse remarquable, mise à la une.');
+  const mine = await post({ token, user: { id: user.id, displayName: 'Lecteur refusé' } }, 'Un commentaire que la modération refusera.');
+  // As a moderator's decisions would leave them (the console's own tests cover the actions).
+  await server.deps.db.updateTable('comments').set({ featured: 1 }).where('id', '=', picked).execute();
+  await server.deps.db.updateTable('comments').set({ status: 'rejected', rejection_reason: 'Hors sujet pour cet article.' }).where('id', '=', mine).execute();
+
+  const context = await browser.newContext();
+  await context.addCookies([{ name: 'agora_session', value: cookie, url: server.url }]);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/articles/${DEMO_ARTICLE_SLUG}`);
+  await waitForWidget(page, '#agora-discussion');
+  const part = widgetPart(page, '#agora-discussion');
+  await commentWithText(part, page, 'que la modération refusera').getByText('Hors sujet pour cet article.').waitFor();
+  await part('sort').selectOption('featured');
+  await eventually(async () => {
+    assert.equal(await part('comment').count(), 1);
+    assert.match((await part('comment').first().textContent()) ?? '', /mise à la une/);
+  });
+  await context.close();
+});

@@ -43,6 +43,8 @@ export interface Comment {
   replyCount: number;
   viewer: { reacted: boolean; isAuthor: boolean; canEdit: boolean };
   replies: Comment[];
+  /** Why it was not published: only on the reader's own rejected comments. */
+  rejectionReason?: string;
   /** Client-only: posted in this page view, so it stays visible and takes focus once. */
   fresh?: boolean;
 }
@@ -64,9 +66,10 @@ export interface AuthResult {
 }
 
 /** Orders of the comment list the API accepts. */
-export type Sort = 'newest' | 'oldest' | 'reactions' | 'replies';
+/** `featured` is the moderators' selection rather than an order of all comments. */
+export type Sort = 'newest' | 'oldest' | 'reactions' | 'replies' | 'featured';
 /** Every sort, in the order the sort menu lists them. */
-export const SORTS: readonly Sort[] = ['newest', 'oldest', 'reactions', 'replies'];
+export const SORTS: readonly Sort[] = ['newest', 'oldest', 'reactions', 'replies', 'featured'];
 
 /** Reasons a reader can give when reporting a comment. */
 export type ReportReason = 'spam' | 'abuse' | 'offtopic' | 'misinformation' | 'other';

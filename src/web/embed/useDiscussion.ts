@@ -97,10 +97,13 @@ export function useDiscussion(cfg: ReadyConfig) {
   }, []);
 
   const fetchPage = (storyId: string, cursor: string | null) =>
-    req<CommentPage>(
-      'GET',
-      `/stories/${enc(storyId)}/comments?sort=${sort}&limit=${PAGE_SIZE}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
-    );
+    sort === 'featured'
+      ? // The moderators' picks: one short list, no pages.
+        req<CommentPage>('GET', `/stories/${enc(storyId)}/featured`).then((p) => ({ ...p, nextCursor: null, totalCount: p.comments.length }))
+      : req<CommentPage>(
+          'GET',
+          `/stories/${enc(storyId)}/comments?sort=${sort}&limit=${PAGE_SIZE}${cursor ? `&cursor=${enc(cursor)}` : ''}`,
+        );
 
   // First page again whenever the sort or the reader changes: `viewer` flags depend on who asks.
   const storyId = story?.id;

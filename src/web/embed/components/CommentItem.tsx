@@ -58,7 +58,11 @@ export function CommentItem({ c }: { c: Comment }) {
             {c.editedAt && !deleted && ` · ${s.edited}`}
           </span>
         </p>
-        {(c.status === 'pending' || c.status === 'rejected') && <p class="note">{s[c.status]}</p>}
+        {(c.status === 'pending' || c.status === 'rejected') && (
+          <p class="note">
+            {s[c.status]} {c.rejectionReason}
+          </p>
+        )}
         {deleted ? (
           <p class="muted">
             <em>{s.deleted}</em>

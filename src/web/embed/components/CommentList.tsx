@@ -8,7 +8,7 @@ export function CommentList() {
   const d = useD();
   const { s, comments } = d;
   const sortId = useId();
-  if (!comments.length && !d.total) {
+  if (!comments.length && !d.total && d.sort != 'featured') {
     return (
       <p class="empty" data-testid="empty-state">
         {s.empty}
