@@ -10,6 +10,8 @@ import { freePort, ROOT, rssMb, runLoad, sleep, startAgora, startProc, until, ty
 import { seedStory, type Seeded } from './lib/seed.js';
 
 const full = process.argv.includes('--full');
+// --only=sqlite|postgres|cluster runs one part (the rows of that part only are written).
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const MODE = full ? 'full' : 'quick';
 const P = {
   comments: 10_000,
@@ -83,13 +85,15 @@ async function live(readUrls: string[], writeUrl: string, seeded: Seeded, reader
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  // Listened for at once: the readers may finish (and exit) before the writer returns.
+  const exited = new Promise((r) => child.once('exit', r));
   child.stdin.end(JSON.stringify({ urls: readUrls.map((u) => `${u}/api/v1/stories/${seeded.storyId}/events`), readers, durationSec: 60, expected: P.livePosts }));
   await until('readers connected', async () => err.includes('READY'), 180_000);
   await sleep(1000);
   const rss = Math.max(...server.map((s) => rssMb(s.child.pid as number)));
   await writer(writeUrl, seeded.storyId, seeded.tokens[0] as string, P.livePosts, 250);
   const rssAfter = Math.max(...server.map((s) => rssMb(s.child.pid as number)));
-  await new Promise((r) => child.once('exit', r));
+  await exited;
   log(err.trim());
   return { ...(JSON.parse(out.trim()) as Live), rssMb: Math.round(Math.max(rss, rssAfter)) };
 }
@@ -99,7 +103,7 @@ function row(c: string, db: string, value: string, target: string, ok: boolean |
   log(`${c} [${db}]: ${value} (${target}) ${ok === null ? '' : ok ? 'OK' : 'MISSED'} ${detail}`);
 }
 
-for (const kind of ['sqlite', 'postgres'] as const) {
+for (const kind of (['sqlite', 'postgres'] as const).filter((k) => !only || only === k)) {
   log(`\n== ${kind}: seeding a story of ${P.comments} comments`);
   const port0 = await freePort();
   const seeded = await seedStory(kind, { comments: P.comments, users: P.users, publicUrl: `http://localhost:${port0}`, pgBase: PG });
@@ -130,7 +134,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 }
 
 log('\n== two nodes on PostgreSQL + Redis');
-{
+if (!only || only === 'cluster') {
   const port0 = await freePort();
   const seeded = await seedStory('postgres', { comments: P.comments, users: P.users, publicUrl: `http://localhost:${port0}`, pgBase: PG });
   const env = { ...seeded.env, ...FAST, REDIS_URL: REDIS };
@@ -159,6 +163,7 @@ const md = [
   '',
 ].join('\n');
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-writeFileSync(join(ROOT, `bench/results/bench-${MODE}.json`), JSON.stringify({ ...raw, rows }, null, 2));
-writeFileSync(join(ROOT, `bench/results/bench-${MODE}.md`), md);
+const NAME = only ? `${MODE}-${only}` : MODE;
+writeFileSync(join(ROOT, `bench/results/bench-${NAME}.json`), JSON.stringify({ ...raw, rows }, null, 2));
+writeFileSync(join(ROOT, `bench/results/bench-${NAME}.md`), md);
 console.log(md);
