@@ -4,18 +4,9 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
+// The same seeded generator as training uses: the same file on every run.
+import { rng } from '../../src/server/moderation/classifiers/linear.js';
 
-/** A small seeded generator (mulberry32): the same file on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = 'the council budget vote street market school river city mayor plan people year week said would could report new old local police road park housing price water energy train station bridge'.split(' ');
 

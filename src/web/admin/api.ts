@@ -4,15 +4,10 @@
  */
 const TOKEN_KEY = 'agora:admin-token';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { ApiError } from '../embed/api.js';
+
+// One error type for both browser bundles: a failed call with the server's code and localised message.
+export { ApiError };
 
 export const session = {
   get: (): string | null => localStorage.getItem(TOKEN_KEY),
