@@ -14,7 +14,6 @@ const en = {
   signIn: 'Sign in',
   signUp: 'Create an account',
   signOut: 'Sign out',
-  signInToComment: 'Sign in to join the conversation',
   signedInAs: (name: string) => `Signed in as ${name}`,
   email: 'Email',
   password: 'Password',
@@ -46,7 +45,6 @@ const en = {
     other: 'Other',
   },
   respect: 'Respect',
-  respectCount: (n: number) => (n === 1 ? '1 respect' : `${n} respects`),
   edited: 'edited',
   deleted: 'This comment was deleted.',
   pending: 'Awaiting moderation: only you can see this comment.',
@@ -63,16 +61,37 @@ const en = {
   charactersLeft: (n: number) => `${n} characters left`,
   closed: 'Comments are closed on this story.',
   popupBlocked: 'The sign-in window was blocked. Allow pop-ups for this site and try again.',
-  continueAs: (name: string) => `Continue as ${name}`,
   signInTitle: 'Sign in to comment',
   dismiss: 'Dismiss',
   offline: 'The server could not be reached. Check your connection and try again.',
+  notifications: (n: number) => (n ? `Notifications (${n} new)` : 'Notifications'),
+  noNotifications: 'Nothing new.',
+  notice: (kind: string, who: string | null, why: string | null) =>
+    kind === 'reply'
+      ? `${who} replied to your comment`
+      : kind === 'rejected'
+        ? `Your comment was not published. ${why ?? ''}`
+        : `Your comment was ${kind === 'featured' ? 'featured' : 'published'}`,
+  asGuest: 'Comment without an account',
+  emailNeverShown: 'Never shown',
+} as const;
+
+/** Strings only the server-rendered pages and the sign-in popup show: kept out of the widget's catalog. */
+const enPages = {
+  signInToComment: 'Sign in to join the conversation',
+  respectCount: (n: number) => (n === 1 ? '1 respect' : `${n} respects`),
+  continueAs: (name: string) => `Continue as ${name}`,
   popupLost: 'The page that opened this window is gone. Close this window and try again.',
 } as const;
 
-export type DiscussionStrings = { [K in keyof typeof en]: (typeof en)[K] extends (...a: infer A) => string ? (...a: A) => string : (typeof en)[K] extends Record<string, string> ? { [R in keyof (typeof en)[K]]: string } : string };
+/** A catalog's type from the English one: each language must have the same keys and argument lists. */
+type Catalog<T> = { [K in keyof T]: T[K] extends (...a: infer A) => string ? (...a: A) => string : T[K] extends Record<string, string> ? { [R in keyof T[K]]: string } : string };
+/** What the embed widget shows (embed-<lang>.js carries exactly this). */
+export type WidgetStrings = Catalog<typeof en>;
+/** Every reader-facing string of the Discussion: the widget's and the pages'. */
+export type DiscussionStrings = WidgetStrings & Catalog<typeof enPages>;
 
-const fr: DiscussionStrings = {
+const fr: WidgetStrings = {
   discussion: 'Discussion',
   cta: 'Rejoignez la conversation',
   empty: 'Soyez le premier à commenter',
@@ -80,7 +99,6 @@ const fr: DiscussionStrings = {
   signIn: 'Se connecter',
   signUp: 'Créer un compte',
   signOut: 'Se déconnecter',
-  signInToComment: 'Connectez-vous pour rejoindre la conversation',
   signedInAs: (name) => `Connecté en tant que ${name}`,
   email: 'Adresse e-mail',
   password: 'Mot de passe',
@@ -112,7 +130,6 @@ const fr: DiscussionStrings = {
     other: 'Autre',
   },
   respect: 'Respect',
-  respectCount: (n) => `${n} respect${n > 1 ? 's' : ''}`,
   edited: 'modifié',
   deleted: 'Ce commentaire a été supprimé.',
   pending: 'En attente de modération : vous seul voyez ce commentaire.',
@@ -129,14 +146,29 @@ const fr: DiscussionStrings = {
   charactersLeft: (n) => `${n} caractères restants`,
   closed: 'Les commentaires sont fermés pour cet article.',
   popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pour ce site et réessayez.',
-  continueAs: (name) => `Continuer en tant que ${name}`,
   signInTitle: 'Connectez-vous pour commenter',
   dismiss: 'Fermer',
   offline: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
+  notifications: (n) => (n ? `Notifications (${n} nouvelle${n > 1 ? 's' : ''})` : 'Notifications'),
+  noNotifications: 'Rien de nouveau.',
+  notice: (kind, who, why) =>
+    kind === 'reply'
+      ? `${who} a répondu à votre commentaire`
+      : kind === 'rejected'
+        ? `Votre commentaire n’a pas été publié. ${why ?? ''}`
+        : `Votre commentaire a été ${kind === 'featured' ? 'mis à la une' : 'publié'}`,
+  asGuest: 'Commenter sans compte',
+  emailNeverShown: 'Jamais affichée',
+};
+
+const frPages: Catalog<typeof enPages> = {
+  signInToComment: 'Connectez-vous pour rejoindre la conversation',
+  respectCount: (n) => `${n} respect${n > 1 ? 's' : ''}`,
+  continueAs: (name) => `Continuer en tant que ${name}`,
   popupLost: 'La page qui a ouvert cette fenêtre n’existe plus. Fermez cette fenêtre et réessayez.',
 };
 
-export const discussionStrings: Record<Lang, DiscussionStrings> = { en, fr };
+export const discussionStrings: Record<Lang, DiscussionStrings> = { en: { ...en, ...enPages }, fr: { ...fr, ...frPages } };
 /** One language's catalog, for bundles that carry a single language (the embed loads only the page's). */
 export { en as discussionEn, fr as discussionFr };
 

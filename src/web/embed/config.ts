@@ -1,4 +1,4 @@
-import { pickLang, type DiscussionStrings, type Lang } from '../../i18n/discussion.js';
+import { pickLang, type WidgetStrings, type Lang } from '../../i18n/discussion.js';
 
 /** What a page can pass: the script tag's data-* attributes (same names, camelCased) or `Agora.render` options. */
 export interface EmbedOptions {
@@ -25,7 +25,7 @@ export interface Config {
 }
 
 /** A widget's settings once its language's strings are loaded. */
-export type ReadyConfig = Config & { s: DiscussionStrings };
+export type ReadyConfig = Config & { s: WidgetStrings };
 
 /** Resolves options; the API defaults to the origin the script was loaded from. */
 export function resolveConfig(o: EmbedOptions, scriptSrc: string | undefined, host: Element): Config {

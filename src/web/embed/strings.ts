@@ -1,19 +1,19 @@
-import type { DiscussionStrings, Lang } from '../../i18n/discussion.js';
+import type { WidgetStrings, Lang } from '../../i18n/discussion.js';
 
 declare global {
   interface Window {
     /** Catalogs loaded by embed-<lang>.js, shared by every widget on the page. */
-    AgoraStrings?: Partial<Record<Lang, DiscussionStrings>>;
+    AgoraStrings?: Partial<Record<Lang, WidgetStrings>>;
   }
 }
 
-const loading: Partial<Record<Lang, Promise<DiscussionStrings>>> = {};
+const loading: Partial<Record<Lang, Promise<WidgetStrings>>> = {};
 
 /**
  * The reader-facing strings of one language. embed.js carries no catalog: each page loads only its own language
  * (embed-fr.js or embed-en.js, ~1 KB gzip), which keeps what the embed loads within its 15 KB budget.
  */
-export function loadStrings(api: string, lang: Lang): Promise<DiscussionStrings> {
+export function loadStrings(api: string, lang: Lang): Promise<WidgetStrings> {
   const have = window.AgoraStrings?.[lang];
   if (have) return Promise.resolve(have);
   return (loading[lang] ??= new Promise((resolve, reject) => {

@@ -56,4 +56,8 @@ article.pending,article.rejected{border-style:dashed}
 .toast p{margin:0;flex:1}
 .toast.on{padding:.5rem .75rem;background:#1f2328;color:#fff}
 .toast .link{color:#fff}
+.av{vertical-align:middle;border-radius:50%;margin-right:.375rem}
+.badge{margin-left:.375rem;padding:0 .375rem;border-radius:1rem;background:#ddf4ff;color:#0a3069;font-size:.75rem}
+.notices{padding:.25rem .5rem .25rem 1.5rem}
+.new{font-weight:600}
 `;

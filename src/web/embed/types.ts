@@ -21,6 +21,8 @@ export interface Story {
   closed: boolean;
   /** The newsroom's note shown above the discussion. */
   message?: string | null;
+  /** The site takes comments from readers without an account. */
+  guests?: boolean;
 }
 
 /** Moderation state of a comment as the viewer may see it. */
@@ -33,7 +35,8 @@ export interface Comment {
   parentId: string | null;
   depth: number;
   inReplyTo: { id: string; displayName: string } | null;
-  author: { id: string; displayName: string } | null;
+  /** `avatarUrl` and `badges` come from the publisher's single sign-on (its `avatar`, `role` and `badges` claims). */
+  author: { id: string; displayName: string; avatarUrl?: string; badges?: string[] } | null;
   bodyHtml: string;
   body?: string;
   status: CommentStatus;
@@ -56,6 +59,17 @@ export interface CommentPage {
   totalCount: number;
   /** The story's event number when read: live updates start after it. */
   eventSeq?: number;
+}
+
+/** One of the signed-in reader's notifications (GET /notifications). */
+export interface Notice {
+  id: string;
+  kind: 'reply' | 'approved' | 'rejected' | 'featured';
+  story: { title: string; url: string };
+  actorName: string | null;
+  reason: string | null;
+  createdAt: string;
+  read: boolean;
 }
 
 /** Sign-in result of signup, login and /auth/token. */

@@ -5,6 +5,7 @@ import { createSession, forgetSession, listenForSignIn, metaCsrf, openSignInPopu
 import { appendPage, insertComment, keepFresh, updateComment } from './tree.js';
 import type { AuthResult, Comment, CommentPage, Sort, Story, User } from './types.js';
 import { useLive } from './live.js';
+import { solvePow } from './pow.js';
 
 /** Focus key of the main composer; comment ids are used for comments. */
 export const MAIN_COMPOSER = '';
@@ -180,10 +181,18 @@ export function useDiscussion(cfg: ReadyConfig) {
   const bumpCount = (delta: number) =>
     setStory((st) => st && { ...st, commentCount: Math.max(0, st.commentCount + delta) });
 
-  const post = (body: string, parentId: string | null) =>
+  /** Posts a comment or reply; with `guest` (name and email), as a guest, after solving the site's proof of work. */
+  const post = (body: string, parentId: string | null, guest?: Record<string, string>) =>
     run(async () => {
       if (!storyId) return;
-      const r = await req<{ comment: Comment }>('POST', `/stories/${enc(storyId)}/comments`, parentId ? { body, parentId } : { body });
+      const path = `/stories/${enc(storyId)}/`;
+      let extra = {};
+      if (guest) {
+        const ch = await req<{ challenge: string; difficulty: number }>('GET', `${path}guest-challenge`);
+        extra = { ...guest, challenge: ch.challenge, nonce: await solvePow(ch.challenge, ch.difficulty) };
+      }
+      // JSON leaves out an undefined parentId.
+      const r = await req<{ comment: Comment }>('POST', path + (guest ? 'guest-comments' : 'comments'), { ...extra, body, parentId: parentId ?? undefined });
       const c: Comment = { ...r.comment, replies: r.comment.replies ?? [], fresh: true };
       // Newest first puts it on top; oldest first at the bottom only when that bottom is loaded.
       setComments((l) => insertComment(l, c, sort === 'oldest' && !next));
@@ -265,6 +274,8 @@ export function useDiscussion(cfg: ReadyConfig) {
     setSort,
     setStatus,
     setFocus,
+    req,
+    run,
     retry: start,
     loadMore,
     openSignIn,

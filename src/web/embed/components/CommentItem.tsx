@@ -48,7 +48,15 @@ export function CommentItem({ c }: { c: Comment }) {
       <article ref={art} tabIndex={-1} class={`c ${c.status}`} data-testid="comment" data-comment-id={c.id}>
         <p class="meta">
           <span>
-            {c.author && <strong>{c.author.displayName}</strong>}{' '}
+            {c.author && (
+              <>
+                {c.author.avatarUrl && <img class="av" src={c.author.avatarUrl} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" />}
+                <strong>{c.author.displayName}</strong>
+                {c.author.badges?.map((b) => (
+                  <span class="badge">{b}</span>
+                ))}
+              </>
+            )}{' '}
             {c.inReplyTo && <span class="muted">{s.inReplyTo(c.inReplyTo.displayName)}</span>}
           </span>
           <span class="muted">

@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { useD } from '../context.js';
 
@@ -10,9 +11,11 @@ interface ComposerProps {
   initial?: string;
   /** Moves focus to the textarea whenever this value changes to something truthy. */
   focus?: unknown;
-  /** Resolves true when the text was accepted, which clears the textarea. */
-  onSubmit(body: string): Promise<boolean>;
+  /** Resolves true when the text was accepted, which clears the textarea. `fields`: the named inputs of `children`. */
+  onSubmit(body: string, fields: Record<string, string>): Promise<boolean>;
   onCancel?(): void;
+  /** Extra fields above the textarea (the guest's name and email). */
+  children?: ComponentChildren;
 }
 
 /** Textarea with a visible label, remaining-characters counter, formatting hint and submit button. */
@@ -33,12 +36,13 @@ export function Composer(p: ComposerProps) {
     // Guarded here rather than by disabling the button while busy: a disabled button drops keyboard focus.
     if (empty || busy) return;
     setBusy(true);
-    if (await p.onSubmit(text)) setText('');
+    if (await p.onSubmit(text, Object.fromEntries(new FormData(area.current!.form!)) as Record<string, string>)) setText('');
     setBusy(false);
   }
 
   return (
     <form class="composer" onSubmit={submit}>
+      {p.children}
       <label for={id}>{p.label}</label>
       <textarea
         id={id}

@@ -2,6 +2,7 @@ import { useId } from 'preact/hooks';
 import { DiscussionProvider, useD } from '../context.js';
 import type { ReadyConfig } from '../config.js';
 import { useDiscussion } from '../useDiscussion.js';
+import { Bell } from './Bell.js';
 import { CommentList } from './CommentList.js';
 import { Join } from './Join.js';
 import { Status } from './Status.js';
@@ -47,12 +48,13 @@ export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
 function Who() {
   const { s, user, signOut, openSignIn } = useD();
   return user ? (
-    <p class="who">
+    <div class="who">
       {s.signedInAs(user.displayName)}{' '}
       <button type="button" class="link" onClick={signOut} data-testid="sign-out">
         {s.signOut}
       </button>
-    </p>
+      <Bell />
+    </div>
   ) : (
     <p class="who">
       <button type="button" class="link" onClick={openSignIn} data-testid="sign-in">

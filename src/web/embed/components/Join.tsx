@@ -1,7 +1,9 @@
+import { useState } from 'preact/hooks';
 import { useD } from '../context.js';
 import { MAIN_COMPOSER } from '../useDiscussion.js';
 import { AuthForm } from './AuthForm.js';
 import { Composer } from './Composer.js';
+import { Field } from './Field.js';
 
 /** The call to action, then the composer for a signed-in reader or the way to sign in. */
 export function Join() {
@@ -24,6 +26,7 @@ export function Join() {
           </button>
         </h3>
         {d.authOpen > 0 && <AuthForm />}
+        {story?.guests && <Guest />}
       </div>
     );
   }
@@ -39,5 +42,25 @@ export function Join() {
         onSubmit={(body) => d.post(body, null)}
       />
     </div>
+  );
+}
+
+/** "Comment without an account", then the composer with the guest's name and email (never shown). */
+function Guest() {
+  const d = useD();
+  const { s } = d;
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="guest-toggle">
+        {s.asGuest}
+      </button>
+      {open && (
+        <Composer label={s.yourComment} submitLabel={s.post} onSubmit={(body, fields) => d.post(body, null, fields)}>
+          <Field name="name" label={s.displayName} autoComplete="nickname" testid="guest-name" />
+          <Field name="email" type="email" label={s.email} autoComplete="email" hint={s.emailNeverShown} testid="guest-email" />
+        </Composer>
+      )}
+    </>
   );
 }
