@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 
@@ -10,6 +10,20 @@ import { AppError } from '../errors.js';
 export const WEB_DIR = join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'web');
 
 const FILES = { '/embed.js': 'embed.js', '/embed-en.js': 'embed-en.js', '/embed-fr.js': 'embed-fr.js', '/popup.js': 'popup.js', '/count.js': 'count.js', '/admin.js': 'admin.js' } as const;
+
+/**
+ * The gzip bytes to send for `body`: the build's `<name>.gz` (Zopfli, smaller than zlib can make) when it inflates
+ * to exactly `body`, else zlib -9 made here (a dist built before the .gz files, or a .gz left from an older build).
+ */
+async function gzipOf(path: string, body: Buffer): Promise<Buffer> {
+  try {
+    const gz = await readFile(`${path}.gz`);
+    if (gunzipSync(gz).equals(body)) return gz;
+  } catch {
+    // missing or not gzip: compress here
+  }
+  return gzipSync(body, { level: 9 });
+}
 
 /**
  * Serves the built widget and popup script from memory, pre-compressed: the embed is fetched on every article view
@@ -27,7 +41,7 @@ export async function staticRoutes(app: FastifyInstance, opts: { webDir?: string
       } catch {
         throw new AppError('UNAVAILABLE', `(${name} is not built: run npm run build)`);
       }
-      entry = { body, gzip: gzipSync(body, { level: 9 }), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
+      entry = { body, gzip: await gzipOf(join(dir, name), body), etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 16)}"` };
       cache.set(name, entry);
     }
     return entry;
