@@ -38,6 +38,8 @@ export interface Config {
   jobPollMs: number;
   /** First webhook retry delay; each next one doubles, for 24 hours. */
   webhookRetryBaseMs: number;
+  /** Whether webhooks may target private, loopback and other internal addresses (receivers on the operator's LAN). */
+  webhookAllowPrivate: boolean;
   /** Hour of the day (UTC) daily digests are sent. */
   digestHourUtc: number;
   /** How long a requested account deletion waits, during which the reader may cancel it. */
@@ -57,6 +59,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
     throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
   }
   return n;
+}
+
+// Strict, unlike the older `=== 'true'` flags: this one opens a security boundary, so a typo ("yes", "1") must stop
+// the server rather than silently leave it closed or, worse, be read differently by a later version.
+function flag(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
 function origin(value: string, name: string): string {
@@ -120,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     runJobs: env.AGORA_RUN_JOBS !== 'false',
     jobPollMs: int(env, 'AGORA_JOB_POLL_MS', 1000, 10, 60_000),
     webhookRetryBaseMs: int(env, 'AGORA_WEBHOOK_RETRY_SECONDS', 30, 1, 3600) * 1000,
+    webhookAllowPrivate: flag(env, 'AGORA_WEBHOOK_ALLOW_PRIVATE', false),
     digestHourUtc: int(env, 'AGORA_DIGEST_HOUR_UTC', 7, 0, 23),
     deletionGraceMs: int(env, 'AGORA_DELETION_GRACE_DAYS', 7, 0, 365) * 86_400_000,
     privacySweepMs: int(env, 'AGORA_PRIVACY_SWEEP_MINUTES', 60, 0, 1440) * 60_000,

@@ -68,7 +68,10 @@ describe('/admin/sites and /admin/webhooks', () => {
   test('webhooks page: add a webhook, see its deliveries, disable and delete it', async () => {
     const page = await get('/admin/webhooks?site=courrier');
     const csrf = csrfOf(page.body);
-    const added = await postForm('/admin/webhooks/courrier', [['csrf', csrf], ['url', 'http://127.0.0.1:9/hook'], ['events', 'story.created'], ['events', 'comment.created']]);
+    const refused = await postForm('/admin/webhooks/courrier', [['csrf', csrf], ['url', 'http://127.0.0.1:9/hook']]);
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /cannot target a private, loopback, link-local or other internal address\. \(127\.0\.0\.1 is an internal address\)/);
+    const added = await postForm('/admin/webhooks/courrier', [['csrf', csrf], ['url', 'https://hooks.courrier.example/agora'], ['events', 'story.created'], ['events', 'comment.created']]);
     assert.equal(added.statusCode, 201, added.body);
     const hooks = await deps.publisher.webhooks.list('courrier');
     assert.equal(hooks.length, 1);

@@ -58,7 +58,9 @@ let hookUrl: string;
 let hookUrlB: string;
 
 before(async () => {
-  ({ app, deps, close } = await buildTestApp({ webhookRetryBaseMs: 60, jobPollMs: 20 }));
+  // The receivers listen on 127.0.0.1, an internal address: allowed as for a self-hoster whose receiver is on the LAN.
+  // Refusing internal targets is tested in webhook-targets.test.ts.
+  ({ app, deps, close } = await buildTestApp({ webhookRetryBaseMs: 60, jobPollMs: 20, webhookAllowPrivate: true }));
   publishEverything(deps);
   admin = (await signUpAdmin(app, deps)).auth;
   hookUrl = await recv.listen();

@@ -98,6 +98,18 @@ describe('loadConfig', () => {
     assert.equal(c.trustProxy, true);
   });
 
+  test('AGORA_WEBHOOK_ALLOW_PRIVATE: off by default, true or false only (a typo must not decide a security boundary)', () => {
+    assert.equal(loadConfig(env({})).webhookAllowPrivate, false);
+    assert.equal(loadConfig(env({ AGORA_WEBHOOK_ALLOW_PRIVATE: '' })).webhookAllowPrivate, false);
+    assert.equal(loadConfig(env({ AGORA_WEBHOOK_ALLOW_PRIVATE: 'true' })).webhookAllowPrivate, true);
+    assert.equal(loadConfig(env({ AGORA_WEBHOOK_ALLOW_PRIVATE: 'false' })).webhookAllowPrivate, false);
+    for (const bad of ['yes', '1', 'TRUE']) {
+      const err = configError(() => loadConfig(env({ AGORA_WEBHOOK_ALLOW_PRIVATE: bad })));
+      assert.match(err.message, /AGORA_WEBHOOK_ALLOW_PRIVATE must be true or false/);
+      assert.ok(err.message.includes(`"${bad}"`), err.message);
+    }
+  });
+
   test('explicit overrides win over the environment', () => {
     const c = loadConfig(env({ PORT: '3000' }), { port: 4000, maxCommentLength: 100 });
     assert.equal(c.port, 4000);

@@ -13,6 +13,7 @@ import { ssoRepository } from '../sso/repository.js';
 import type { Story } from '../stories/repository.js';
 import { usersRepository, type User } from '../users/repository.js';
 import { webhooksRepository } from '../webhooks/repository.js';
+import { systemResolve } from '../webhooks/egress.js';
 import type { WebhookDeps } from '../webhooks/service.js';
 
 /**
@@ -25,7 +26,13 @@ export function createPublisherDeps(config: Config, db: Db, opts: { secret: stri
   const jobs = jobQueue(db, { pollMs: config.jobPollMs, log: opts.logError });
   const webhooks = webhooksRepository(db);
   const readerSettings = readerSettingsRepository(db);
-  const webhookDeps: WebhookDeps = { webhooks, jobs, retryBaseMs: config.webhookRetryBaseMs, userAgent: `Agora-Webhooks (+${config.publicUrl})` };
+  const webhookDeps: WebhookDeps = {
+    webhooks,
+    jobs,
+    retryBaseMs: config.webhookRetryBaseMs,
+    userAgent: `Agora-Webhooks (+${config.publicUrl})`,
+    egress: { allowPrivate: config.webhookAllowPrivate, resolve: systemResolve },
+  };
   const notificationDeps: NotificationDeps = {
     notifications: notificationsRepository(db),
     readerSettings,

@@ -5,7 +5,9 @@ import { backoff, type JobQueue } from '../jobs/queue.js';
 import { newId, nowIso } from '../storage/ids.js';
 import type { Story } from '../stories/repository.js';
 import { WEBHOOK_EVENTS, type Delivery, type Webhook, type WebhookEvent, type WebhooksRepository } from './repository.js';
+import { refusedHost, RefusedTargetError, type EgressPolicy } from './egress.js';
 import { newWebhookSecret, SIGNATURE_HEADER, signWebhook } from './signing.js';
+import { postWebhook } from './transport.js';
 
 /** Retries stop this long after the event. */
 export const RETRY_FOR_MS = 24 * 3_600_000;
@@ -18,6 +20,8 @@ export interface WebhookDeps {
   jobs: JobQueue;
   retryBaseMs: number;
   userAgent: string;
+  /** Which addresses receivers may have (AGORA_WEBHOOK_ALLOW_PRIVATE) and how names are resolved. */
+  egress: EgressPolicy;
 }
 
 // What receivers get: public fields only, the raw Markdown for their own tools, never an email.
@@ -86,8 +90,7 @@ export function deliveryJob(deps: WebhookDeps) {
       let status: number | null = null;
       let error: string | null = null;
       try {
-        const res = await fetch(hook.url, {
-          method: 'POST',
+        status = await postWebhook(hook.url, {
           headers: {
             'content-type': 'application/json',
             'user-agent': deps.userAgent,
@@ -96,18 +99,22 @@ export function deliveryJob(deps: WebhookDeps) {
             [SIGNATURE_HEADER]: signWebhook(hook.secret, d.payload, Math.floor(Date.now() / 1000)),
           },
           body: d.payload,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(TIMEOUT_MS),
+          timeoutMs: TIMEOUT_MS,
+          policy: deps.egress,
         });
-        status = res.status;
-        await res.body?.cancel();
-        if (res.ok) {
+        if (status >= 200 && status < 300) {
           await deps.webhooks.recordAttempt(d.id, { status, error: null, durationMs: Date.now() - started, state: 'delivered', nextAttemptAt: null });
           return;
         }
-        error = `HTTP ${res.status}`;
+        error = `HTTP ${status}`;
       } catch (err) {
-        error = err instanceof Error ? (err.name === 'TimeoutError' ? `timeout after ${TIMEOUT_MS} ms` : err.message) : String(err);
+        // A refused address fails the delivery for good: the answer is policy, not a passing fault, and retrying for
+        // 24 hours would only give a rebinding name more tries. Later events still get their own deliveries.
+        if (err instanceof RefusedTargetError) {
+          await deps.webhooks.recordAttempt(d.id, { status: null, error: `refused: ${err.message}`, durationMs: Date.now() - started, state: 'failed', nextAttemptAt: null });
+          return;
+        }
+        error = err instanceof Error ? err.message : String(err);
       }
       const now = Date.now();
       const next = policy({ attempts: d.attempts + 1, createdAt: d.createdAt }, null, now);
@@ -118,7 +125,9 @@ export function deliveryJob(deps: WebhookDeps) {
   };
 }
 
-function checkUrl(url: string): string {
+// Checked from the URL alone, without DNS, so saving a webhook never reaches out; deliveries check the resolved
+// addresses, which is the real defence (DNS changes after this check).
+function checkUrl(url: string, egress: Pick<EgressPolicy, 'allowPrivate'>): string {
   let u: URL;
   try {
     u = new URL(url);
@@ -126,6 +135,10 @@ function checkUrl(url: string): string {
     throw new AppError('INVALID_WEBHOOK_URL');
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new AppError('INVALID_WEBHOOK_URL');
+  // Credentials in a URL end up in logs and in the admin pages; receivers authenticate Agora by the signature.
+  if (u.username !== '' || u.password !== '' || u.hostname === '') throw new AppError('INVALID_WEBHOOK_URL');
+  const refused = refusedHost(u.hostname, egress);
+  if (refused) throw new AppError('WEBHOOK_URL_FORBIDDEN', `(${refused})`);
   return u.href;
 }
 
@@ -137,8 +150,8 @@ function checkEvents(events: string[] | undefined): WebhookEvent[] {
 }
 
 /** Adds a webhook to a site (all events when none are named); its secret is generated here. */
-export async function createWebhook(deps: Pick<WebhookDeps, 'webhooks'>, siteId: string, input: { url: string; events?: string[] | undefined }): Promise<Webhook> {
-  const hook: Webhook = { id: newId(), siteId, url: checkUrl(input.url), events: checkEvents(input.events), secret: newWebhookSecret(), active: true, createdAt: nowIso() };
+export async function createWebhook(deps: Pick<WebhookDeps, 'webhooks' | 'egress'>, siteId: string, input: { url: string; events?: string[] | undefined }): Promise<Webhook> {
+  const hook: Webhook = { id: newId(), siteId, url: checkUrl(input.url, deps.egress), events: checkEvents(input.events), secret: newWebhookSecret(), active: true, createdAt: nowIso() };
   await deps.webhooks.insert(hook);
   return hook;
 }
@@ -152,14 +165,14 @@ export async function getWebhook(deps: Pick<WebhookDeps, 'webhooks'>, siteId: st
 
 /** Changes a webhook's URL, events or active flag, or rotates its secret. */
 export async function updateWebhook(
-  deps: Pick<WebhookDeps, 'webhooks'>,
+  deps: Pick<WebhookDeps, 'webhooks' | 'egress'>,
   siteId: string,
   id: string,
   input: { url?: string | undefined; events?: string[] | undefined; active?: boolean | undefined; rotateSecret?: boolean | undefined },
 ): Promise<Webhook> {
   await getWebhook(deps, siteId, id);
   await deps.webhooks.update(siteId, id, {
-    ...(input.url !== undefined ? { url: checkUrl(input.url) } : {}),
+    ...(input.url !== undefined ? { url: checkUrl(input.url, deps.egress) } : {}),
     ...(input.events !== undefined ? { events: checkEvents(input.events) } : {}),
     ...(input.active !== undefined ? { active: input.active } : {}),
     ...(input.rotateSecret ? { secret: newWebhookSecret() } : {}),
