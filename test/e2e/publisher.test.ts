@@ -122,8 +122,11 @@ test('count.js fills the list page’s counts in one request, in French', { time
 });
 
 test('the publisher’s role and badges show beside the name, and its avatar beside the comment', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.goto(`${origin}/article.html?as=subscriber-42`);
+  await waitForWidget(page, HOST);
   const part = widgetPart(page, HOST);
   const mine = commentWithText(part, page, jeannes);
+  await mine.waitFor();
   // Role first, then the badges; the `data:` avatar was not an http(s) URL, so there is no image.
   assert.deepEqual(await mine.locator('.badge').allTextContents(), ['Journaliste', 'Abonnée depuis 2019']);
   assert.equal(await mine.locator('img').count(), 0);
@@ -149,7 +152,7 @@ test('the notifications bell tells Jeanne that Paul replied, and opening it mark
   const part = widgetPart(page, HOST);
   // The count is fetched on sign-in: reload until the reply's notification is there.
   await eventually(async () => {
-    await page.reload();
+    await page.goto(`${origin}/article.html?as=subscriber-42`);
     await waitForWidget(page, HOST);
     await part('bell').filter({ hasText: 'Notifications (1 nouvelle)' }).waitFor({ timeout: 2_000 });
   });

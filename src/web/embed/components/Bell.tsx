@@ -29,7 +29,7 @@ export function Bell() {
     if (!open)
       void d.run(async () => {
         if (await load()) {
-          await d.req('POST', '/notifications/read');
+          await d.req('POST', '/notifications/read', {});
           setUnread(0);
         }
       });
