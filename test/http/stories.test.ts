@@ -38,7 +38,7 @@ describe('story lookup', () => {
     const res = await lookup({ url: `${PUBLISHER}/politique/fentanyl?utm_source=newsletter#comments`, title: '  Fentanyl :\n Washington   insiste ', lang: 'fr-FR' });
     assert.equal(res.statusCode, 200, res.body);
     const { story } = res.json<{ story: Story }>();
-    assert.deepEqual(Object.keys(story).sort(), ['closed', 'closesAt', 'commentCount', 'createdAt', 'id', 'lang', 'message', 'siteId', 'title', 'url']);
+    assert.deepEqual(Object.keys(story).sort(), ['closed', 'closesAt', 'commentCount', 'createdAt', 'guests', 'id', 'lang', 'message', 'siteId', 'title', 'url']);
     assert.equal(story.url, `${PUBLISHER}/politique/fentanyl`);
     assert.equal(story.title, 'Fentanyl : Washington insiste');
     assert.equal(story.lang, 'fr');

@@ -1,3 +1,5 @@
+import type { AuthorDisplay } from '../sso/display.js';
+
 /** Where a comment stands: only `published` reaches other readers; the author also sees `pending` and `rejected`. */
 export type CommentStatus = 'published' | 'pending' | 'rejected' | 'deleted';
 
@@ -24,6 +26,8 @@ export interface CommentRecord {
   inReplyToId: string | null;
   authorId: string;
   authorName: string;
+  /** The avatar and badges the site's single sign-on gave the author; absent for other authors and other sites. */
+  authorDisplay?: AuthorDisplay;
   body: string;
   bodyHtml: string;
   status: CommentStatus;

@@ -1,10 +1,14 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
+import { authorDisplay, type AuthorDisplay } from '../sso/display.js';
 import type { Cursor } from './cursor.js';
 import type { CommentRecord, CommentSort, CommentStatus } from './model.js';
 
-type Eb = ExpressionBuilder<Omit<Database, 'comments' | 'users'> & { c: Database['comments']; u: Database['users'] }, 'c' | 'u'>;
+type Eb = ExpressionBuilder<
+  Omit<Database, 'comments' | 'users' | 'sso_profiles'> & { c: Database['comments']; u: Database['users']; p: Database['sso_profiles'] },
+  'c' | 'u' | 'p'
+>;
 
 const COLUMNS = [
   'c.id',
@@ -26,6 +30,9 @@ const COLUMNS = [
   'c.reply_count',
   'c.rejection_reason',
   'c.featured',
+  'p.avatar as sso_avatar',
+  'p.badges as sso_badges',
+  'p.role as sso_role',
 ] as const;
 
 type Row = {
@@ -48,6 +55,10 @@ type Row = {
   reply_count: number;
   rejection_reason: string | null;
   featured: number;
+  sso_avatar: string | null;
+  /** Null when the author has no single sign-on profile on the comment's site (the LEFT JOIN found no row). */
+  sso_badges: string | null;
+  sso_role: string | null;
 };
 
 function toRecord(r: Row): CommentRecord {
@@ -71,6 +82,7 @@ function toRecord(r: Row): CommentRecord {
     replyCount: r.reply_count,
     rejectionReason: r.rejection_reason,
     featured: r.featured === 1,
+    ...(r.sso_badges !== null ? { authorDisplay: authorDisplay({ avatar: r.sso_avatar, badges: r.sso_badges, role: r.sso_role }) } : {}),
   };
 }
 
@@ -108,7 +120,14 @@ const SORT_KEY = { reactions: 'c.reaction_count', replies: 'c.reply_count' } as 
 
 /** Comments storage. Every query is scoped by site so one tenant never reads another's rows. */
 export function commentsRepository(db: Db) {
-  const base = () => db.selectFrom('comments as c').innerJoin('users as u', 'u.id', 'c.author_id').select(COLUMNS);
+  // The author's single sign-on profile comes with every row: one primary-key probe per row inside the same query,
+  // rather than a lookup per comment. Matched on the comment's site too, so a profile never shows on another site.
+  const base = () =>
+    db
+      .selectFrom('comments as c')
+      .innerJoin('users as u', 'u.id', 'c.author_id')
+      .leftJoin('sso_profiles as p', (j) => j.onRef('p.user_id', '=', 'c.author_id').onRef('p.site_id', '=', 'c.site_id'))
+      .select(COLUMNS);
 
   return {
     async get(siteId: string, id: string): Promise<CommentRecord | undefined> {
@@ -154,6 +173,26 @@ export function commentsRepository(db: Db) {
         .limit(max)
         .execute();
       return rows.map(toRecord);
+    },
+
+    /** A story's featured comments (published only), newest first, in one query. */
+    async featured(siteId: string, storyId: string, max: number): Promise<CommentRecord[]> {
+      const rows = await base()
+        .where('c.site_id', '=', siteId)
+        .where('c.story_id', '=', storyId)
+        .where('c.status', '=', 'published')
+        .where('c.featured', '=', 1)
+        .orderBy('c.created_at', 'desc')
+        .orderBy('c.id', 'desc')
+        .limit(max)
+        .execute();
+      return rows.map(toRecord);
+    },
+
+    /** What a site's single sign-on says about an author (a new comment carries it like a stored one); {} without a profile. */
+    async authorDisplay(siteId: string, authorId: string): Promise<AuthorDisplay> {
+      const row = await db.selectFrom('sso_profiles').select(['avatar', 'badges', 'role']).where('user_id', '=', authorId).where('site_id', '=', siteId).executeTakeFirst();
+      return row ? authorDisplay(row) : {};
     },
 
     /** Display names of the authors of the given comments (for "in reply to"). */

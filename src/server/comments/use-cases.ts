@@ -82,7 +82,10 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     if (parent.status === 'deleted') throw new AppError('COMMENT_DELETED');
     if (parent.status !== 'published' && parent.authorId !== input.author.id) throw new AppError('INVALID_PARENT');
   }
-  const { status, moderation, rejectionReason } = await deps.moderate({ story: input.story, author: input.author, body, parent });
+  const [{ status, moderation, rejectionReason }, authorDisplay] = await Promise.all([
+    deps.moderate({ story: input.story, author: input.author, body, parent }),
+    deps.comments.authorDisplay(input.story.siteId, input.author.id),
+  ]);
   const place = parent ? placeReply(parent) : { parentId: null, rootId: null, depth: 0, inReplyToId: null };
   const record = {
     id: newId(),
@@ -99,7 +102,7 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
   };
   await deps.comments.insert({ ...record, moderation: moderation ?? null, rejectionReason: rejectionReason ?? null });
   const inReplyTo = parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null;
-  const stored = { ...record, authorName: input.author.displayName, reactionCount: 0, replyCount: 0, inReplyTo, rejectionReason: rejectionReason ?? null };
+  const stored = { ...record, authorName: input.author.displayName, authorDisplay, reactionCount: 0, replyCount: 0, inReplyTo, rejectionReason: rejectionReason ?? null };
   await deps.events.publish({ type: 'comment.created', siteId: stored.siteId, storyId: stored.storyId, comment: stored });
   return { ...stored, reacted: false, replies: [] };
 }

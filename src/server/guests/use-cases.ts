@@ -24,6 +24,14 @@ async function guestSettings(deps: GuestDeps, siteId: string) {
   return site.settings.guests;
 }
 
+/**
+ * Whether a site takes guest comments, for the story payload (the widget offers the guest form). Read from the
+ * briefly cached settings: it is asked on every page view, and posting checks the current settings anyway.
+ */
+export async function guestsAllowed(deps: Pick<GuestDeps, 'siteStore'>, siteId: string): Promise<boolean> {
+  return (await deps.siteStore.cachedSettings(siteId))?.guests.enabled ?? false;
+}
+
 /** A proof-of-work challenge for a guest comment on a story's site. */
 export async function guestChallenge(deps: GuestDeps, story: Story): Promise<Challenge> {
   const g = await guestSettings(deps, story.siteId);

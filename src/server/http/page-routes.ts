@@ -11,8 +11,11 @@ import { renderPopupPage } from '../pages/popup.js';
 import { presentComment } from './presenters.js';
 import { pickLang } from '../../i18n/discussion.js';
 
-// Pages allow inline styles (the widget styles its shadow root with <style>) but only our own scripts.
-const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+// Pages allow inline styles (the widget styles its shadow root with <style>) but only our own scripts. Images may
+// come from anywhere on http(s): readers' avatars are publishers' URLs (an image runs no code; avatars are sent with
+// no referrer).
+const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** The demo newsroom's server-rendered pages and the sign-in popup. Hidden from the API document. */
 export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {

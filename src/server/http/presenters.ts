@@ -8,11 +8,11 @@ export function presentUser(user: User, self: boolean) {
   return { id: user.id, displayName: user.displayName, role: user.role, createdAt: user.createdAt, ...(self && user.email ? { email: user.email } : {}) };
 }
 
-/** A story for the API. */
-export function presentStory(story: Story) {
+/** A story for the API; `site` is what its site allows (the widget offers a guest form when `guests`). */
+export function presentStory(story: Story, site: { guests: boolean }) {
   // Settings such as pre-moderation are for moderators; readers get the message and the closing time.
   const { settings: _settings, publishedAt: _publishedAt, ...rest } = story;
-  return { ...rest, message: story.message ?? null, closesAt: story.closesAt ?? null };
+  return { ...rest, message: story.message ?? null, closesAt: story.closesAt ?? null, guests: site.guests };
 }
 
 /** A comment for the API: tombstones lose author and text; raw Markdown only goes back to its author. */
@@ -25,7 +25,8 @@ export function presentComment(c: CommentRecord & Partial<Pick<CommentNode, 'rea
     parentId: c.parentId,
     depth: c.depth,
     inReplyTo: c.inReplyTo ?? null,
-    author: deleted ? null : { id: c.authorId, displayName: c.authorName },
+    // avatarUrl and badges only when the site's single sign-on gave some: absent keys keep pages small.
+    author: deleted ? null : { id: c.authorId, displayName: c.authorName, ...c.authorDisplay },
     bodyHtml: deleted ? '' : c.bodyHtml,
     ...(isAuthor ? { body: c.body } : {}),
     status: c.status,

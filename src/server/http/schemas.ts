@@ -35,6 +35,7 @@ export const StorySchema = Type.Object(
     createdAt: Type.String({ format: 'date-time' }),
     closesAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()], { description: 'When comments close by themselves, if they do.' })),
     message: Type.Optional(Type.Union([Type.String(), Type.Null()], { description: 'A note from the newsroom shown above the discussion (plain text).' })),
+    guests: Type.Boolean({ description: 'The story’s site takes guest comments (name and email, no account).' }),
   },
   { $id: 'Story' },
 );
@@ -47,7 +48,20 @@ export const CommentSchema = Type.Recursive(
       parentId: Type.Union([Type.String(), Type.Null()]),
       depth: Type.Integer({ minimum: 0, maximum: 5 }),
       inReplyTo: Type.Union([Type.Object({ id: Type.String(), displayName: Type.String() }), Type.Null()]),
-      author: Type.Union([Type.Object({ id: Type.String(), displayName: Type.String() }), Type.Null()]),
+      author: Type.Union([
+        Type.Object({
+          id: Type.String(),
+          displayName: Type.String(),
+          avatarUrl: Type.Optional(Type.String({ format: 'uri', description: 'An http(s) picture from the site’s single sign-on (`avatar` claim); absent when none.' })),
+          badges: Type.Optional(
+            Type.Array(Type.String({ maxLength: 40 }), {
+              maxItems: 11,
+              description: 'Labels from the site’s single sign-on: the `role` claim first, then `badges`, without repeats; absent when none.',
+            }),
+          ),
+        }),
+        Type.Null(),
+      ]),
       bodyHtml: Type.String({ description: 'Sanitised HTML; empty on a deleted comment.' }),
       body: Type.Optional(Type.String({ description: 'Raw Markdown, only on the viewer’s own comments.' })),
       status: Type.Union([Type.Literal('published'), Type.Literal('pending'), Type.Literal('rejected'), Type.Literal('deleted')]),

@@ -7,6 +7,7 @@ import type { SiteRecord } from '../sites/store.js';
 import { updateStorySettings } from '../stories/manage.js';
 import { StorySettingsSchema } from '../stories/settings.js';
 import { getStory } from '../stories/use-cases.js';
+import { guestsAllowed } from '../guests/use-cases.js';
 import { assertSite, scopeOf, staffRepository } from '../moderation/admin/access.js';
 import { requireRole, requireUser } from './context.js';
 import { presentStory } from './presenters.js';
@@ -108,7 +109,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       // Admins, global moderators, and the story's site's own moderators (site_moderators).
       assertSite(await scopeOf(staffRepository(deps.db), user), story.siteId);
       const r = await updateStorySettings(deps, story, request.body);
-      return { story: presentStory(r.story), settings: r.settings };
+      return { story: presentStory(r.story, { guests: await guestsAllowed(deps.publisher, story.siteId) }), settings: r.settings };
     },
   );
 };

@@ -1,15 +1,27 @@
 import { discussionStrings, formatDate, type Lang } from '../../i18n/discussion.js';
 import type { ApiComment } from '../http/schemas.js';
+import { httpUrlOrNull } from '../sso/display.js';
 import { html, raw, type Raw } from './html.js';
 
 /** Replies shown before the rest fold behind "Show N more replies" (a <details>, so it works without JavaScript). */
 const SHOWN_REPLIES = 3;
 
+/**
+ * The author as shown: the publisher's picture (decorative, alt="": the name follows), the name, then its badges as
+ * plain labels. The picture is another site's: loaded lazily, and without telling it which article is being read.
+ */
+function author(a: NonNullable<ApiComment['author']>): Raw {
+  const avatar = httpUrlOrNull(a.avatarUrl);
+  return html`${avatar ? html`<img class="avatar" src="${avatar}" alt="" width="24" height="24" loading="lazy" referrerpolicy="no-referrer"> ` : ''}<strong>${a.displayName}</strong>${
+    a.badges?.length ? html` <span class="badges">${a.badges.map((b) => html`<span class="badge">${b}</span>`)}</span>` : ''
+  }`;
+}
+
 function comment(c: ApiComment, lang: Lang, now: number): Raw {
   const t = discussionStrings[lang];
   const deleted = c.status === 'deleted';
   return html`<li><article class="comment" id="comment-${c.id}" aria-label="${c.author?.displayName ?? t.deleted}">
-<header>${deleted ? '' : html`<strong>${c.author?.displayName ?? ''}</strong> · `}<time datetime="${c.createdAt}">${formatDate(c.createdAt, lang, now)}</time>${c.editedAt ? html` · ${t.edited}` : ''}${c.inReplyTo ? html` · ${t.inReplyTo(c.inReplyTo.displayName)}` : ''}</header>
+<header>${deleted || !c.author ? '' : html`${author(c.author)} · `}<time datetime="${c.createdAt}">${formatDate(c.createdAt, lang, now)}</time>${c.editedAt ? html` · ${t.edited}` : ''}${c.inReplyTo ? html` · ${t.inReplyTo(c.inReplyTo.displayName)}` : ''}</header>
 ${deleted ? html`<p class="tombstone">${t.deleted}</p>` : html`<div class="body">${raw(c.bodyHtml)}</div>`}
 ${deleted ? '' : html`<p class="actions">${t.respectCount(c.reactionCount)}</p>`}
 </article>${replies(c.replies, lang, now)}</li>`;

@@ -25,6 +25,8 @@ article.story p{margin:0 0 1rem}
 .discussion ol ol{margin-left:.75rem;padding-left:.75rem;border-left:2px solid #e5e5e5}
 .discussion .comment{padding:.75rem 0}
 .discussion .comment header{font-size:.9rem;color:#444}
+.discussion .avatar{vertical-align:middle;border-radius:50%;object-fit:cover}
+.discussion .badge{display:inline-block;margin-left:.25rem;padding:0 .4rem;border:1px solid #ccc;border-radius:.6rem;font-size:.75rem;line-height:1.4;color:#444}
 .discussion .body{overflow-wrap:anywhere}
 .discussion .body blockquote{margin:.25rem 0;padding-left:.75rem;border-left:3px solid #ccc;color:#444}
 .discussion .body pre{overflow-x:auto;background:#f5f5f5;padding:.5rem}

@@ -24,8 +24,16 @@ export function newSsoSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** Storage of sites' settings and secrets, for the admin use cases and single sign-on. */
-export function siteStore(db: Db) {
+/**
+ * Storage of sites' settings and secrets, for the admin use cases and single sign-on. `settingsTtlMs` bounds how
+ * stale `cachedSettings` may be after another process (a second node, the CLI) changed a site; changes made through
+ * this store are seen at once.
+ */
+export function siteStore(db: Db, opts: { settingsTtlMs?: number } = {}) {
+  const ttlMs = opts.settingsTtlMs ?? 5_000;
+  // One entry per site asked about, and sites are few; readers' story payloads would otherwise read the site's row
+  // and parse its settings on every page view.
+  const cache = new Map<string, { at: number; settings: PublisherSettings | undefined }>();
   return {
     async list(): Promise<SiteRecord[]> {
       return (await db.selectFrom('sites').selectAll().orderBy('id').execute()).map(toRecord);
@@ -34,13 +42,21 @@ export function siteStore(db: Db) {
       const row = await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toRecord(row) : undefined;
     },
+    /** A site's settings for readers' paths, cached for a few seconds; undefined for an unknown site. */
+    async cachedSettings(id: string): Promise<PublisherSettings | undefined> {
+      const hit = cache.get(id);
+      if (hit && Date.now() - hit.at < ttlMs) return hit.settings;
+      const settings = (await this.get(id))?.settings;
+      cache.set(id, { at: Date.now(), settings });
+      return settings;
+    },
     /** The raw settings JSON, to merge a patch into without touching other features' keys. */
     async rawSettings(id: string): Promise<string | undefined> {
       return (await db.selectFrom('sites').select('settings').where('id', '=', id).executeTakeFirst())?.settings;
     },
     /** Inserts a site and its secret; false when the id is taken. */
     async insert(site: Omit<SiteRecord, 'settings' | 'createdAt'> & { settingsJson: string }, ssoSecret: string): Promise<boolean> {
-      return db.transaction().execute(async (tx) => {
+      const inserted = await db.transaction().execute(async (tx) => {
         const at = nowIso();
         const res = await tx
           .insertInto('sites')
@@ -51,6 +67,8 @@ export function siteStore(db: Db) {
         await tx.insertInto('site_secrets').values({ site_id: site.id, sso_secret: ssoSecret, created_at: at, rotated_at: null }).execute();
         return true;
       });
+      cache.delete(site.id);
+      return inserted;
     },
     async update(id: string, patch: { name?: string; origins?: string[]; lang?: string; settingsJson?: string }): Promise<void> {
       const set: { name?: string; origins?: string; lang?: string; settings?: string } = {};
@@ -59,6 +77,7 @@ export function siteStore(db: Db) {
       if (patch.lang !== undefined) set.lang = patch.lang;
       if (patch.settingsJson !== undefined) set.settings = patch.settingsJson;
       if (Object.keys(set).length > 0) await db.updateTable('sites').set(set).where('id', '=', id).execute();
+      cache.delete(id);
     },
     /**
      * The site's HS256 secret. Sites made before this feature (the demo seed, imports) get one on first use;
