@@ -125,7 +125,12 @@ test('r asks for a reason, Enter rejects, and the author is told that reason', {
   // The open queue does not move by itself (only its counts do): switching queues loads the new comment.
   await page.goto(`${server.url}/admin#/queue/rejected`);
   await page.goto(`${server.url}/admin#/queue/pending`);
-  await page.getByTestId('queue-item').filter({ hasText: text }).waitFor();
+  const item = page.getByTestId('queue-item').filter({ hasText: text });
+  await item.waitFor();
+  // The shortcut acts on the current item: make it this one (earlier tests may have left others in the queue),
+  // and wait until the console says so before pressing.
+  await item.click({ position: { x: 4, y: 4 } });
+  await page.locator('[data-testid="queue-item"][aria-current="true"]', { hasText: text }).waitFor();
   await page.locator('body').press('r');
   const dialog = page.getByTestId('reject-dialog');
   await dialog.waitFor();
