@@ -12,6 +12,8 @@ import { seedStory, type Seeded } from './lib/seed.js';
 const full = process.argv.includes('--full');
 // --only=sqlite|postgres|cluster runs one part (the rows of that part only are written).
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
+// --reads stops each database's part after the two read cases: a short before/after for a change to the read path.
+const readsOnly = process.argv.includes('--reads');
 const MODE = full ? 'full' : 'quick';
 const P = {
   comments: 10_000,
@@ -119,6 +121,11 @@ for (const kind of (['sqlite', 'postgres'] as const).filter((k) => !only || only
   raw[kind] = { base, read, deep };
   row('read: first page, 10,000-comment story', kind, `${Math.round(read.requestsPerSec)} req/s (p99 ${read.latencyP99} ms)`, '≥ 50% of bare Fastify', ratio >= 0.5, `${Math.round(ratio * 100)}% of Fastify ${Math.round(base.fastify.requestsPerSec)} req/s; node:http ${Math.round(base.nodeHttp.requestsPerSec)} req/s; ${read.non2xx} non-2xx`);
   row('read: deep page (indexed cursor, sort=reactions)', kind, `${Math.round(deep.requestsPerSec)} req/s (p99 ${deep.latencyP99} ms)`, '–', null, `${deep.non2xx} non-2xx`);
+  if (readsOnly) {
+    await agora.stop();
+    await seeded.drop();
+    continue;
+  }
   const postUrl = `${agora.url}/api/v1/stories/${seeded.storyId}/comments`;
   await cannon([postUrl], { method: 'POST', bodies: 'comment', tokens: seeded.tokens }, 2);
   const write = await cannon([postUrl], { method: 'POST', bodies: 'comment', tokens: seeded.tokens }, P.writeSec);
@@ -155,7 +162,7 @@ if (!only || only === 'cluster') {
 const md = [
   `# Agora benchmarks (${MODE})`,
   '',
-  `Run ${raw.startedAt as string} on ${process.platform} ${process.arch}, Node ${process.version}; 2 cores. Command: \`npm run bench${full ? ' -- --full' : ''}\`.`,
+  `Run ${raw.startedAt as string} on ${process.platform} ${process.arch}, Node ${process.version}; 2 cores. Command: \`npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}\`.`,
   '',
   '| case | database | measured | target | met | detail |',
   '|---|---|---|---|---|---|',
@@ -163,7 +170,7 @@ const md = [
   '',
 ].join('\n');
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-const NAME = only ? `${MODE}-${only}` : MODE;
+const NAME = `${MODE}${only ? `-${only}` : ''}${readsOnly ? '-reads' : ''}`;
 writeFileSync(join(ROOT, `bench/results/bench-${NAME}.json`), JSON.stringify({ ...raw, rows }, null, 2));
 writeFileSync(join(ROOT, `bench/results/bench-${NAME}.md`), md);
 console.log(md);

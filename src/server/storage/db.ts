@@ -9,6 +9,7 @@ import * as m002 from './migrations/002_moderation.js';
 import * as m003 from './migrations/003_publisher.js';
 import * as m004 from './migrations/004_portability.js';
 import * as m005 from './migrations/005_realtime.js';
+import * as m006 from './migrations/006_top_level_indexes.js';
 
 export type Db = Kysely<Database>;
 
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '003_publisher': m003,
   '004_portability': m004,
   '005_realtime': m005,
+  '006_top_level_indexes': m006,
 };
 
 class StaticProvider implements MigrationProvider {
