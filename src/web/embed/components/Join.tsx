@@ -26,7 +26,8 @@ export function Join() {
           </button>
         </h3>
         {d.authOpen > 0 && <AuthForm />}
-        {story?.guests && <Guest />}
+        {/* The proof of work needs WebCrypto, which plain-http pages do not have: no form that cannot work. */}
+        {story?.guests && crypto.subtle && <Guest />}
       </div>
     );
   }
