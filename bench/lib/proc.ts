@@ -37,6 +37,13 @@ export function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (clock ticks of 10 ms). */
+export function cpuMs(pid: number): number {
+  // Fields after the command name, which is in parentheses and may hold spaces: utime and stime are the 12th and 13th.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 export interface Proc {
   url: string;
   child: ChildProcess;
@@ -58,10 +65,10 @@ export async function startProc(args: string[], env: Record<string, string>, por
   };
 }
 
-/** Starts an Agora node from the compiled build (`npm run build` first). */
-export async function startAgora(env: Record<string, string>): Promise<Proc> {
+/** Starts an Agora node from the compiled build (`npm run build` first); `nodeArgs` go to node itself (e.g. --cpu-prof). */
+export async function startAgora(env: Record<string, string>, nodeArgs: string[] = []): Promise<Proc> {
   const port = await freePort();
-  return startProc(['dist/server/main.js'], { PORT: String(port), HOST: '127.0.0.1', AGORA_PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', ...env }, port, '/readyz');
+  return startProc([...nodeArgs, 'dist/server/main.js'], { PORT: String(port), HOST: '127.0.0.1', AGORA_PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', ...env }, port, '/readyz');
 }
 
 /** Runs a bench/load script in its own process (the load generator never shares a CPU budget with the server's event loop) and returns its JSON. */

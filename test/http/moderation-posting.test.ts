@@ -129,6 +129,26 @@ describe('refusals: nothing is stored, the author gets a clear error', () => {
     }
   });
 
+  test('a site that reviews first comments holds a reader’s first ones until enough are published, then publishes', async () => {
+    await deps.moderation.repo.saveSettings('demo', { ...structuredClone(DEFAULT_SETTINGS), premoderateFirst: 3 });
+    try {
+      const storyId = await h.story('/mod/first-comments');
+      const reader = await h.reader('Noé');
+      const approve = (id: string) => deps.db.updateTable('comments').set({ status: 'published' }).where('id', '=', id).execute();
+      for (let i = 0; i < 3; i++) {
+        const c = await h.posted(storyId, reader, `Mon commentaire numéro ${i + 1}, tout à fait ordinaire.`);
+        assert.equal(c.status, 'pending');
+        const { verdict } = await storedVerdict(c.id);
+        assert.match(JSON.stringify(verdict.reasons), new RegExp(`this user has ${i} published`));
+        await approve(c.id);
+      }
+      const fourth = await h.posted(storyId, reader, 'Mon quatrième commentaire, publié sans attendre.');
+      assert.equal(fourth.status, 'published');
+    } finally {
+      await deps.moderation.repo.saveSettings('demo', structuredClone(DEFAULT_SETTINGS));
+    }
+  });
+
   test('a pre-moderated site holds every comment from readers', async () => {
     await deps.moderation.repo.saveSettings('demo', { ...structuredClone(DEFAULT_SETTINGS), mode: 'pre' });
     try {

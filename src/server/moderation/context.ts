@@ -19,7 +19,10 @@ export interface AuthorFacts {
   suspendedUntil: string | null;
   /** A moderator asked for every comment of this user to be held. */
   premoderate: boolean;
-  /** Comments of theirs published on this site (by the pipeline or a moderator). */
+  /**
+   * Comments of theirs published on this site (by the pipeline or a moderator), counted up to the larger of
+   * newUserComments and premoderateFirst: the rules only compare it with those.
+   */
   publishedCount: number;
   /** Comments of theirs on this site within the rate window. */
   recentCount: number;

@@ -42,8 +42,10 @@ export function pipelineModerator(deps: ModeratorDeps): Moderator {
     const ago = (seconds: number) => nowIso(now - seconds * 1000);
     const [standing, counts, mode, same, scorer] = await Promise.all([
       repo.standing(story.siteId, author.id),
-      repo.authorCounts(story.siteId, author.id, ago(settings.rate.windowSeconds)),
-      repo.storyMode(story.siteId, story.id),
+      // Published comments matter only below these thresholds (new account, first comments held): counted up to them.
+      repo.authorCounts(story.siteId, author.id, ago(settings.rate.windowSeconds), Math.max(settings.newUserComments, settings.premoderateFirst)),
+      // A story read from the database carries its settings; one built elsewhere has its mode read.
+      story.settings ? (story.settings.premoderation ? ('pre' as const) : ('inherit' as const)) : repo.storyMode(story.siteId, story.id),
       repo.sameText(story.siteId, author.id, story.id, body, ago(settings.duplicateHours * 3600), editing?.id),
       deps.scorers.forSite(story.siteId),
     ]);

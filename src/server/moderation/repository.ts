@@ -13,12 +13,28 @@ export const GOOD_STANDING: Standing = { banned: false, suspendedUntil: null, pr
 
 const count = (rows: { n: number | string | bigint } | undefined) => Number(rows?.n ?? 0);
 
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 /** Moderation storage read by the pipeline: settings, standing, and what a site's recent history says. Site-scoped. */
 export function moderationRepository(db: Db) {
+  // The row is read on every comment (so a change made on another node applies to the next one), but parsing and
+  // validating it is not redone while its JSON is unchanged. One entry per site; sites are few.
+  const parsed = new Map<string, { json: string | undefined; settings: ModerationSettings }>();
   return {
+    /** The site's settings; frozen, as the same object is shared by the comments posted until they change. */
     async settings(siteId: string): Promise<ModerationSettings> {
       const row = await db.selectFrom('moderation_settings').select('settings').where('site_id', '=', siteId).executeTakeFirst();
-      return parseSettings(row?.settings);
+      const hit = parsed.get(siteId);
+      if (hit && hit.json === row?.settings) return hit.settings;
+      const settings = deepFreeze(parseSettings(row?.settings));
+      parsed.set(siteId, { json: row?.settings, settings });
+      return settings;
     },
 
     async saveSettings(siteId: string, settings: ModerationSettings): Promise<void> {
@@ -51,10 +67,20 @@ export function moderationRepository(db: Db) {
       return storyModeOf(row?.settings);
     },
 
-    /** How many comments the author has published on the site, and posted since `since`. */
-    async authorCounts(siteId: string, userId: string, since: string): Promise<{ published: number; recent: number }> {
-      const base = db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).where('site_id', '=', siteId).where('author_id', '=', userId);
-      const [published, recent] = await Promise.all([base.where('status', '=', 'published').executeTakeFirst(), base.where('created_at', '>=', since).executeTakeFirst()]);
+    /**
+     * How many comments the author has published on the site, counted up to `publishedCap` (the rules only ask
+     * whether it is below a threshold, and a prolific author's every post must not count all their history), and
+     * how many they posted since `since`.
+     */
+    async authorCounts(siteId: string, userId: string, since: string, publishedCap: number): Promise<{ published: number; recent: number }> {
+      const mine = db.selectFrom('comments').where('site_id', '=', siteId).where('author_id', '=', userId);
+      const [published, recent] = await Promise.all([
+        db
+          .selectFrom(mine.select((eb) => eb.lit(1).as('one')).where('status', '=', 'published').limit(publishedCap).as('p'))
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirst(),
+        mine.select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '>=', since).executeTakeFirst(),
+      ]);
       return { published: count(published), recent: count(recent) };
     },
 

@@ -12,6 +12,8 @@ const RECHECK_MS = 30_000;
 export function scorerSource(db: Db, opts: { modelsDir?: string } = {}) {
   let base: Promise<Classifiers> | undefined;
   const perSite = new Map<string, { stamp: string; checkedAt: number; classifiers: Promise<Classifiers> }>();
+  // Sites found without models of their own, and when: the shipped models serve them until the next check.
+  const noModels = new Map<string, number>();
 
   async function stampOf(siteId: string): Promise<{ stamp: string; rows: { task: string; model: string }[] } | null> {
     const rows = await db.selectFrom('moderation_models').select(['task', 'model', 'trained_at']).where('site_id', '=', siteId).execute();
@@ -29,11 +31,15 @@ export function scorerSource(db: Db, opts: { modelsDir?: string } = {}) {
     async forSite(siteId: string): Promise<Scorer & Classifiers> {
       const cached = perSite.get(siteId);
       if (cached && Date.now() - cached.checkedAt < RECHECK_MS) return cached.classifiers;
+      const none = noModels.get(siteId);
+      if (none !== undefined && Date.now() - none < RECHECK_MS) return this.base();
       const found = await stampOf(siteId);
       if (!found) {
         perSite.delete(siteId);
+        noModels.set(siteId, Date.now());
         return this.base();
       }
+      noModels.delete(siteId);
       if (cached && cached.stamp === found.stamp) {
         cached.checkedAt = Date.now();
         return cached.classifiers;
@@ -47,6 +53,7 @@ export function scorerSource(db: Db, opts: { modelsDir?: string } = {}) {
     /** Forgets a site's cached models (after a retrain on this node). */
     invalidate(siteId: string): void {
       perSite.delete(siteId);
+      noModels.delete(siteId);
     },
   };
 }

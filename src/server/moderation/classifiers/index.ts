@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { ModelFile } from './model-file.js';
 import { TextModel } from './text-model.js';
-import { langidLetterCount, langidTokens } from './langid-features.js';
+import { langidFeaturesOf, langidLetterCount, langidTokens } from './langid-features.js';
 
 export type Lang = 'fr' | 'en' | 'und';
 export type ModelTask = 'toxicity-fr' | 'toxicity-en' | 'spam';
@@ -110,8 +110,9 @@ export function makeClassifiers(
   const detectLang = (text: string): Lang => {
     const tokens = langidTokens(text.slice(0, 2000));
     if (langidLetterCount(tokens) < LANGID_MIN_LETTERS) return 'und';
-    // Positive logit = French. Only the first 2000 characters: enough to tell, and bounded.
-    const z = m.langid.logit(text.slice(0, 2000));
+    // Positive logit = French. Only the first 2000 characters: enough to tell, and bounded. The language model has
+    // no word-list prior, so its logit is that of the tokens' features (made once).
+    const z = m.langid.logitOf(langidFeaturesOf(tokens, m.langid.features));
     if (Math.abs(z) < LANGID_MIN_MARGIN) return 'und';
     return z > 0 ? 'fr' : 'en';
   };

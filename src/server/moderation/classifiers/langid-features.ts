@@ -22,5 +22,10 @@ export function langidLetterCount(tokens: readonly string[]): number {
 }
 
 export function langidFeatures(text: string, cfg: FeatureConfig): SparseVec {
-  return extractFeatures(langidTokens(text), new Map(), cfg);
+  return langidFeaturesOf(langidTokens(text), cfg);
+}
+
+/** The features of tokens already made by {@link langidTokens}. */
+export function langidFeaturesOf(tokens: readonly string[], cfg: FeatureConfig): SparseVec {
+  return extractFeatures(tokens, new Map(), cfg);
 }

@@ -35,7 +35,10 @@ const MONEY = /[$€£]\s?\d|\d\s?[$€£]|\b\d[\d,. ]*\s?(?:dollars?|euros?|k)\
  * held-out YouTube video.
  */
 export function spamRuleLogit(raw: string): number {
-  const norm = normalize(raw);
+  return ruleLogit(raw, normalize(raw));
+}
+
+function ruleLogit(raw: string, norm: string): number {
   const phone = /(?:\+?\d[\s.-]?){8,}/u.test(raw);
   const contact = CONTACT.test(norm) || phone || norm.includes('xxemail');
   const earn = EARN.test(norm);
@@ -50,4 +53,11 @@ export function spamFeatures(text: string, cfg: FeatureConfig): SparseVec {
   const norm = normalize(text);
   const tokens = tokenize(norm);
   return extractFeatures(tokens, spamExtras(text, norm, tokens), cfg);
+}
+
+/** Features and word-list prior of one text, sharing one normalisation (the same values as the two functions above). */
+export function spamParts(text: string, cfg: FeatureConfig): { x: SparseVec; prior: number } {
+  const norm = normalize(text);
+  const tokens = tokenize(norm);
+  return { x: extractFeatures(tokens, spamExtras(text, norm, tokens), cfg), prior: ruleLogit(text, norm) };
 }

@@ -7,7 +7,7 @@ import type { FeatureConfig, SparseVec } from './features.js';
 import { dot, sigmoid, trainLogistic, type Example, type LinearWeights, type TrainOptions } from './linear.js';
 import { decodeModel, encodeModel, type ModelFile } from './model-file.js';
 import { langidFeatures } from './langid-features.js';
-import { spamFeatures, spamRuleLogit } from './spam-features.js';
+import { spamFeatures, spamParts } from './spam-features.js';
 import { toxicityFeatures, toxicityParts } from './toxicity-features.js';
 
 export type Featurizer = (text: string, lang: string, cfg: FeatureConfig) => SparseVec;
@@ -71,8 +71,13 @@ export class TextModel {
   /** Features and word-list prior (0 when {@link useRules} is off) of one piece of text. */
   parts(text: string, lang = 'und'): { x: SparseVec; prior: number } {
     if (this.useRules && this.task.startsWith('toxicity')) return toxicityParts(text, lang, this.features);
-    const x = this.featuresOf(text, lang);
-    return { x, prior: this.useRules && this.task === 'spam' ? spamRuleLogit(text) : 0 };
+    if (this.useRules && this.task === 'spam') return spamParts(text, this.features);
+    return { x: this.featuresOf(text, lang), prior: 0 };
+  }
+
+  /** Raw logit of features already extracted (no word-list prior). */
+  logitOf(x: SparseVec): number {
+    return dot(this.weights, x);
   }
 
   /** Raw logit of one piece of text (no windowing), including the word-list prior. */

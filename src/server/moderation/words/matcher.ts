@@ -46,13 +46,24 @@ function sameWord(token: Token, word: string, kind: 'word' | 'prefix'): boolean 
   return false;
 }
 
+// The banned and suspect lists are matched against the same comment one after the other: it is tokenised once.
+let lastText: string | undefined;
+let lastTokens: readonly Token[] = [];
+function tokensOf(text: string): readonly Token[] {
+  if (text !== lastText) {
+    lastTokens = tokenize(text);
+    lastText = text;
+  }
+  return lastTokens;
+}
+
 /** Compiles a matcher from list entries and an allow-list. */
 export function wordMatcher(entries: readonly string[], allow: readonly string[] = []): WordMatcher {
   const compiled = entries.map(compile).filter((e): e is Entry => e !== undefined);
   const allowed = allow.map(words).filter((p) => p.length > 0);
   return {
     match(text) {
-      const tokens = tokenize(text);
+      const tokens = tokensOf(text);
       // Positions covered by an allow-listed word or phrase are out of reach of every list entry.
       const shielded = new Set<number>();
       for (const phrase of allowed) {
@@ -69,7 +80,7 @@ export function wordMatcher(entries: readonly string[], allow: readonly string[]
   };
 }
 
-function hit(e: Entry, tokens: Token[], shielded: Set<number>): boolean {
+function hit(e: Entry, tokens: readonly Token[], shielded: Set<number>): boolean {
   const first = e.parts[0] ?? '';
   if (e.kind === 'inside') {
     return tokens.some((t, i) => !shielded.has(i) && (t.text.includes(first) || (t.stretched && squeeze(t.text).includes(squeeze(first)))));
