@@ -3,7 +3,7 @@
 // baselines started in this run, on SQLite and on PostgreSQL, and for two nodes on PostgreSQL + Redis.
 // Writes bench/results/bench-<mode>.json and .md.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuMs, freePort, ROOT, rssMb, runLoad, sleep, startAgora, startProc, until, type Proc } from './lib/proc.js';
@@ -72,6 +72,7 @@ async function baselines(body: string): Promise<{ nodeHttp: Cannon; fastify: Can
     out[name] = await cannon([`${proc.url}/bench`]);
     await proc.stop();
   }
+  rmSync(file, { force: true });
   return out as { nodeHttp: Cannon; fastify: Cannon };
 }
 

@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
@@ -22,7 +23,11 @@ export interface Seeded {
 
 /** A fresh database: a temporary SQLite folder, or a new PostgreSQL database on `pgBase`. */
 async function freshDb(kind: 'sqlite' | 'postgres', pgBase: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  if (kind === 'sqlite') return { env: { AGORA_DATA_DIR: mkdtempSync(join(tmpdir(), 'agora-bench-')) }, drop: async () => {} };
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
+    // Each run's database is ~30 MB: removed with the run, like the PostgreSQL database below.
+    return { env: { AGORA_DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
+  }
   const name = `agora_bench_${Date.now()}`;
   const admin = new pg.Client({ connectionString: `${pgBase}/postgres` });
   await admin.connect();
