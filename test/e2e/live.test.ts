@@ -10,6 +10,16 @@ let browser: Browser;
 let storyId: string;
 let alice: ApiSession;
 
+/** The demo article in a fresh browser context signed in with `cookie`, once its widget is up. */
+async function openArticleAs(cookie: string) {
+  const context = await browser.newContext();
+  await context.addCookies([{ name: 'agora_session', value: cookie, url: server.url }]);
+  const page = await context.newPage();
+  await page.goto(`${server.url}/articles/${DEMO_ARTICLE_SLUG}`);
+  await waitForWidget(page, '#agora-discussion');
+  return { context, page, part: widgetPart(page, '#agora-discussion') };
+}
+
 async function post(session: ApiSession, body: string, parentId?: string): Promise<string> {
   const res = await fetch(`${server.url}/api/v1/stories/${storyId}/comments`, {
     method: 'POST',
@@ -43,12 +53,7 @@ test('new comments wait behind "N new comments", reactions update in place, and 
   });
   const cookie = /agora_session=([^;]+)/.exec(signup.headers.get('set-cookie') ?? '')?.[1];
   assert.ok(cookie, 'session cookie');
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'agora_session', value: cookie, url: server.url }]);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/articles/${DEMO_ARTICLE_SLUG}`);
-  await waitForWidget(page, '#agora-discussion');
-  const part = widgetPart(page, '#agora-discussion');
+  const { context, page, part } = await openArticleAs(cookie);
   await commentWithText(part, page, 'Premier commentaire').waitFor();
 
   // Someone else comments: the reader is told, and the list does not move until they ask.
@@ -94,12 +99,7 @@ test('the Featured view lists the moderators’ picks, and a reader sees why the
   await server.deps.db.updateTable('comments').set({ featured: 1 }).where('id', '=', picked).execute();
   await server.deps.db.updateTable('comments').set({ status: 'rejected', rejection_reason: 'Hors sujet pour cet article.' }).where('id', '=', mine).execute();
 
-  const context = await browser.newContext();
-  await context.addCookies([{ name: 'agora_session', value: cookie, url: server.url }]);
-  const page = await context.newPage();
-  await page.goto(`${server.url}/articles/${DEMO_ARTICLE_SLUG}`);
-  await waitForWidget(page, '#agora-discussion');
-  const part = widgetPart(page, '#agora-discussion');
+  const { context, page, part } = await openArticleAs(cookie);
   await commentWithText(part, page, 'que la modération refusera').getByText('Hors sujet pour cet article.').waitFor();
   await part('sort').selectOption('featured');
   await eventually(async () => {

@@ -5,6 +5,7 @@ import type { Deps } from '../../src/server/deps.js';
 import { buildTestApp } from '../fixtures/server.js';
 import { codeOf, hsToken, makeSite, signUp, publishEverything } from '../fixtures/publisher.js';
 import { startSmtpSink, type SunkMail } from '../fixtures/smtp.js';
+import { until } from '../fixtures/wait.js';
 
 let app: FastifyInstance;
 let deps: Deps;
@@ -13,15 +14,6 @@ let sink: Awaited<ReturnType<typeof startSmtpSink>>;
 let marie: { token: string; auth: Record<string, string>; id: string };
 let storyId: string;
 
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const mailTo = (addr: string, from = 0) => () => sink.mails.slice(from).find((m) => m.to.includes(addr));
 const post = async (auth: Record<string, string>, body: string, parentId?: string) => {
   const res = await app.inject({ method: 'POST', url: `/api/v1/stories/${storyId}/comments`, headers: auth, payload: parentId ? { body, parentId } : { body } });

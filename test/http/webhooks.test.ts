@@ -7,6 +7,7 @@ import type { Deps } from '../../src/server/deps.js';
 import { verifyWebhook } from '../../src/server/webhooks/signing.js';
 import { buildTestApp } from '../fixtures/server.js';
 import { codeOf, signUp, signUpAdmin, publishEverything } from '../fixtures/publisher.js';
+import { until } from '../fixtures/wait.js';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -38,15 +39,6 @@ function receiver() {
   };
 }
 
-async function until<T>(fn: () => T | undefined | Promise<T | undefined>, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 let app: FastifyInstance;
 let deps: Deps;

@@ -4,19 +4,16 @@ import { newId, nowIso } from '../storage/ids.js';
 /** The identity provider name of single sign-on in user_identities. */
 export const SSO_PROVIDER = 'sso';
 
+/** The query for the user behind (site, sub), on the database or inside a transaction. */
+const identity = (q: Db, siteId: string, subject: string) =>
+  q.selectFrom('user_identities').select('user_id').where('site_id', '=', siteId).where('provider', '=', SSO_PROVIDER).where('subject', '=', subject);
+
 /** Storage of single sign-on identities, profiles and revocations. Every call names the site. */
 export function ssoRepository(db: Db) {
   return {
     /** The user behind (site, sub), if this reader signed in before. */
     async userFor(siteId: string, subject: string): Promise<string | undefined> {
-      const row = await db
-        .selectFrom('user_identities')
-        .select('user_id')
-        .where('site_id', '=', siteId)
-        .where('provider', '=', SSO_PROVIDER)
-        .where('subject', '=', subject)
-        .executeTakeFirst();
-      return row?.user_id;
+      return (await identity(db, siteId, subject).executeTakeFirst())?.user_id;
     },
 
     /**
@@ -35,14 +32,7 @@ export function ssoRepository(db: Db) {
           .executeTakeFirst();
         if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) return id;
         await tx.deleteFrom('users').where('id', '=', id).execute();
-        const row = await tx
-          .selectFrom('user_identities')
-          .select('user_id')
-          .where('site_id', '=', siteId)
-          .where('provider', '=', SSO_PROVIDER)
-          .where('subject', '=', subject)
-          .executeTakeFirstOrThrow();
-        return row.user_id;
+        return (await identity(tx, siteId, subject).executeTakeFirstOrThrow()).user_id;
       });
     },
 

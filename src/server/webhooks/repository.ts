@@ -1,4 +1,6 @@
 import type { Db } from '../storage/db.js';
+import type { Selectable } from 'kysely';
+import type { WebhookDeliveriesTable, WebhooksTable } from '../storage/schema.js';
 import { newId, nowIso } from '../storage/ids.js';
 
 export const WEBHOOK_EVENTS = ['story.created', 'comment.created', 'comment.reply_created', 'comment.moderated', 'comment.edited', 'comment.deleted'] as const;
@@ -31,23 +33,10 @@ export interface Delivery {
   updatedAt: string;
 }
 
-type HookRow = { id: string; site_id: string; url: string; events: string; secret: string; active: number; created_at: string };
+type HookRow = Selectable<WebhooksTable>;
 const toHook = (r: HookRow): Webhook => ({ id: r.id, siteId: r.site_id, url: r.url, events: JSON.parse(r.events) as WebhookEvent[], secret: r.secret, active: r.active === 1, createdAt: r.created_at });
 
-type DeliveryRow = {
-  id: string;
-  webhook_id: string;
-  site_id: string;
-  event_type: string;
-  payload: string;
-  state: string;
-  attempts: number;
-  last_status: number | null;
-  last_error: string | null;
-  next_attempt_at: string | null;
-  created_at: string;
-  updated_at: string;
-};
+type DeliveryRow = Selectable<WebhookDeliveriesTable>;
 const toDelivery = (r: DeliveryRow): Delivery => ({
   id: r.id,
   webhookId: r.webhook_id,

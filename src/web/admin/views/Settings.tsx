@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type Settings } from '../api.js';
 import { t } from '../i18n.js';
+import { FormStatus } from './dialogs.js';
 
 const num = (e: Event) => Number((e.target as HTMLInputElement).value);
 const optNum = (e: Event): number | null => {
@@ -129,11 +130,7 @@ export function SettingsView({ siteId }: { siteId: string }) {
           {training ? t.retraining : t.retrain}
         </button>
       </p>
-      {msg && (
-        <p class={msg.ok ? 'ok' : 'error'} role="status">
-          {msg.text}
-        </p>
-      )}
+      <FormStatus msg={msg} />
     </form>
   );
 }

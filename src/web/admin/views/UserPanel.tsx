@@ -22,7 +22,7 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
   const s = file?.standing;
   const suspended = s?.suspendedUntil && Date.parse(s.suspendedUntil) > Date.now();
   return (
-    <Modal title={file ? file.user.displayName : t.user} onClose={onClose} testId="user-panel">
+    <Modal title={file ? file.user.displayName : t.user} onClose={onClose} testId="user-panel" closeButton>
       {problem && <p class="error">{problem}</p>}
       {file && s && (
         <>
@@ -75,11 +75,6 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
           </form>
         </>
       )}
-      <p>
-        <button type="button" onClick={onClose}>
-          {t.close}
-        </button>
-      </p>
     </Modal>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type Settings } from '../api.js';
 import { t } from '../i18n.js';
+import { FormStatus } from './dialogs.js';
 
 const lines = (t: string) => t.split('\n').map((l) => l.trim()).filter(Boolean);
 
@@ -57,11 +58,7 @@ export function Words({ siteId }: { siteId: string }) {
           {t.saveWords}
         </button>
       </p>
-      {msg && (
-        <p class={msg.ok ? 'ok' : 'error'} role="status">
-          {msg.text}
-        </p>
-      )}
+      <FormStatus msg={msg} />
     </form>
   );
 }

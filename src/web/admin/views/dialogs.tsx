@@ -3,7 +3,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { t } from '../i18n.js';
 
 /** A modal dialog (native <dialog>): focus is trapped by the browser, Escape closes it. */
-export function Modal({ title, onClose, children, testId }: { title: string; onClose: () => void; children: ComponentChildren; testId?: string }) {
+export function Modal({ title, onClose, children, testId, closeButton }: { title: string; onClose: () => void; children: ComponentChildren; testId?: string; closeButton?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
@@ -16,6 +16,13 @@ export function Modal({ title, onClose, children, testId }: { title: string; onC
     <dialog ref={ref} aria-label={title} data-testid={testId}>
       <h2>{title}</h2>
       {children}
+      {closeButton && (
+        <p>
+          <button type="button" onClick={onClose}>
+            {t.close}
+          </button>
+        </p>
+      )}
     </dialog>
   );
 }
@@ -63,7 +70,7 @@ export function RejectDialog({ count, onReject, onCancel }: { count: number; onR
 export function HelpDialog({ onClose }: { onClose: () => void }) {
   const rows = t.help;
   return (
-    <Modal title={t.shortcuts} onClose={onClose} testId="help">
+    <Modal title={t.shortcuts} onClose={onClose} testId="help" closeButton>
       <table>
         <tbody>
           {rows.map(([k, what]) => (
@@ -76,11 +83,17 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
           ))}
         </tbody>
       </table>
-      <p>
-        <button type="button" onClick={onClose}>
-          {t.close}
-        </button>
-      </p>
     </Modal>
+  );
+}
+
+/** The outcome of a form's last save, read out by screen readers. */
+export function FormStatus({ msg }: { msg: { ok: boolean; text: string } | null }) {
+  return (
+    msg && (
+      <p class={msg.ok ? 'ok' : 'error'} role="status">
+        {msg.text}
+      </p>
+    )
   );
 }
