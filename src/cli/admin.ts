@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { AppError, errorCatalog } from '../server/errors.js';
-import { staffRepository } from '../server/moderation/admin/access.js';
+import { setSiteModerator, staffRepository } from '../server/moderation/admin/access.js';
+import { withTx } from '../server/storage/tx.js';
 import { auditLog } from '../server/moderation/audit.js';
 import { createAdmin } from '../server/moderation/admin/setup.js';
 import { withDatabase } from './db.js';
@@ -40,19 +41,13 @@ export function registerAdmin(program: Command): void {
         if (user.role === 'admin') throw new Error(`${opts.email} is an admin and already moderates every site`);
         if (opts.site) {
           if (!(await db.selectFrom('sites').select('id').where('id', '=', opts.site).executeTakeFirst())) throw new Error(`no site with the id ${opts.site}`);
-          await (opts.remove ? staff.removeModerator(opts.site, user.id) : staff.addModerator(opts.site, user.id));
+          await setSiteModerator({ db, staff, audit: auditLog(db) }, null, opts.site, { userId: user.id }, !opts.remove);
         } else {
-          await staff.setRole(user.id, opts.remove ? 'commenter' : 'moderator');
+          await withTx(db, async (tx) => {
+            await staff.setRole(tx, user.id, opts.remove ? 'commenter' : 'moderator');
+            await auditLog(db).record(tx, { siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: user.id, before: { role: user.role }, after: { role: opts.remove ? 'commenter' : 'moderator' } });
+          });
         }
-        await auditLog(db).record({
-          siteId: opts.site ?? null,
-          actorId: null,
-          action: opts.site ? (opts.remove ? 'moderator.remove' : 'moderator.add') : 'user.role',
-          targetType: opts.site ? 'moderator' : 'user',
-          targetId: user.id,
-          before: opts.site ? null : { role: user.role },
-          after: opts.site ? { siteId: opts.site, removed: opts.remove === true } : { role: opts.remove ? 'commenter' : 'moderator' },
-        });
         process.stdout.write(`${opts.email}: ${opts.remove ? 'no longer moderates' : 'moderates'} ${opts.site ? `site ${opts.site}` : 'every site'}\n`);
       });
     });

@@ -47,9 +47,10 @@ async function runXmlImport(format: SourceFormat, file: string, opts: { site: st
   const bars = { scan: progressBar('Scanning'), import: progressBar('Importing') };
   let phase: 'scan' | 'import' = 'scan';
   try {
-    const summary = await withDatabase((db) =>
+    const summary = await withDatabase((db, _config, change) =>
       importFile({
         db,
+        change,
         siteId: opts.site,
         path: file,
         format,
@@ -90,7 +91,7 @@ export function registerImport(program: Command): void {
     .option('--json', 'print the summary as JSON')
     .action(async (file: string, opts: { json?: boolean }) => {
       await readableFile(file);
-      const summary = await withDatabase((db) => restoreExport(db, file));
+      const summary = await withDatabase((db, _config, change) => restoreExport(db, file, change));
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : formatRestore(summary));
     });
 }

@@ -21,7 +21,7 @@ async function findUser(db: Db, who: string): Promise<string> {
 /** `agora privacy …`: readers' rights carried out by an operator on request, and the deletion sweep. */
 export function registerPrivacy(program: Command): void {
   const cmd = program.command('privacy').description("readers' data: export, delete on request, carry out due deletions");
-  const run = <T>(work: (deps: PrivacyDeps) => Promise<T>) => withDatabase((db, config) => work({ db, graceMs: config.deletionGraceMs }));
+  const run = <T>(work: (deps: PrivacyDeps) => Promise<T>) => withDatabase((db, config, change) => work({ db, graceMs: config.deletionGraceMs, change }));
 
   cmd
     .command('export')

@@ -36,6 +36,8 @@ export interface Config {
   runJobs: boolean;
   /** How often an idle job worker looks for due jobs. */
   jobPollMs: number;
+  /** How often an idle event dispatcher looks for events recorded on other nodes or by the command line. */
+  dispatchPollMs: number;
   /** First webhook retry delay; each next one doubles, for 24 hours. */
   webhookRetryBaseMs: number;
   /** Whether webhooks may target private, loopback and other internal addresses (receivers on the operator's LAN). */
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     mailFrom: env.AGORA_MAIL_FROM || `Agora <no-reply@${new URL(publicUrl).hostname}>`,
     runJobs: env.AGORA_RUN_JOBS !== 'false',
     jobPollMs: int(env, 'AGORA_JOB_POLL_MS', 1000, 10, 60_000),
+    dispatchPollMs: int(env, 'AGORA_DISPATCH_POLL_MS', 250, 10, 60_000),
     webhookRetryBaseMs: int(env, 'AGORA_WEBHOOK_RETRY_SECONDS', 30, 1, 3600) * 1000,
     webhookAllowPrivate: flag(env, 'AGORA_WEBHOOK_ALLOW_PRIVATE', false),
     digestHourUtc: int(env, 'AGORA_DIGEST_HOUR_UTC', 7, 0, 23),

@@ -8,10 +8,14 @@ import type { CommentDeps } from './comments/use-cases.js';
 import { originIndex, sitesRepository } from './sites/repository.js';
 import { storiesRepository } from './stories/repository.js';
 import { usersRepository } from './users/repository.js';
-import { eventBus } from './events/bus.js';
+import type { OutboxEvent } from './events/outbox.js';
+import { dispatcher } from './events/dispatcher.js';
+import { createChanges } from './events/wiring.js';
 import { createRealtime } from './realtime/index.js';
 import { createModerationDeps } from './moderation/deps.js';
 import { createPublisherDeps } from './publisher/deps.js';
+import { notificationConsumer } from './notifications/service.js';
+import { webhookConsumer } from './webhooks/events.js';
 
 /** The logging this layer needs (pino's logger fits). */
 export interface DepsLog {
@@ -32,6 +36,7 @@ async function loadSecret(db: Db): Promise<string> {
 
 /** Wires repositories and use-case dependencies once per process: the composition root's data half. */
 export async function createDeps(config: Config, db: Db, log: DepsLog = silent) {
+  const logError = (err: unknown, msg: string) => log.error({ err }, msg);
   const sites = sitesRepository(db);
   const users = usersRepository(db);
   const sessions = sessionStore(db);
@@ -39,10 +44,33 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
   const comments = commentsRepository(db);
   const articles = articlesRepository(db);
   const moderation = createModerationDeps(db);
-  const events = eventBus((err, event) => log.error({ err }, `event subscriber failed on ${event.type}`));
   const secret = await loadSecret(db);
-  const publisher = createPublisherDeps(config, db, { secret, logError: (err, msg) => log.error({ err }, msg) });
-  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: moderation.moderate, events, mayPost: publisher.mayPost };
+  const publisher = createPublisherDeps(config, db, { secret, logError });
+  const realtime = createRealtime(config, db, log);
+  /** Listeners of dispatched events on this node (metrics). */
+  const dispatched: ((batch: readonly OutboxEvent[]) => void)[] = [];
+  let kick = () => {};
+  const { outbox, change } = createChanges(db, {
+    logError,
+    afterCommit: async (c) => {
+      kick();
+      await realtime.afterCommit(c);
+    },
+  });
+  const events = dispatcher({
+    db,
+    outbox,
+    pollMs: config.dispatchPollMs,
+    log: logError,
+    consumers: [
+      webhookConsumer(publisher.webhookDeps),
+      notificationConsumer(publisher.notificationDeps),
+      { name: 'realtime', after: (batch) => realtime.announce(new Set(batch.map((e) => e.event.storyId))) },
+      { name: 'metrics', after: (batch) => dispatched.forEach((f) => f(batch)) },
+    ],
+  });
+  kick = () => events.kick();
+  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: moderation.moderate, change, mayPost: publisher.mayPost };
   return {
     config,
     db,
@@ -54,8 +82,13 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     stories,
     comments,
     articles,
-    events,
-    realtime: createRealtime(config, db, events, log),
+    /** One change, one transaction: see events/change.ts. */
+    change,
+    outbox,
+    /** Delivers recorded events to webhooks, notifications, other nodes and metrics (see events/dispatcher.ts). */
+    dispatcher: events,
+    dispatched,
+    realtime,
     /** Gauges features add for /metrics (queue sizes…): name, help, and how to read the value. */
     metricGauges: [] as { name: string; help: string; value: () => Promise<number> }[],
     commentDeps,

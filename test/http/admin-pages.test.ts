@@ -77,6 +77,8 @@ describe('/admin/sites and /admin/webhooks', () => {
     assert.equal(hooks.length, 1);
     assert.deepEqual(hooks[0]?.events, ['story.created', 'comment.created']);
     await app.inject({ method: 'GET', url: `/api/v1/stories/lookup?url=${encodeURIComponent('https://courrier.example/une')}` });
+    // The delivery is logged by the event dispatcher once the story's creation committed.
+    await deps.dispatcher.runOnce();
     const log = await get('/admin/webhooks?site=courrier');
     assert.match(log.body, /<td>story\.created<\/td><td class="">pending<\/td>/);
     const id = hooks[0]?.id ?? '';

@@ -15,7 +15,7 @@ before(async () => {
   ({ app, deps, close } = await buildTestApp());
   await makeSite(deps, 'counts', ['https://counts.example'], { lang: 'fr' });
   await makeSite(deps, 'elsewhere', ['https://elsewhere.example']);
-  for (const url of urls) await deps.stories.insertIfAbsent({ id: newId(), siteId: 'counts', url, title: url, lang: 'fr', closed: false, commentCount: 0, createdAt: nowIso() });
+  for (const url of urls) await deps.stories.insertIfAbsent(deps.db, { id: newId(), siteId: 'counts', url, title: url, lang: 'fr', closed: false, commentCount: 0, createdAt: nowIso() });
   // Counts come from the stories' published-comment counters, kept by the comment use cases; set them directly so
   // this test does not depend on what moderation decides about test comments.
   await deps.db.updateTable('stories').set({ comment_count: 12 }).where('site_id', '=', 'counts').where('url', '=', urls[0]!).execute();

@@ -88,7 +88,8 @@ describe('jobs survive a restart', { skip: TEST_PG ? 'restarts the same SQLite f
       await first.deps.publisher.jobs.enqueue('webhook.deliver', { deliveryId: 'gone' });
       await first.app.close();
       const second = await buildApp({ ...config, runJobs: true, jobPollMs: 10 }, { logger: false });
-      const left = async () => Number((await second.deps.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+      // Only the webhook: the restarted server also queues its recurring housekeeping jobs, which stay queued.
+      const left = async () => Number((await second.deps.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'webhook.deliver').executeTakeFirstOrThrow()).n);
       for (let i = 0; i < 200 && (await left()) > 0; i++) await new Promise((r) => setTimeout(r, 10));
       assert.equal(await left(), 0, 'the worker of the restarted server ran it');
       await second.app.close();

@@ -10,6 +10,7 @@ import type { Deps } from '../../src/server/deps.js';
 import { issueSetupToken } from '../../src/server/moderation/admin/setup.js';
 import { DEFAULT_SETTINGS } from '../../src/server/moderation/settings.js';
 import { buildTestApp } from '../fixtures/server.js';
+import { until } from '../fixtures/wait.js';
 import { api, code, type Reader } from '../fixtures/moderation-http.js';
 
 let app: FastifyInstance;
@@ -34,9 +35,9 @@ before(async () => {
   await deps.sites.create({ id: 'other', name: 'Other Paper', origins: [OTHER], lang: 'en' });
   deps.origins.invalidate();
   admin = await h.reader('Admin');
-  await deps.moderation.staff.setRole(admin.id, 'admin');
+  await deps.moderation.staff.setRole(deps.db, admin.id, 'admin');
   modA = await h.reader('Mod of demo');
-  await deps.moderation.staff.addModerator('demo', modA.id);
+  await deps.moderation.staff.addModerator(deps.db, 'demo', modA.id);
   commenter = await h.reader('Commenter');
   storyA = await h.story('/admin/a');
   const res = await app.inject({ method: 'GET', url: `/api/v1/stories/lookup?url=${encodeURIComponent(`${OTHER}/b`)}&title=B&lang=en` });
@@ -106,11 +107,10 @@ describe('queues and decisions', () => {
     const author = await h.reader('Author');
     const c = await h.posted(storyA, author, 'Un avis tranché mais poli sur la réforme.');
     const events: string[] = [];
-    const off = deps.events.subscribe((e) => void events.push(e.type));
+    deps.dispatched.push((batch) => batch.forEach((e) => void events.push(e.event.type)));
     const res = await as(modA, { method: 'POST', url: `/api/v1/admin/moderation/comments/${c.id}/reject`, payload: { reason: 'Hors sujet.', kind: 'other' } });
-    off();
     assert.equal(res.statusCode, 200, res.body);
-    assert.ok(events.includes('comment.moderated'));
+    await until(() => events.includes('comment.moderated'));
     assert.deepEqual(await h.list(storyA).then((l) => l.filter((x) => x.id === c.id)), []);
     const mine = (await h.list(storyA, author)).find((x) => x.id === c.id);
     assert.equal(mine?.status, 'rejected');

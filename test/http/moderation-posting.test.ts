@@ -91,12 +91,12 @@ describe('refusals: nothing is stored, the author gets a clear error', () => {
   test('a banned author gets 403 USER_BANNED; a suspended one 403 USER_SUSPENDED with Retry-After', async () => {
     const storyId = await h.story('/mod/standing');
     const [ana, ben] = [await h.reader('Ana'), await h.reader('Ben')];
-    await deps.moderation.repo.saveStanding('demo', ana.id, { banned: true, suspendedUntil: null, premoderate: false });
+    await deps.moderation.repo.saveStanding(deps.db, 'demo', ana.id, { banned: true, suspendedUntil: null, premoderate: false });
     const banned = await h.post(storyId, ana, 'Bonjour');
     assert.equal(banned.statusCode, 403);
     assert.equal(code(banned), 'USER_BANNED');
     const until = new Date(Date.now() + 3_600_000).toISOString();
-    await deps.moderation.repo.saveStanding('demo', ben.id, { banned: false, suspendedUntil: until, premoderate: false });
+    await deps.moderation.repo.saveStanding(deps.db, 'demo', ben.id, { banned: false, suspendedUntil: until, premoderate: false });
     const suspended = await h.post(storyId, ben, 'Bonjour');
     assert.equal(suspended.statusCode, 403);
     assert.equal(code(suspended), 'USER_SUSPENDED');
@@ -114,7 +114,7 @@ describe('refusals: nothing is stored, the author gets a clear error', () => {
   });
 
   test('beyond the site’s rate limit the author gets 429 with Retry-After', async () => {
-    await deps.moderation.repo.saveSettings('demo', { ...structuredClone(DEFAULT_SETTINGS), rate: { max: 2, windowSeconds: 120 } });
+    await deps.moderation.repo.saveSettings(deps.db, 'demo', { ...structuredClone(DEFAULT_SETTINGS), rate: { max: 2, windowSeconds: 120 } });
     try {
       const storyId = await h.story('/mod/rate');
       const ana = await h.reader('Ana');
@@ -125,12 +125,12 @@ describe('refusals: nothing is stored, the author gets a clear error', () => {
       assert.equal(code(third), 'RATE_LIMITED');
       assert.equal(third.headers['retry-after'], '120');
     } finally {
-      await deps.moderation.repo.saveSettings('demo', structuredClone(DEFAULT_SETTINGS));
+      await deps.moderation.repo.saveSettings(deps.db, 'demo', structuredClone(DEFAULT_SETTINGS));
     }
   });
 
   test('a site that reviews first comments holds a reader’s first ones until enough are published, then publishes', async () => {
-    await deps.moderation.repo.saveSettings('demo', { ...structuredClone(DEFAULT_SETTINGS), premoderateFirst: 3 });
+    await deps.moderation.repo.saveSettings(deps.db, 'demo', { ...structuredClone(DEFAULT_SETTINGS), premoderateFirst: 3 });
     try {
       const storyId = await h.story('/mod/first-comments');
       const reader = await h.reader('Noé');
@@ -145,12 +145,12 @@ describe('refusals: nothing is stored, the author gets a clear error', () => {
       const fourth = await h.posted(storyId, reader, 'Mon quatrième commentaire, publié sans attendre.');
       assert.equal(fourth.status, 'published');
     } finally {
-      await deps.moderation.repo.saveSettings('demo', structuredClone(DEFAULT_SETTINGS));
+      await deps.moderation.repo.saveSettings(deps.db, 'demo', structuredClone(DEFAULT_SETTINGS));
     }
   });
 
   test('a pre-moderated site holds every comment from readers', async () => {
-    await deps.moderation.repo.saveSettings('demo', { ...structuredClone(DEFAULT_SETTINGS), mode: 'pre' });
+    await deps.moderation.repo.saveSettings(deps.db, 'demo', { ...structuredClone(DEFAULT_SETTINGS), mode: 'pre' });
     try {
       const storyId = await h.story('/mod/pre');
       const c = await h.posted(storyId, await h.reader('Ana'), 'Un commentaire tout à fait ordinaire.');
@@ -158,7 +158,7 @@ describe('refusals: nothing is stored, the author gets a clear error', () => {
       const { verdict } = await storedVerdict(c.id);
       assert.deepEqual(verdict.reasons.map((r) => r.phase), ['mode']);
     } finally {
-      await deps.moderation.repo.saveSettings('demo', structuredClone(DEFAULT_SETTINGS));
+      await deps.moderation.repo.saveSettings(deps.db, 'demo', structuredClone(DEFAULT_SETTINGS));
     }
   });
 });

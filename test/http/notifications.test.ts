@@ -73,15 +73,15 @@ describe('email notifications through SMTP', () => {
     const record = await deps.comments.get('journal', c.id);
     assert.ok(record);
     let from = sink.mails.length;
-    await deps.events.publish({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'rejected' }, previousStatus: 'pending', moderatorId: null, reason: 'propos injurieux' });
+    await deps.change(async (ch) => ch.emit({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'rejected' }, previousStatus: 'pending', moderatorId: null, reason: 'propos injurieux' }));
     const rejected = await until(mailTo('marie@journal.example', from));
     assert.equal(rejected.subject, 'Votre commentaire sur « Réforme des retraites » n’a pas été publié');
     assert.match(rejected.text, /Motif : propos injurieux/);
     from = sink.mails.length;
-    await deps.events.publish({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'published' }, previousStatus: 'rejected', moderatorId: null, reason: null });
+    await deps.change(async (ch) => ch.emit({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'published' }, previousStatus: 'rejected', moderatorId: null, reason: null }));
     assert.equal((await until(mailTo('marie@journal.example', from))).subject, 'Votre commentaire sur « Réforme des retraites » est publié');
     from = sink.mails.length;
-    await deps.events.publish({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'published', featured: true }, previousStatus: 'published', moderatorId: null, reason: null });
+    await deps.change(async (ch) => ch.emit({ type: 'comment.moderated', siteId: 'journal', storyId, comment: { ...record, status: 'published', featured: true }, previousStatus: 'published', moderatorId: null, reason: null }));
     assert.equal((await until(mailTo('marie@journal.example', from))).subject, 'Votre commentaire sur « Réforme des retraites » a été mis en avant');
   });
 

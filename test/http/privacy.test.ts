@@ -4,6 +4,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Deps } from '../../src/server/deps.js';
 import { sweepDueDeletions } from '../../src/server/privacy/use-cases.js';
 import { buildTestApp } from '../fixtures/server.js';
+import { until } from '../fixtures/wait.js';
 
 let app: FastifyInstance;
 let deps: Deps;
@@ -37,8 +38,8 @@ async function comment(who: Reader, body: string, parentId?: string): Promise<st
 }
 
 async function recount(): Promise<void> {
-  const { recomputeCounters } = await import('../../src/server/portability/counters.js');
-  await recomputeCounters(deps.db, [storyId]);
+  const { recount } = await import('../../src/server/comments/counters.js');
+  await recount(deps.db, [storyId]);
 }
 
 interface ApiComment {
@@ -103,7 +104,7 @@ describe('readers\' rights through the API', () => {
     const cancel = await app.inject({ method: 'DELETE', url: '/api/v1/me/deletion', headers: cat.auth });
     assert.deepEqual([cancel.statusCode, cancel.json()], [200, { deletion: null }]);
     // Nothing happens at the due date once cancelled.
-    assert.deepEqual(await sweepDueDeletions({ db: deps.db, graceMs: 0, now: () => Date.now() + 8 * 86_400_000 }), []);
+    assert.deepEqual(await sweepDueDeletions({ db: deps.db, change: deps.change, graceMs: 0, now: () => Date.now() + 8 * 86_400_000 }), []);
     assert.deepEqual(await auditActions(cat.id), ['self:deletion.requested', 'self:deletion.cancelled']);
   });
 
@@ -118,8 +119,8 @@ describe('readers\' rights through the API', () => {
     await recount();
     assert.equal((await app.inject({ method: 'POST', url: '/api/v1/me/deletion', headers: dan.auth })).statusCode, 202);
     // Not yet due: nothing happens.
-    assert.deepEqual(await sweepDueDeletions({ db: deps.db, graceMs: 0 }), []);
-    const done = await sweepDueDeletions({ db: deps.db, graceMs: 0, now: () => Date.now() + 7 * 86_400_000 + 1000 });
+    assert.deepEqual(await sweepDueDeletions({ db: deps.db, change: deps.change, graceMs: 0 }), []);
+    const done = await sweepDueDeletions({ db: deps.db, change: deps.change, graceMs: 0, now: () => Date.now() + 7 * 86_400_000 + 1000 });
     assert.deepEqual(done, [dan.id]);
 
     const all = await thread();
@@ -158,13 +159,13 @@ describe('readers\' rights through the API', () => {
     const exported = await app.inject({ method: 'GET', url: `/api/v1/admin/users/${fay.id}/export`, headers: admin.auth });
     assert.equal(exported.json<{ comments: unknown[] }>().comments.length, 2);
     const announced: string[] = [];
-    const stop = deps.events.subscribe((e) => {
-      if (e.type === 'comment.deleted') announced.push(`${e.comment.id}:${e.comment.status}:${e.comment.body}`);
+    deps.dispatched.push((batch) => {
+      for (const { event: e } of batch) if (e.type === 'comment.deleted') announced.push(`${e.comment.id}:${e.comment.status}:${e.comment.body}`);
     });
     const res = await app.inject({ method: 'POST', url: `/api/v1/admin/users/${fay.id}/deletion`, headers: admin.auth, payload: { immediate: true } });
-    stop();
     assert.equal(res.statusCode, 200, res.body);
-    // Live readers and webhooks hear of both comments, without their text.
+    // Live readers and webhooks hear of both comments, without their text (from the outbox, once dispatched).
+    await until(() => announced.length >= 2);
     assert.deepEqual(announced.sort(), [`${held}:deleted:`, `${leaf}:deleted:`].sort());
     assert.deepEqual(res.json(), { deleted: { tombstoned: 1, removed: 1 } });
     assert.equal(await deps.db.selectFrom('comments').select('id').where('id', '=', leaf).executeTakeFirst(), undefined, 'removed from the database');

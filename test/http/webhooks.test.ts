@@ -128,9 +128,14 @@ describe('webhooks', () => {
     const seen = await until(types);
     assert.deepEqual([...seen].sort(), ['comment.created', 'comment.created', 'comment.deleted', 'comment.edited', 'comment.reply_created']);
     const reply = recv.got.find((x) => x.headers['agora-event'] === 'comment.reply_created');
-    const body = JSON.parse(reply?.body ?? '{}') as { data: { parentId: string; comment: { body: string; author: { displayName: string } } } };
+    const body = JSON.parse(reply?.body ?? '{}') as { data: { parentId: string; comment: { body: string; author: { displayName: string } | null; redacted?: boolean } } };
     assert.equal(body.data.parentId, c.id);
-    assert.equal(body.data.comment.author.displayName, 'Hook Reader');
+    // The reply was deleted before its events were sent: removed means removed, even from a webhook sent after.
+    assert.deepEqual([body.data.comment.author, body.data.comment.body, body.data.comment.redacted], [null, '', true]);
+    assert.doesNotMatch(recv.got.map((x) => x.body).join('\n'), /A reply/, 'the deleted text reached no receiver');
+    const first = recv.got.find((x) => x.headers['agora-event'] === 'comment.created' && x.body.includes(c.id));
+    const created = JSON.parse(first?.body ?? '{}') as { data: { comment: { body: string; author: { displayName: string } } } };
+    assert.deepEqual([created.data.comment.author.displayName, created.data.comment.body], ['Hook Reader', 'First **post**']);
     assert.doesNotMatch(reply?.body ?? '', /@example\.com/, 'no email in webhook bodies');
     // The other site's receiver listens to comment.created of its own site only.
     await new Promise((res) => setTimeout(res, 200));

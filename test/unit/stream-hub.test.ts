@@ -8,12 +8,8 @@ import { streamHub } from '../../src/server/realtime/hub.js';
 // A log holding the messages the "database" has, and a response that records what the reader was sent.
 function fakeLog(rows: StoryMessage[]): EventLog {
   return {
-    append: async () => {
-      throw new Error('unused');
-    },
     since: async (storyId, seq, limit) => rows.filter((r) => r.storyId === storyId && r.seq > seq).slice(0, limit),
     currentSeq: async (storyId) => rows.filter((r) => r.storyId === storyId).reduce((m, r) => Math.max(m, r.seq), 0),
-    scrub: async () => {},
     prune: async () => {},
   };
 }

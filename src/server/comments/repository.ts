@@ -1,5 +1,7 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../storage/db.js';
+import { isPostgres } from '../storage/tx.js';
+import type { Change } from '../events/change.js';
 import type { Database } from '../storage/schema.js';
 import { authorDisplay, type AuthorDisplay } from '../sso/display.js';
 import type { Cursor } from './cursor.js';
@@ -86,17 +88,19 @@ function toRecord(r: Row): CommentRecord {
   };
 }
 
-type Tx = Parameters<Parameters<ReturnType<Db['transaction']>['execute']>[0]>[0];
+/** The part of a change the comments module writes through (see events/change.ts). */
+export type CommentWrite = Pick<Change, 'tx' | 'countStory'>;
 
 /**
- * Keeps the counters right when a comment starts or stops being visible to everyone: the story's comment count and
- * the parent's reply count follow published comments. (A tombstone whose last reply is hidden stays counted until
+ * The one definition of the counters: a story's comment_count counts its published comments, and a comment's
+ * reply_count its direct replies that readers see (published, or tombstones still holding replies). Called when a
+ * comment starts or stops being visible to everyone. (A tombstone whose last reply is hidden stays counted until
  * it is deleted again; rare, and harmless.)
  */
-async function countVisibility(tx: Tx, c: Pick<CommentRecord, 'storyId' | 'parentId'>, delta: 1 | -1): Promise<void> {
+async function countVisibility(w: CommentWrite, c: Pick<CommentRecord, 'storyId' | 'parentId'>, delta: 1 | -1): Promise<void> {
+  w.countStory(c.storyId, delta);
   const op = delta > 0 ? '+' : '-';
-  await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', op, 1) })).where('id', '=', c.storyId).execute();
-  if (c.parentId) await tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', op, 1) })).where('id', '=', c.parentId).where('reply_count', '>=', delta > 0 ? 0 : 1).execute();
+  if (c.parentId) await w.tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', op, 1) })).where('id', '=', c.parentId).where('reply_count', '>=', delta > 0 ? 0 : 1).execute();
 }
 
 /** What moderation stores with a comment: the pipeline's verdict (JSON) and the reason its author is given. */
@@ -133,6 +137,12 @@ export function commentsRepository(db: Db) {
     async get(siteId: string, id: string): Promise<CommentRecord | undefined> {
       const row = await base().where('c.site_id', '=', siteId).where('c.id', '=', id).executeTakeFirst();
       return row ? toRecord(row) : undefined;
+    },
+
+    /** An author's comments on a site in the given statuses, oldest first (a ban that hides them, an erasure). */
+    async byAuthor(siteId: string, authorId: string, statuses: CommentStatus[]): Promise<CommentRecord[]> {
+      const rows = await base().where('c.site_id', '=', siteId).where('c.author_id', '=', authorId).where('c.status', 'in', statuses).orderBy('c.created_at').execute();
+      return rows.map(toRecord);
     },
 
     /** Site of a comment, to scope the follow-up queries of a request that names only the comment. */
@@ -213,72 +223,69 @@ export function commentsRepository(db: Db) {
       return row?.comment_count ?? 0;
     },
 
-    /** Stores a new comment and updates the counters it affects, atomically. */
-    async insert(c: Omit<CommentRecord, 'authorName' | 'reactionCount' | 'replyCount'> & ModerationFields): Promise<void> {
-      await db.transaction().execute(async (tx) => {
-        await tx
-          .insertInto('comments')
-          .values({
-            id: c.id,
-            site_id: c.siteId,
-            story_id: c.storyId,
-            parent_id: c.parentId,
-            root_id: c.rootId,
-            depth: c.depth,
-            in_reply_to_id: c.inReplyToId,
-            author_id: c.authorId,
-            body: c.body,
-            body_html: c.bodyHtml,
-            status: c.status,
-            created_at: c.createdAt,
-            edited_at: null,
-            deleted_at: null,
-            moderation: c.moderation ?? null,
-            rejection_reason: c.rejectionReason ?? null,
-          })
-          .execute();
-        if (c.status === 'published') {
-          if (c.parentId) await tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', '+', 1) })).where('id', '=', c.parentId).execute();
-          await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', '+', 1) })).where('id', '=', c.storyId).execute();
-        }
-      });
+    /** Stores a new comment and moves the counters it affects, in the change's transaction. */
+    async insert(w: CommentWrite, c: Omit<CommentRecord, 'authorName' | 'reactionCount' | 'replyCount'> & ModerationFields): Promise<void> {
+      await w.tx
+        .insertInto('comments')
+        .values({
+          id: c.id,
+          site_id: c.siteId,
+          story_id: c.storyId,
+          parent_id: c.parentId,
+          root_id: c.rootId,
+          depth: c.depth,
+          in_reply_to_id: c.inReplyToId,
+          author_id: c.authorId,
+          body: c.body,
+          body_html: c.bodyHtml,
+          status: c.status,
+          created_at: c.createdAt,
+          edited_at: null,
+          deleted_at: null,
+          moderation: c.moderation ?? null,
+          rejection_reason: c.rejectionReason ?? null,
+        })
+        .execute();
+      if (c.status === 'published') await countVisibility(w, c, 1);
     },
 
     /** Replaces the body, keeping the previous version as a revision; moderation may change the status with it. */
     async edit(
-      siteId: string,
-      id: string,
-      prev: string,
-      next: { body: string; bodyHtml: string; at: string; revisionId: string; status?: { from: CommentRecord; to: CommentStatus } & ModerationFields },
+      w: CommentWrite,
+      c: CommentRecord,
+      next: { body: string; bodyHtml: string; at: string; revisionId: string; status: { to: CommentStatus } & ModerationFields },
     ): Promise<void> {
-      await db.transaction().execute(async (tx) => {
-        await tx.insertInto('comment_revisions').values({ id: next.revisionId, comment_id: id, body: prev, created_at: next.at }).execute();
-        await tx.updateTable('comments').set({ body: next.body, body_html: next.bodyHtml, edited_at: next.at }).where('site_id', '=', siteId).where('id', '=', id).execute();
-        const s = next.status;
-        if (s) {
-          await tx.updateTable('comments').set({ status: s.to, moderation: s.moderation ?? null, rejection_reason: s.rejectionReason ?? null }).where('site_id', '=', siteId).where('id', '=', id).execute();
-          if (s.from.status === 'published' && s.to !== 'published') await countVisibility(tx, s.from, -1);
-          if (s.from.status !== 'published' && s.to === 'published') await countVisibility(tx, s.from, 1);
-        }
-      });
+      await w.tx.insertInto('comment_revisions').values({ id: next.revisionId, comment_id: c.id, body: c.body, created_at: next.at }).execute();
+      const s = next.status;
+      await w.tx
+        .updateTable('comments')
+        .set({ body: next.body, body_html: next.bodyHtml, edited_at: next.at, status: s.to, moderation: s.moderation ?? null, rejection_reason: s.rejectionReason ?? null })
+        .where('site_id', '=', c.siteId)
+        .where('id', '=', c.id)
+        .execute();
+      if (c.status === 'published' && s.to !== 'published') await countVisibility(w, c, -1);
+      if (c.status !== 'published' && s.to === 'published') await countVisibility(w, c, 1);
     },
 
-    /** A moderator's decision: new status (counters follow) and the moderation fields; false if it was deleted meanwhile. */
-    async setStatus(siteId: string, c: CommentRecord, to: Exclude<CommentStatus, 'deleted'>, fields: ModerationFields & { featured?: boolean }): Promise<boolean> {
-      return db.transaction().execute(async (tx) => {
-        const current = await tx.selectFrom('comments').select('status').where('site_id', '=', siteId).where('id', '=', c.id).executeTakeFirst();
-        if (!current || current.status === 'deleted') return false;
-        const set: Partial<Record<'rejection_reason' | 'moderated_by' | 'moderated_at' | 'moderation', string | null>> & { status: string; featured?: number } = { status: to };
-        if (fields.rejectionReason !== undefined) set.rejection_reason = fields.rejectionReason;
-        if (fields.moderatedBy !== undefined) set.moderated_by = fields.moderatedBy;
-        if (fields.moderatedAt !== undefined) set.moderated_at = fields.moderatedAt;
-        if (fields.moderation !== undefined) set.moderation = fields.moderation;
-        if (fields.featured !== undefined) set.featured = fields.featured ? 1 : 0;
-        await tx.updateTable('comments').set(set).where('site_id', '=', siteId).where('id', '=', c.id).execute();
-        if (current.status === 'published' && to !== 'published') await countVisibility(tx, c, -1);
-        if (current.status !== 'published' && to === 'published') await countVisibility(tx, c, 1);
-        return true;
-      });
+    /**
+     * A moderator's decision: new status (counters follow) and the moderation fields. Returns the status it had,
+     * read under the row's lock in the change's transaction, or undefined when it is gone or deleted meanwhile.
+     */
+    async setStatus(w: CommentWrite, c: CommentRecord, to: Exclude<CommentStatus, 'deleted'>, fields: ModerationFields & { featured?: boolean }): Promise<CommentStatus | undefined> {
+      let q = w.tx.selectFrom('comments').select('status').where('site_id', '=', c.siteId).where('id', '=', c.id);
+      if (isPostgres(w.tx)) q = q.forUpdate();
+      const current = await q.executeTakeFirst();
+      if (!current || current.status === 'deleted') return undefined;
+      const set: Partial<Record<'rejection_reason' | 'moderated_by' | 'moderated_at' | 'moderation', string | null>> & { status: string; featured?: number } = { status: to };
+      if (fields.rejectionReason !== undefined) set.rejection_reason = fields.rejectionReason;
+      if (fields.moderatedBy !== undefined) set.moderated_by = fields.moderatedBy;
+      if (fields.moderatedAt !== undefined) set.moderated_at = fields.moderatedAt;
+      if (fields.moderation !== undefined) set.moderation = fields.moderation;
+      if (fields.featured !== undefined) set.featured = fields.featured ? 1 : 0;
+      await w.tx.updateTable('comments').set(set).where('site_id', '=', c.siteId).where('id', '=', c.id).execute();
+      if (current.status === 'published' && to !== 'published') await countVisibility(w, c, -1);
+      if (current.status !== 'published' && to === 'published') await countVisibility(w, c, 1);
+      return current.status as CommentStatus;
     },
 
     async revisions(id: string): Promise<{ body: string; createdAt: string }[]> {
@@ -291,41 +298,39 @@ export function commentsRepository(db: Db) {
      * reply_count counts the direct replies everyone sees (published, or tombstones that still hold some), so a
      * comment that vanishes lowers its parent's count, and a tombstone left with none vanishes in turn, up the thread.
      */
-    async tombstone(siteId: string, c: CommentRecord, at: string): Promise<void> {
-      await db.transaction().execute(async (tx) => {
-        await tx.deleteFrom('comment_revisions').where('comment_id', '=', c.id).execute();
-        await tx.updateTable('comments').set({ status: 'deleted', body: '', body_html: '', deleted_at: at }).where('site_id', '=', siteId).where('id', '=', c.id).execute();
-        if (c.status !== 'published') return;
-        await tx.updateTable('stories').set((eb) => ({ comment_count: eb('comment_count', '-', 1) })).where('id', '=', c.storyId).execute();
-        let vanished = c.replyCount === 0;
-        let parentId = c.parentId;
-        while (vanished && parentId) {
-          await tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', '-', 1) })).where('id', '=', parentId).where('reply_count', '>', 0).execute();
-          const parent = await tx.selectFrom('comments').select(['status', 'reply_count', 'parent_id']).where('id', '=', parentId).executeTakeFirst();
-          vanished = parent?.status === 'deleted' && parent.reply_count === 0;
-          parentId = parent?.parent_id ?? null;
-        }
-      });
+    async tombstone(w: CommentWrite, c: CommentRecord, at: string): Promise<void> {
+      const { tx } = w;
+      await tx.deleteFrom('comment_revisions').where('comment_id', '=', c.id).execute();
+      await tx.updateTable('comments').set({ status: 'deleted', body: '', body_html: '', deleted_at: at }).where('site_id', '=', c.siteId).where('id', '=', c.id).execute();
+      if (c.status !== 'published') return;
+      w.countStory(c.storyId, -1);
+      let vanished = c.replyCount === 0;
+      let parentId = c.parentId;
+      while (vanished && parentId) {
+        await tx.updateTable('comments').set((eb) => ({ reply_count: eb('reply_count', '-', 1) })).where('id', '=', parentId).where('reply_count', '>', 0).execute();
+        const parent = await tx.selectFrom('comments').select(['status', 'reply_count', 'parent_id']).where('id', '=', parentId).executeTakeFirst();
+        vanished = parent?.status === 'deleted' && parent.reply_count === 0;
+        parentId = parent?.parent_id ?? null;
+      }
     },
 
     /** Adds or removes a user's reaction; returns the new count. Idempotent both ways. */
-    async setReaction(commentId: string, userId: string, on: boolean, at: string): Promise<number> {
-      return db.transaction().execute(async (tx) => {
-        if (on) {
-          const res = await tx.insertInto('reactions').values({ comment_id: commentId, user_id: userId, created_at: at }).onConflict((oc) => oc.columns(['comment_id', 'user_id']).doNothing()).executeTakeFirst();
-          if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) await tx.updateTable('comments').set((eb) => ({ reaction_count: eb('reaction_count', '+', 1) })).where('id', '=', commentId).execute();
-        } else {
-          const res = await tx.deleteFrom('reactions').where('comment_id', '=', commentId).where('user_id', '=', userId).executeTakeFirst();
-          if (Number(res.numDeletedRows) > 0) await tx.updateTable('comments').set((eb) => ({ reaction_count: eb('reaction_count', '-', 1) })).where('id', '=', commentId).execute();
-        }
-        const row = await tx.selectFrom('comments').select('reaction_count').where('id', '=', commentId).executeTakeFirstOrThrow();
-        return row.reaction_count;
-      });
+    async setReaction(w: CommentWrite, commentId: string, userId: string, on: boolean, at: string): Promise<number> {
+      const { tx } = w;
+      if (on) {
+        const res = await tx.insertInto('reactions').values({ comment_id: commentId, user_id: userId, created_at: at }).onConflict((oc) => oc.columns(['comment_id', 'user_id']).doNothing()).executeTakeFirst();
+        if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) await tx.updateTable('comments').set((eb) => ({ reaction_count: eb('reaction_count', '+', 1) })).where('id', '=', commentId).execute();
+      } else {
+        const res = await tx.deleteFrom('reactions').where('comment_id', '=', commentId).where('user_id', '=', userId).executeTakeFirst();
+        if (Number(res.numDeletedRows) > 0) await tx.updateTable('comments').set((eb) => ({ reaction_count: eb('reaction_count', '-', 1) })).where('id', '=', commentId).execute();
+      }
+      const row = await tx.selectFrom('comments').select('reaction_count').where('id', '=', commentId).executeTakeFirstOrThrow();
+      return row.reaction_count;
     },
 
     /** Stores a report; false when this user already reported this comment. */
-    async insertReport(r: { id: string; commentId: string; userId: string; reason: string; note: string | null; at: string }): Promise<boolean> {
-      const res = await db
+    async insertReport(w: CommentWrite, r: { id: string; commentId: string; userId: string; reason: string; note: string | null; at: string }): Promise<boolean> {
+      const res = await w.tx
         .insertInto('reports')
         .values({ id: r.id, comment_id: r.commentId, user_id: r.userId, reason: r.reason, note: r.note, created_at: r.at })
         .onConflict((oc) => oc.columns(['comment_id', 'user_id']).doNothing())

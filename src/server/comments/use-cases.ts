@@ -6,7 +6,7 @@ import { decodeCursor, encodeCursor } from './cursor.js';
 import { renderCommentBody } from './markdown.js';
 import { EDIT_WINDOW_MS, placeReply, type CommentNode, type CommentRecord, type CommentSort, type CommentStatus, type ReportReason } from './model.js';
 import type { CommentsRepository } from './repository.js';
-import type { EventBus } from '../events/bus.js';
+import type { ChangeRunner } from '../events/change.js';
 import { buildThreads } from './tree.js';
 
 /** The moderation decision on a new or edited comment, stored with it. */
@@ -29,7 +29,8 @@ export interface CommentDeps {
   stories: StoriesRepository;
   maxLength: number;
   moderate: Moderator;
-  events: EventBus;
+  /** Runs one change in one transaction (rows, counters, events); see events/change.ts. */
+  change: ChangeRunner;
   now?: () => number;
   /** Who may post on a story's site (single sign-on accounts belong to one site; local accounts can be off). */
   mayPost?: (story: Story, author: User) => Promise<void>;
@@ -100,10 +101,12 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     editedAt: null,
     deletedAt: null,
   };
-  await deps.comments.insert({ ...record, moderation: moderation ?? null, rejectionReason: rejectionReason ?? null });
   const inReplyTo = parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null;
   const stored = { ...record, authorName: input.author.displayName, authorDisplay, reactionCount: 0, replyCount: 0, inReplyTo, rejectionReason: rejectionReason ?? null };
-  await deps.events.publish({ type: 'comment.created', siteId: stored.siteId, storyId: stored.storyId, comment: stored });
+  await deps.change(async (ch) => {
+    await deps.comments.insert(ch, { ...record, moderation: moderation ?? null, rejectionReason: rejectionReason ?? null });
+    ch.emit({ type: 'comment.created', siteId: stored.siteId, storyId: stored.storyId, comment: stored });
+  });
   return { ...stored, reacted: false, replies: [] };
 }
 
@@ -130,10 +133,12 @@ export async function editComment(deps: CommentDeps, input: { commentId: string;
   if (!story) throw new AppError('STORY_NOT_FOUND');
   const parent = c.parentId ? ((await deps.comments.get(c.siteId, c.parentId)) ?? null) : null;
   const outcome = await deps.moderate({ story, author: input.user, body, parent, editing: c });
-  const status = { from: c, to: outcome.status, moderation: outcome.moderation ?? null, rejectionReason: outcome.rejectionReason ?? null };
-  await deps.comments.edit(c.siteId, c.id, c.body, { body, bodyHtml, at, revisionId: newId(), status });
+  const status = { to: outcome.status, moderation: outcome.moderation ?? null, rejectionReason: outcome.rejectionReason ?? null };
   const edited = { ...c, body, bodyHtml, editedAt: at, status: outcome.status, rejectionReason: status.rejectionReason };
-  await deps.events.publish({ type: 'comment.edited', siteId: c.siteId, storyId: c.storyId, comment: edited });
+  await deps.change(async (ch) => {
+    await deps.comments.edit(ch, c, { body, bodyHtml, at, revisionId: newId(), status });
+    ch.emit({ type: 'comment.edited', siteId: c.siteId, storyId: c.storyId, comment: edited, previousStatus: c.status });
+  });
   return edited;
 }
 
@@ -142,9 +147,11 @@ export async function deleteComment(deps: CommentDeps, input: { commentId: strin
   const c = await ownComment(deps, input.commentId, input.user);
   if (c.status === 'deleted') return c;
   const at = nowIso(deps.now?.());
-  await deps.comments.tombstone(c.siteId, c, at);
   const tomb: CommentRecord = { ...c, status: 'deleted', body: '', bodyHtml: '', deletedAt: at };
-  await deps.events.publish({ type: 'comment.deleted', siteId: c.siteId, storyId: c.storyId, comment: tomb });
+  await deps.change(async (ch) => {
+    await deps.comments.tombstone(ch, c, at);
+    ch.emit({ type: 'comment.deleted', siteId: c.siteId, storyId: c.storyId, comment: tomb, previousStatus: c.status });
+  });
   return tomb;
 }
 
@@ -159,8 +166,11 @@ async function visibleComment(deps: CommentDeps, commentId: string, user: User):
 /** Gives or takes back the one reaction ("Respect"). */
 export async function setReaction(deps: CommentDeps, input: { commentId: string; user: User; on: boolean }): Promise<{ reactionCount: number; reacted: boolean }> {
   const c = await visibleComment(deps, input.commentId, input.user);
-  const reactionCount = await deps.comments.setReaction(c.id, input.user.id, input.on, nowIso(deps.now?.()));
-  await deps.events.publish({ type: 'comment.reaction', siteId: c.siteId, storyId: c.storyId, commentId: c.id, reactionCount });
+  const reactionCount = await deps.change(async (ch) => {
+    const count = await deps.comments.setReaction(ch, c.id, input.user.id, input.on, nowIso(deps.now?.()));
+    ch.emit({ type: 'comment.reaction', siteId: c.siteId, storyId: c.storyId, commentId: c.id, reactionCount: count, commentStatus: c.status });
+    return count;
+  });
   return { reactionCount, reacted: input.on };
 }
 
@@ -169,7 +179,7 @@ export async function reportComment(deps: CommentDeps, input: { commentId: strin
   const c = await visibleComment(deps, input.commentId, input.user);
   const id = newId();
   const note = input.note?.trim().slice(0, 1000) || null;
-  const ok = await deps.comments.insertReport({ id, commentId: c.id, userId: input.user.id, reason: input.reason, note, at: nowIso(deps.now?.()) });
+  const ok = await deps.change((ch) => deps.comments.insertReport(ch, { id, commentId: c.id, userId: input.user.id, reason: input.reason, note, at: nowIso(deps.now?.()) }));
   if (!ok) throw new AppError('ALREADY_REPORTED');
   return { id };
 }

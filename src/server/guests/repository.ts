@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../storage/db.js';
-import { newId, nowIso } from '../storage/ids.js';
+import { nowIso } from '../storage/ids.js';
+import { withTx } from '../storage/tx.js';
+import { findOrCreateIdentity } from '../users/identities.js';
 
 const PROVIDER = 'guest';
 
@@ -13,27 +15,11 @@ export function guestsRepository(db: Db) {
      */
     async guestUser(siteId: string, email: string, name: string): Promise<string> {
       const subject = createHash('sha256').update(email).digest('hex');
-      const found = await db.selectFrom('user_identities').select('user_id').where('site_id', '=', siteId).where('provider', '=', PROVIDER).where('subject', '=', subject).executeTakeFirst();
-      if (found) {
-        await db.updateTable('users').set({ display_name: name }).where('id', '=', found.user_id).execute();
-        return found.user_id;
-      }
-      const id = newId();
-      const at = nowIso();
-      return db.transaction().execute(async (tx) => {
-        await tx.insertInto('users').values({ id, email: null, display_name: name, password_hash: null, role: 'commenter', created_at: at }).execute();
-        const res = await tx
-          .insertInto('user_identities')
-          .values({ site_id: siteId, provider: PROVIDER, subject, user_id: id, created_at: at })
-          .onConflict((oc) => oc.columns(['site_id', 'provider', 'subject']).doNothing())
-          .executeTakeFirst();
-        if (Number(res.numInsertedOrUpdatedRows ?? 0) === 0) {
-          await tx.deleteFrom('users').where('id', '=', id).execute();
-          const row = await tx.selectFrom('user_identities').select('user_id').where('site_id', '=', siteId).where('provider', '=', PROVIDER).where('subject', '=', subject).executeTakeFirstOrThrow();
-          return row.user_id;
-        }
-        await tx.insertInto('guest_authors').values({ user_id: id, site_id: siteId, email, created_at: at }).execute();
-        return id;
+      return withTx(db, async (tx) => {
+        const { userId, created } = await findOrCreateIdentity(tx, { siteId, provider: PROVIDER, subject, displayName: name });
+        if (created) await tx.insertInto('guest_authors').values({ user_id: userId, site_id: siteId, email, created_at: nowIso() }).execute();
+        else await tx.updateTable('users').set({ display_name: name }).where('id', '=', userId).execute();
+        return userId;
       });
     },
 

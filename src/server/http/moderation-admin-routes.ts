@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { assertAdmin, assertSite } from '../moderation/admin/access.js';
+import { assertAdmin, assertSite, setSiteModerator } from '../moderation/admin/access.js';
 import { dashboard } from '../moderation/admin/dashboard.js';
 import { getSettings, saveSettings, SHIPPED_WORDS } from '../moderation/admin/settings-admin.js';
 import { completeSetup, needsSetup } from '../moderation/admin/setup.js';
@@ -84,7 +84,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
     async (request) => {
       const scope = await moderatorScope(request, deps);
       if (!(await deps.sites.get(request.params.siteId))) throw new AppError('NOT_FOUND');
-      return { settings: await saveSettings({ moderation: deps.moderation.repo, audit: deps.moderation.audit }, scope, request.params.siteId, request.body) };
+      return { settings: await saveSettings({ db: deps.db, moderation: deps.moderation.repo, audit: deps.moderation.audit }, scope, request.params.siteId, request.body) };
     },
   );
 
@@ -182,9 +182,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       const scope = await moderatorScope(request, deps);
       const story = await getStory(deps, request.params.storyId);
       assertSite(scope, story.siteId);
-      const before = { closed: story.closed, ...readStorySettings(await deps.stories.rawSettings(story.siteId, story.id)) };
-      const r = await updateStorySettings(deps, story, request.body);
-      await deps.moderation.audit.record({ siteId: story.siteId, actorId: scope.user.id, action: 'story.settings', targetType: 'story', targetId: story.id, before, after: { closed: r.story.closed, ...r.settings } });
+      const r = await updateStorySettings({ stories: deps.stories, change: deps.change, audit: deps.moderation.audit }, story, request.body, scope.user.id);
       return storyState(r.story, r.settings);
     },
   );
@@ -208,11 +206,8 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       const scope = await moderatorScope(request, deps);
       assertAdmin(scope);
       if (!(await deps.sites.get(request.params.siteId))) throw new AppError('NOT_FOUND');
-      const user = await deps.moderation.staff.findByEmail(request.body.email);
-      if (!user) throw new AppError('USER_NOT_FOUND');
-      await deps.moderation.staff.addModerator(request.params.siteId, user.id);
-      await deps.moderation.audit.record({ siteId: request.params.siteId, actorId: scope.user.id, action: 'moderator.add', targetType: 'moderator', targetId: user.id, before: null, after: { siteId: request.params.siteId } });
-      return reply.status(201).send({ moderator: { id: user.id } });
+      const id = await setSiteModerator({ db: deps.db, staff: deps.moderation.staff, audit: deps.moderation.audit }, scope.user.id, request.params.siteId, { email: request.body.email }, true);
+      return reply.status(201).send({ moderator: { id } });
     },
   );
 
@@ -222,8 +217,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
     async (request, reply) => {
       const scope = await moderatorScope(request, deps);
       assertAdmin(scope);
-      await deps.moderation.staff.removeModerator(request.params.siteId, request.params.userId);
-      await deps.moderation.audit.record({ siteId: request.params.siteId, actorId: scope.user.id, action: 'moderator.remove', targetType: 'moderator', targetId: request.params.userId, before: { siteId: request.params.siteId }, after: null });
+      await setSiteModerator({ db: deps.db, staff: deps.moderation.staff, audit: deps.moderation.audit }, scope.user.id, request.params.siteId, { userId: request.params.userId }, false);
       return reply.status(204).send(null);
     },
   );

@@ -17,8 +17,8 @@ export async function moderatorScope(request: FastifyRequest, deps: Deps): Promi
 /** Queues, decisions (approve, reject, feature, bulk) and users' standing: the moderators' API. */
 export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   app.addSchema(QueueItemSchema);
-  const decisionDeps: DecisionDeps = { db: deps.db, comments: deps.comments, stories: deps.stories, events: deps.events, audit: deps.moderation.audit };
-  const userDeps: UserAdminDeps = { db: deps.db, moderation: deps.moderation.repo, audit: deps.moderation.audit };
+  const decisionDeps: DecisionDeps = { comments: deps.comments, stories: deps.stories, change: deps.change, audit: deps.moderation.audit };
+  const userDeps: UserAdminDeps = { db: deps.db, moderation: deps.moderation.repo, audit: deps.moderation.audit, comments: deps.comments, change: deps.change };
   const tags = ['moderation'];
   const Item = Type.Ref(QueueItemSchema);
 
@@ -65,6 +65,12 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async
     '/api/v1/admin/moderation/comments/:id/reject',
     { schema: { tags, summary: 'Reject a comment; the reason is shown to its author', params: IdParams, body: DecisionBody, response: { 200: Decided, ...errors(400, 401, 403, 404, 409) } } },
     async (request) => decided(await decide(decisionDeps, await moderatorScope(request, deps), request.params.id, { action: 'reject', reason: request.body.reason, kind: request.body.kind })),
+  );
+
+  app.post(
+    '/api/v1/admin/moderation/comments/:id/withdraw',
+    { schema: { tags, summary: 'Take a published comment out of view and back into the queue for another look', params: IdParams, response: { 200: Decided, ...errors(400, 401, 403, 404, 409) } } },
+    async (request) => decided(await decide(decisionDeps, await moderatorScope(request, deps), request.params.id, { action: 'withdraw' })),
   );
 
   app.post(
@@ -117,13 +123,18 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async
     {
       schema: {
         tags,
-        summary: 'Ban, suspend for some hours (0 lifts it), or always pre-moderate a user on a site',
+        summary: 'Ban (hideComments: also reject all their comments on the site), suspend for some hours (0 lifts it), or always pre-moderate a user on a site',
         params: SiteUserParams,
-        body: Type.Object({ banned: Type.Optional(Type.Boolean()), suspendHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 365 })), premoderate: Type.Optional(Type.Boolean()) }),
-        response: { 200: Type.Object({ standing: StandingSchema }), ...errors(400, 401, 403, 404) },
+        body: Type.Object({
+          banned: Type.Optional(Type.Boolean()),
+          suspendHours: Type.Optional(Type.Integer({ minimum: 0, maximum: 24 * 365 })),
+          premoderate: Type.Optional(Type.Boolean()),
+          hideComments: Type.Optional(Type.Boolean()),
+        }),
+        response: { 200: Type.Object({ standing: StandingSchema, hidden: Type.Integer() }), ...errors(400, 401, 403, 404) },
       },
     },
-    async (request) => ({ standing: await changeStanding(userDeps, await moderatorScope(request, deps), request.params.siteId, request.params.userId, request.body) }),
+    async (request) => changeStanding(userDeps, await moderatorScope(request, deps), request.params.siteId, request.params.userId, request.body),
   );
 
   app.post(

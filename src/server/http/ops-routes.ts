@@ -22,10 +22,28 @@ export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) =
   });
   new Gauge({ name: 'agora_sse_streams', help: 'Open live event streams on this node', registers: [registry], collect() { this.set(deps.realtime.hub.size); } });
   new Gauge({ name: 'agora_broker_up', help: '1 when the link to other nodes (Redis) is up, or on a single node', registers: [registry], collect() { this.set(deps.realtime.broker.healthy() ? 1 : 0); } });
+  // Shared by all nodes (the queue is the database's), so every node reports the same numbers. Queued counts jobs
+  // waiting, scheduled (digests, recurring housekeeping) and running; dead ones failed for good and are kept 7 days.
+  new Gauge({ name: 'agora_jobs_queued', help: 'Jobs queued in the durable job queue (waiting, scheduled or running)', registers: [registry], async collect() { this.set(await deps.publisher.jobs.count('queued').catch(() => -1)); } });
+  new Gauge({ name: 'agora_jobs_dead', help: 'Jobs that failed for good, kept for a week for inspection', registers: [registry], async collect() { this.set(await deps.publisher.jobs.count('dead').catch(() => -1)); } });
   const outcomes = new Counter({ name: 'agora_moderation_outcomes_total', help: 'New comments by the status moderation gave them', labelNames: ['status'], registers: [registry] });
-  deps.events.subscribe((e) => {
-    if (e.type === 'comment.created') outcomes.inc({ status: e.comment.status });
-    if (e.type === 'comment.moderated') outcomes.inc({ status: `moderated_${e.comment.status}` });
+  // Counted from the dispatcher's batches (on the node that holds its lease), once per recorded event.
+  deps.dispatched.push((batch) => {
+    for (const { event: e } of batch) {
+      if (e.type === 'comment.created') outcomes.inc({ status: e.comment.status });
+      if (e.type === 'comment.moderated') outcomes.inc({ status: `moderated_${e.comment.status}` });
+    }
+  });
+  new Gauge({
+    name: 'agora_outbox_events',
+    help: 'Recorded events not yet dispatched (state=pending), and those left aside after repeated failures (state=dead)',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const s = await deps.outbox.sizes().catch(() => ({ pending: -1, dead: -1 }));
+      this.set({ state: 'pending' }, s.pending);
+      this.set({ state: 'dead' }, s.dead);
+    },
   });
   // Queue sizes etc. that features register (e.g. the job queue) without this file knowing them; read once all
   // plugins are in.

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { cancelDeletion, deleteAccountNow, exportPersonalData, pendingDeletion, requestDeletion, sweepDueDeletions, type PrivacyDeps } from '../privacy/use-cases.js';
+import { registerHousekeeping } from '../jobs/housekeeping.js';
 import { requireRole, requireUser } from './context.js';
 import { errors } from './schemas.js';
 import { privacyPageRoutes } from './privacy-page-routes.js';
@@ -23,7 +24,7 @@ function download(reply: { header(k: string, v: string): unknown }, userId: stri
  * reader on request. Also runs the periodic sweep that carries out deletions whose grace period is over.
  */
 export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const pd: PrivacyDeps = { db: deps.db, graceMs: deps.config.deletionGraceMs, events: deps.events, comments: deps.comments };
+  const pd: PrivacyDeps = { db: deps.db, graceMs: deps.config.deletionGraceMs, change: deps.change };
 
   app.get('/api/v1/me/export', { schema: { tags: ['privacy'], summary: 'Download all your data (JSON file)', response: { 200: PersonalDataSchema, ...errors(401) } } }, async (request, reply) => {
     const { user } = requireUser(request, deps);
@@ -95,22 +96,15 @@ export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
 
   await app.register(privacyPageRoutes, { deps, privacy: pd });
 
-  // The sweep: deletions are carried out by whichever node gets there first; a failure is logged and retried on
-  // the next tick, never fatal to the server.
-  if (deps.config.privacySweepMs > 0) {
-    let timer: NodeJS.Timeout | undefined;
-    const tick = () => {
-      sweepDueDeletions(pd).then(
-        (done) => {
-          if (done.length) app.log.info({ accounts: done.length }, 'privacy sweep: accounts deleted');
-        },
-        (err: unknown) => app.log.error({ err }, 'privacy sweep failed'),
-      );
-    };
-    app.addHook('onReady', async () => {
-      timer = setInterval(tick, deps.config.privacySweepMs);
-      timer.unref();
-    });
-    app.addHook('onClose', async () => clearInterval(timer));
-  }
+  // The sweep is a recurring job on the durable queue (not a timer here): with several nodes it runs on one node per
+  // interval, on nodes that run jobs; a failure is logged by the queue and tried again at the next interval, never
+  // fatal to the server. AGORA_PRIVACY_SWEEP_MINUTES=0: this node does not schedule it (another node may).
+  // Interim home: the composition root should own registerHousekeeping (see src/server/jobs/housekeeping.ts).
+  registerHousekeeping(deps.publisher.jobs, {
+    sweepEveryMs: deps.config.privacySweepMs,
+    sweep: async () => {
+      const done = await sweepDueDeletions(pd);
+      if (done.length) app.log.info({ accounts: done.length }, 'privacy sweep: accounts deleted');
+    },
+  });
 };

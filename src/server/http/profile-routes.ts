@@ -27,7 +27,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     const csrfToken = deps.csrf.issue(auth.sessionId);
     // The readers'-rights section (download, account deletion) of the data-portability feature; its forms bring the
     // reader back here.
-    const privacy = { db: deps.db, graceMs: deps.config.deletionGraceMs };
+    const privacy = { db: deps.db, graceMs: deps.config.deletionGraceMs, change: deps.change };
     const section: Raw = renderPrivacySection({
       user: auth.user,
       lang,

@@ -8,7 +8,7 @@ import { updateStorySettings } from '../stories/manage.js';
 import { StorySettingsSchema } from '../stories/settings.js';
 import { getStory } from '../stories/use-cases.js';
 import { guestsAllowed } from '../guests/use-cases.js';
-import { assertSite, scopeOf, staffRepository } from '../moderation/admin/access.js';
+import { assertSite, scopeOf } from '../moderation/admin/access.js';
 import { requireRole, requireUser } from './context.js';
 import { presentStory } from './presenters.js';
 import { errors, StoryIdParams, StorySchema } from './schemas.js';
@@ -107,8 +107,8 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       const { user } = requireUser(request, deps);
       const story = await getStory(deps, request.params.storyId);
       // Admins, global moderators, and the story's site's own moderators (site_moderators).
-      assertSite(await scopeOf(staffRepository(deps.db), user), story.siteId);
-      const r = await updateStorySettings(deps, story, request.body);
+      assertSite(await scopeOf(deps.moderation.staff, user), story.siteId);
+      const r = await updateStorySettings({ stories: deps.stories, change: deps.change, audit: deps.moderation.audit }, story, request.body, user.id);
       return { story: presentStory(r.story, { guests: await guestsAllowed(deps.publisher, story.siteId) }), settings: r.settings };
     },
   );

@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import type { Queryable } from '../storage/tx.js';
 import { newId, nowIso } from '../storage/ids.js';
 
 /** One moderation or settings action: who, what, on what, when, and the state before and after. */
@@ -27,8 +28,9 @@ const parse = (s: string | null): unknown => {
 /** The audit log: append-only; every use case that changes moderation state writes one entry. */
 export function auditLog(db: Db) {
   return {
-    async record(e: Omit<AuditEntry, 'id' | 'createdAt' | 'actorName'>): Promise<void> {
-      await db
+    /** Records an entry in the transaction of the change it describes: both commit, or neither. */
+    async record(tx: Queryable, e: Omit<AuditEntry, 'id' | 'createdAt' | 'actorName'>): Promise<void> {
+      await tx
         .insertInto('moderation_audit')
         .values({
           id: newId(),

@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import type { Queryable } from '../storage/tx.js';
 import { nowIso } from '../storage/ids.js';
 import { parseSettings, storyModeOf, type ModerationSettings, type StoryMode } from './settings.js';
 
@@ -37,10 +38,11 @@ export function moderationRepository(db: Db) {
       return settings;
     },
 
-    async saveSettings(siteId: string, settings: ModerationSettings): Promise<void> {
+    /** Writes through `q`, the transaction that also records the audit entry. */
+    async saveSettings(q: Queryable, siteId: string, settings: ModerationSettings): Promise<void> {
       const json = JSON.stringify(settings);
       const at = nowIso();
-      await db
+      await q
         .insertInto('moderation_settings')
         .values({ site_id: siteId, settings: json, updated_at: at })
         .onConflict((oc) => oc.column('site_id').doUpdateSet({ settings: json, updated_at: at }))
@@ -52,9 +54,9 @@ export function moderationRepository(db: Db) {
       return row ? { banned: row.banned === 1, suspendedUntil: row.suspended_until, premoderate: row.premoderate === 1 } : { ...GOOD_STANDING };
     },
 
-    async saveStanding(siteId: string, userId: string, s: Standing): Promise<void> {
+    async saveStanding(q: Queryable, siteId: string, userId: string, s: Standing): Promise<void> {
       const values = { banned: s.banned ? 1 : 0, suspended_until: s.suspendedUntil, premoderate: s.premoderate ? 1 : 0, updated_at: nowIso() };
-      await db
+      await q
         .insertInto('user_standing')
         .values({ site_id: siteId, user_id: userId, ...values })
         .onConflict((oc) => oc.columns(['site_id', 'user_id']).doUpdateSet(values))

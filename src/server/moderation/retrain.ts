@@ -64,7 +64,7 @@ export async function retrainSite(deps: { db: Db; onRetrained?: (siteId: string)
       .execute();
     result.models.push({ task, examples: examples.length, heldBack: test.length, agreementBefore, agreementAfter });
   }
-  await auditLog(deps.db).record({ siteId, actorId, action: 'models.retrain', targetType: 'models', targetId: siteId, before: null, after: result });
+  await auditLog(deps.db).record(deps.db, { siteId, actorId, action: 'models.retrain', targetType: 'models', targetId: siteId, before: null, after: result });
   deps.onRetrained?.(siteId);
   return result;
 }

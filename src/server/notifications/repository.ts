@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import type { Queryable } from '../storage/tx.js';
 import { nowIso } from '../storage/ids.js';
 
 /** What a reader is told about. */
@@ -47,11 +48,14 @@ export function notificationsRepository(db: Db) {
     emailedAt: r.emailed_at,
   });
   return {
-    async insert(n: { id: string; userId: string; siteId: string; kind: NotificationKind; commentId: string; storyId: string; actorName: string | null; reason: string | null }): Promise<void> {
-      await db
+    /** Records a notification; false when this event already notified this reader of this (a repeated dispatch). */
+    async insert(q: Queryable, n: { id: string; userId: string; siteId: string; kind: NotificationKind; commentId: string; storyId: string; actorName: string | null; reason: string | null; eventId: string | null }): Promise<boolean> {
+      const res = await q
         .insertInto('notifications')
-        .values({ id: n.id, user_id: n.userId, site_id: n.siteId, kind: n.kind, comment_id: n.commentId, story_id: n.storyId, actor_name: n.actorName, reason: n.reason, created_at: nowIso(), read_at: null, emailed_at: null })
-        .execute();
+        .values({ id: n.id, user_id: n.userId, site_id: n.siteId, kind: n.kind, comment_id: n.commentId, story_id: n.storyId, actor_name: n.actorName, reason: n.reason, created_at: nowIso(), read_at: null, emailed_at: null, event_id: n.eventId })
+        .onConflict((oc) => oc.columns(['event_id', 'user_id', 'kind']).doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     async get(id: string): Promise<Notification | undefined> {
       const row = await base().where('n.id', '=', id).executeTakeFirst();

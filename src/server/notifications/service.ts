@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CommentRecord } from '../comments/model.js';
-import type { CommentsRepository } from '../comments/repository.js';
-import type { DomainEvent } from '../events/bus.js';
+import type { DomainEvent } from '../events/domain.js';
+import type { OutboxEvent } from '../events/outbox.js';
+import type { Tx } from '../storage/tx.js';
 import { backoff, type JobQueue } from '../jobs/queue.js';
 import { newId } from '../storage/ids.js';
 import type { Lang } from '../../i18n/discussion.js';
@@ -19,7 +20,6 @@ const DIGEST_MAX = 50;
 export interface NotificationDeps {
   notifications: NotificationsRepository;
   readerSettings: ReaderSettingsRepository;
-  comments: CommentsRepository;
   jobs: JobQueue;
   mailer: Mailer;
   publicUrl: string;
@@ -46,40 +46,64 @@ export function nextDigestAt(hourUtc: number, now = Date.now()): number {
   return at > now ? at : at + 86_400_000;
 }
 
-/** Records a notification and, per the reader's choice, queues an email now, queues the daily digest, or nothing. */
-export async function notify(deps: NotificationDeps, n: { userId: string; siteId: string; kind: NotificationKind; comment: Pick<CommentRecord, 'id' | 'storyId'>; actorName?: string | null; reason?: string | null }): Promise<void> {
+/**
+ * Records a notification and, per the reader's choice, queues an email now, queues the daily digest, or nothing,
+ * all in `tx` (the dispatcher's transaction, keyed by the event so a repeated dispatch adds nothing).
+ */
+export async function notify(
+  deps: NotificationDeps,
+  tx: Tx,
+  n: { userId: string; siteId: string; kind: NotificationKind; comment: Pick<CommentRecord, 'id' | 'storyId'>; actorName?: string | null; reason?: string | null; eventId: string | null },
+): Promise<void> {
   const id = newId();
-  await deps.notifications.insert({ id, userId: n.userId, siteId: n.siteId, kind: n.kind, commentId: n.comment.id, storyId: n.comment.storyId, actorName: n.actorName ?? null, reason: n.reason ?? null });
-  const settings = await deps.readerSettings.get(n.userId);
+  const fresh = await deps.notifications.insert(tx, { id, userId: n.userId, siteId: n.siteId, kind: n.kind, commentId: n.comment.id, storyId: n.comment.storyId, actorName: n.actorName ?? null, reason: n.reason ?? null, eventId: n.eventId });
+  if (!fresh) return;
+  const settings = await deps.readerSettings.get(n.userId, tx);
   if (settings.mode === 'none' || !settings.email) return;
-  if (settings.mode === 'immediate') await deps.jobs.enqueue(EMAIL_JOB, { notificationId: id });
+  if (settings.mode === 'immediate') await deps.jobs.enqueue(EMAIL_JOB, { notificationId: id }, {}, tx);
   // One digest job per reader at a time: the dedupe key makes the second notification of the day add nothing.
-  else await deps.jobs.enqueue(DIGEST_JOB, { userId: n.userId }, { runAt: nextDigestAt(deps.digestHourUtc), dedupeKey: `digest:${n.userId}` });
+  else await deps.jobs.enqueue(DIGEST_JOB, { userId: n.userId }, { runAt: nextDigestAt(deps.digestHourUtc), dedupeKey: `digest:${n.userId}` }, tx);
 }
 
 /** Notifies the author of `comment`'s parent that someone replied (not when they replied to themself). */
-async function notifyReply(deps: NotificationDeps, comment: CommentRecord): Promise<void> {
+async function notifyReply(deps: NotificationDeps, tx: Tx, comment: CommentRecord, eventId: string): Promise<void> {
   if (!comment.parentId || comment.status !== 'published') return;
-  const parent = await deps.comments.get(comment.siteId, comment.inReplyToId ?? comment.parentId);
-  if (!parent || parent.status === 'deleted' || parent.authorId === comment.authorId) return;
-  await notify(deps, { userId: parent.authorId, siteId: comment.siteId, kind: 'reply', comment, actorName: comment.authorName });
+  const parent = await tx.selectFrom('comments').select(['author_id', 'status']).where('id', '=', comment.inReplyToId ?? comment.parentId).executeTakeFirst();
+  if (!parent || parent.status === 'deleted' || parent.author_id === comment.authorId) return;
+  // The reply as it is now: one withdrawn or erased before this event was dispatched notifies nobody.
+  const now = await tx.selectFrom('comments as c').innerJoin('users as u', 'u.id', 'c.author_id').select(['c.status', 'u.display_name']).where('c.id', '=', comment.id).executeTakeFirst();
+  if (now?.status !== 'published') return;
+  await notify(deps, tx, { userId: parent.author_id, siteId: comment.siteId, kind: 'reply', comment, actorName: now.display_name, eventId });
 }
 
-/** Turns domain events into notifications: replies, and moderators' decisions on one's comments (approve, reject, feature). */
-export async function onEventForNotifications(deps: NotificationDeps, e: DomainEvent): Promise<void> {
-  if (e.type === 'comment.created') await notifyReply(deps, e.comment);
+/** Turns one domain event into notifications: replies, and moderators' decisions on one's comments (approve, reject, feature). */
+export async function notificationsFor(deps: NotificationDeps, tx: Tx, e: DomainEvent, eventId: string): Promise<void> {
+  if (e.type === 'comment.created') await notifyReply(deps, tx, e.comment, eventId);
   else if (e.type === 'comment.moderated') {
     const c = e.comment;
     if (c.status === 'published' && e.previousStatus !== 'published') {
-      await notify(deps, { userId: c.authorId, siteId: c.siteId, kind: 'approved', comment: c });
+      await notify(deps, tx, { userId: c.authorId, siteId: c.siteId, kind: 'approved', comment: c, eventId });
       // A held reply reaches the person it answers only once it is published.
-      await notifyReply(deps, c);
+      await notifyReply(deps, tx, c, eventId);
     } else if (c.status === 'rejected' && e.previousStatus !== 'rejected') {
-      await notify(deps, { userId: c.authorId, siteId: c.siteId, kind: 'rejected', comment: c, reason: e.reason });
+      await notify(deps, tx, { userId: c.authorId, siteId: c.siteId, kind: 'rejected', comment: c, reason: e.reason, eventId });
     }
     // The console announces featuring (and un-featuring) as comment.moderated with the comment's new `featured`.
-    if (c.status === 'published' && c.featured === true) await notify(deps, { userId: c.authorId, siteId: c.siteId, kind: 'featured', comment: c });
+    if (c.status === 'published' && c.featured === true) await notify(deps, tx, { userId: c.authorId, siteId: c.siteId, kind: 'featured', comment: c, eventId });
   }
+}
+
+/** The dispatcher's notifications consumer, in its transaction; email jobs are picked up once it commits. */
+export function notificationConsumer(deps: NotificationDeps) {
+  return {
+    name: 'notifications',
+    async record(tx: Tx, batch: readonly OutboxEvent[]): Promise<void> {
+      for (const ev of batch) await notificationsFor(deps, tx, ev.event, ev.id);
+    },
+    after(): void {
+      deps.jobs.kick();
+    },
+  };
 }
 
 async function send(deps: NotificationDeps, userId: string, list: Notification[]): Promise<void> {

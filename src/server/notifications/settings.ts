@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import type { Queryable } from '../storage/tx.js';
 import { nowIso } from '../storage/ids.js';
 import type { Lang } from '../../i18n/discussion.js';
 
@@ -21,8 +22,8 @@ const asLang = (l: string | null | undefined): Lang | null => (l === 'fr' || l =
 /** Storage of readers' notification settings. */
 export function readerSettingsRepository(db: Db) {
   return {
-    async get(userId: string): Promise<ReaderSettings> {
-      const row = await db
+    async get(userId: string, q: Queryable = db): Promise<ReaderSettings> {
+      const row = await q
         .selectFrom('users as u')
         .leftJoin('notification_settings as n', 'n.user_id', 'u.id')
         .select(['u.email as account_email', 'n.mode', 'n.lang', 'n.email'])

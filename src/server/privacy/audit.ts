@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import type { Queryable } from '../storage/tx.js';
 import { newId, nowIso } from '../storage/ids.js';
 
 /** Who did a privacy action: the reader, an admin for them, an operator on the command line, or the sweep. */
@@ -19,7 +20,7 @@ export interface AuditEntry {
 }
 
 /** Records a privacy action. Details hold counts and settings, never the text of comments. */
-export async function audit(db: Db, e: { actor: Actor; subjectUserId: string; action: PrivacyAction; details?: Record<string, unknown>; now?: number }): Promise<void> {
+export async function audit(db: Queryable, e: { actor: Actor; subjectUserId: string; action: PrivacyAction; details?: Record<string, unknown>; now?: number }): Promise<void> {
   await db
     .insertInto('privacy_audit')
     .values({

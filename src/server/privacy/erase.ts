@@ -1,9 +1,11 @@
 import { sql } from 'kysely';
-import { MAX_DEPTH } from '../comments/model.js';
+import { MAX_DEPTH, type CommentRecord, type CommentStatus } from '../comments/model.js';
+import type { Change } from '../events/change.js';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
-import { recomputeCounters } from '../portability/counters.js';
-import { existingTables, loose } from '../portability/export/tables.js';
+import type { Tx } from '../storage/tx.js';
+import { recount } from '../comments/counters.js';
+import { loose } from '../portability/export/tables.js';
 
 /** What a site does with the comments of a deleted account (sites.settings.privacy.onDelete). */
 export type OnDelete = 'tombstone' | 'remove';
@@ -46,65 +48,122 @@ export interface ErasureReport {
   reactionsRemoved: number;
 }
 
+async function ownComments(tx: Tx, userId: string): Promise<(CommentRecord & { onDelete: OnDelete })[]> {
+  const rows = await tx
+    .selectFrom('comments as c')
+    .innerJoin('sites as s', 's.id', 'c.site_id')
+    .select(['c.id', 'c.site_id', 'c.story_id', 'c.parent_id', 'c.root_id', 'c.depth', 'c.in_reply_to_id', 'c.status', 'c.created_at', 'c.edited_at', 'c.deleted_at', 'c.reaction_count', 'c.reply_count', 's.settings'])
+    .where('c.author_id', '=', userId)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    siteId: r.site_id,
+    storyId: r.story_id,
+    parentId: r.parent_id,
+    rootId: r.root_id,
+    depth: r.depth,
+    inReplyToId: r.in_reply_to_id,
+    authorId: userId,
+    authorName: DELETED_NAME,
+    body: '',
+    bodyHtml: '',
+    status: r.status as CommentStatus,
+    createdAt: r.created_at,
+    editedAt: r.edited_at,
+    deletedAt: r.deleted_at,
+    reactionCount: r.reaction_count,
+    replyCount: r.reply_count,
+    onDelete: onDeleteOf(r.settings),
+  }));
+}
+
 /**
- * Carries out the deletion of an account. Its comments lose their text and author and become "[deleted]"
- * tombstones, or are removed where the site configured 'remove' (a removed comment that other readers replied to
- * stays as a tombstone, so their replies are not lost). Its reactions, sessions and identities go; the account
- * row stays, anonymised (no email, no password, name "[deleted]"), because reports and moderation history point
- * to it. Counters of every story touched are recounted.
+ * Carries out the deletion of an account, as one change. Its comments lose their text and author and become
+ * "[deleted]" tombstones, or are removed where the site configured 'remove' (a removed comment that other readers
+ * replied to stays as a tombstone, so their replies are not lost). Its reactions, sessions, identities and
+ * notifications go; the account row stays, anonymised (no email, no password, name "[deleted]"), because reports
+ * and moderation history point to it. Counters of every story touched are recounted. Each comment readers could see
+ * gets a comment.deleted event, so the public log, caches and webhook payloads take it back in the same
+ * transaction; notifications others got about its replies lose its name.
  */
-export async function eraseAccount(db: Db, userId: string, now = Date.now()): Promise<ErasureReport> {
+export async function eraseAccount(ch: Change, present: Map<string, Set<string>>, userId: string, now = Date.now()): Promise<ErasureReport> {
+  const { tx } = ch;
   const at = nowIso(now);
-  const present = await existingTables(db);
+  const ltx = loose(tx as unknown as Db);
   const report: ErasureReport = { mode: {}, tombstoned: 0, removed: 0, reactionsRemoved: 0 };
-  const sites = await db.selectFrom('comments as c').innerJoin('sites as s', 's.id', 'c.site_id').select(['s.id', 's.settings']).distinct().where('c.author_id', '=', userId).execute();
-  const stories = (await db.selectFrom('comments').select('story_id').distinct().where('author_id', '=', userId).execute()).map((r) => r.story_id);
-  const reacted = (await db.selectFrom('reactions').select('comment_id').where('user_id', '=', userId).execute()).map((r) => r.comment_id);
+  const comments = await ownComments(tx, userId);
+  for (const c of comments) report.mode[c.siteId] = c.onDelete;
+  const ids = comments.map((c) => c.id);
+  const reacted = (await tx.selectFrom('reactions').select('comment_id').where('user_id', '=', userId).execute()).map((r) => r.comment_id);
 
-  await db.transaction().execute(async (tx) => {
-    const ltx = loose(tx as unknown as Db);
-    const own = tx.selectFrom('comments').select('id').where('author_id', '=', userId);
-    for (const [table, column] of ON_COMMENT) if (present.get(table)?.has(column)) await ltx.deleteFrom(table).where(column, 'in', own).execute();
-    const res = await tx
-      .updateTable('comments')
-      .set({ status: 'deleted', body: '', body_html: '', deleted_at: sql<string>`coalesce(deleted_at, ${at})` })
-      .where('author_id', '=', userId)
-      .executeTakeFirst();
-    report.tombstoned = Number(res.numUpdatedRows);
-    await tx.deleteFrom('reactions').where('user_id', '=', userId).execute();
-    report.reactionsRemoved = reacted.length;
-    for (const [table, column] of PERSONAL) if (present.get(table)?.has(column)) await ltx.deleteFrom(table).where(column, '=', userId).execute();
-    await tx.updateTable('users').set({ email: null, password_hash: null, display_name: DELETED_NAME, role: 'commenter' }).where('id', '=', userId).execute();
-    await tx.deleteFrom('privacy_deletions').where('user_id', '=', userId).execute();
-  });
+  const own = tx.selectFrom('comments').select('id').where('author_id', '=', userId);
+  for (const [table, column] of ON_COMMENT) if (present.get(table)?.has(column)) await ltx.deleteFrom(table).where(column, 'in', own).execute();
+  await tx
+    .updateTable('comments')
+    .set({ status: 'deleted', body: '', body_html: '', deleted_at: sql<string>`coalesce(deleted_at, ${at})` })
+    .where('author_id', '=', userId)
+    .execute();
+  await tx.deleteFrom('reactions').where('user_id', '=', userId).execute();
+  report.reactionsRemoved = reacted.length;
+  for (const [table, column] of PERSONAL) if (present.get(table)?.has(column)) await ltx.deleteFrom(table).where(column, '=', userId).execute();
+  await tx.updateTable('users').set({ email: null, password_hash: null, display_name: DELETED_NAME, role: 'commenter' }).where('id', '=', userId).execute();
+  await tx.deleteFrom('privacy_deletions').where('user_id', '=', userId).execute();
+  for (let i = 0; i < ids.length; i += 400) await tx.updateTable('notifications').set({ actor_name: DELETED_NAME }).where('comment_id', 'in', ids.slice(i, i + 400)).execute();
 
-  for (const site of sites) {
-    const mode = onDeleteOf(site.settings);
-    report.mode[site.id] = mode;
-    if (mode === 'remove') report.removed += await removeLeaves(db, userId, site.id, present);
-  }
-  report.tombstoned -= report.removed;
-  for (let at = 0; at < reacted.length; at += 400) {
-    const chunk = reacted.slice(at, at + 400);
-    await db
+  const removed = new Set<string>();
+  for (const siteId of Object.keys(report.mode)) if (report.mode[siteId] === 'remove') for (const id of await removeLeaves(tx, userId, siteId, present)) removed.add(id);
+  report.removed = removed.size;
+  report.tombstoned = comments.length - removed.size;
+  for (let i = 0; i < reacted.length; i += 400) {
+    await tx
       .updateTable('comments')
       .set({ reaction_count: sql<number>`(select count(*) from reactions as r where r.comment_id = comments.id)` })
-      .where('id', 'in', chunk)
+      .where('id', 'in', reacted.slice(i, i + 400))
       .execute();
   }
-  await recomputeCounters(db, stories);
+  await recount(tx, comments.map((c) => c.storyId));
+  await forgetReplyName(tx, ids);
+  // Stored reply counts are what readers see now, after the recount.
+  const counts = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 400) for (const r of await tx.selectFrom('comments').select(['id', 'reply_count']).where('id', 'in', ids.slice(i, i + 400)).execute()) counts.set(r.id, r.reply_count);
+  for (const c of comments) {
+    if (c.status === 'deleted') continue;
+    const tomb: CommentRecord = { ...c, status: 'deleted', deletedAt: c.deletedAt ?? at, replyCount: counts.get(c.id) ?? 0 };
+    ch.emit({ type: 'comment.deleted', siteId: c.siteId, storyId: c.storyId, comment: tomb, previousStatus: c.status });
+  }
   return report;
+}
+
+/** Events of other readers' replies name the erased author in "in reply to": that name goes too. */
+async function forgetReplyName(tx: Tx, erased: string[]): Promise<void> {
+  const gone = new Set(erased);
+  for (let i = 0; i < erased.length; i += 400) {
+    const rows = await tx
+      .selectFrom('story_events as e')
+      .innerJoin('comments as c', 'c.id', 'e.comment_id')
+      .select(['e.story_id', 'e.seq', 'e.payload'])
+      .where('c.in_reply_to_id', 'in', erased.slice(i, i + 400))
+      .execute();
+    for (const r of rows) {
+      const p = JSON.parse(r.payload) as { comment?: { inReplyTo?: { id: string; displayName: string } | null } };
+      const to = p.comment?.inReplyTo;
+      if (!to || !gone.has(to.id)) continue;
+      to.displayName = DELETED_NAME;
+      await tx.updateTable('story_events').set({ payload: JSON.stringify(p) }).where('story_id', '=', r.story_id).where('seq', '=', r.seq).execute();
+    }
+  }
 }
 
 /**
  * Removes the account's comments (on one site) that no reply hangs from, deepest first, so a chain of its own
- * replies goes entirely while any other reader's reply keeps its parent as a tombstone.
+ * replies goes entirely while any other reader's reply keeps its parent as a tombstone. Returns the removed ids.
  */
-async function removeLeaves(db: Db, userId: string, siteId: string, present: Map<string, Set<string>>): Promise<number> {
-  let removed = 0;
+async function removeLeaves(tx: Tx, userId: string, siteId: string, present: Map<string, Set<string>>): Promise<string[]> {
+  const ltx = loose(tx as unknown as Db);
+  const removed: string[] = [];
   for (let round = 0; round <= MAX_DEPTH + 1; round++) {
     const leaves = (
-      await db
+      await tx
         .selectFrom('comments as c')
         .select('c.id')
         .where('c.author_id', '=', userId)
@@ -115,18 +174,9 @@ async function removeLeaves(db: Db, userId: string, siteId: string, present: Map
     if (leaves.length === 0) break;
     for (let at = 0; at < leaves.length; at += 400) {
       const chunk = leaves.slice(at, at + 400);
-      try {
-        await db.transaction().execute(async (tx) => {
-          const ltx = loose(tx as unknown as Db);
-          for (const table of ['reactions', 'reports', 'comment_revisions', 'moderation_examples']) if (present.get(table)?.has('comment_id')) await ltx.deleteFrom(table).where('comment_id', 'in', chunk).execute();
-          const res = await tx.deleteFrom('comments').where('id', 'in', chunk).executeTakeFirst();
-          removed += Number(res.numDeletedRows);
-        });
-      } catch {
-        // Another feature's rows still point at these comments: they stay as tombstones (already without text or
-        // author), which is what the 'tombstone' setting would have done.
-        return removed;
-      }
+      for (const table of ['reactions', 'reports', 'comment_revisions', 'moderation_examples']) if (present.get(table)?.has('comment_id')) await ltx.deleteFrom(table).where('comment_id', 'in', chunk).execute();
+      await tx.deleteFrom('comments').where('id', 'in', chunk).execute();
+      removed.push(...chunk);
     }
   }
   return removed;

@@ -1,9 +1,9 @@
-import type { CommentRecord } from '../comments/model.js';
-import type { CommentsRepository } from '../comments/repository.js';
-import type { EventBus } from '../events/bus.js';
+import type { ChangeRunner } from '../events/change.js';
+import { existingTables } from '../portability/export/tables.js';
 import { AppError } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
+import { withTx } from '../storage/tx.js';
 import { audit, type Actor } from './audit.js';
 import { eraseAccount, type ErasureReport } from './erase.js';
 import { collectPersonalData, type PersonalData } from './personal-data.js';
@@ -12,10 +12,8 @@ export interface PrivacyDeps {
   db: Db;
   /** How long a requested deletion waits, during which the reader may cancel it. */
   graceMs: number;
-  /** In the server: tell live readers and webhooks that the account's comments were deleted. The command line,
-   *  another process, has no subscribers to tell; open pages then catch up on their next load. */
-  events?: EventBus;
-  comments?: CommentsRepository;
+  /** Runs an erasure as one change (rows, audit entry, events), in the server as on the command line. */
+  change: ChangeRunner;
   now?: () => number;
 }
 
@@ -53,57 +51,41 @@ export async function exportPersonalData(deps: PrivacyDeps, userId: string, acto
 export async function requestDeletion(deps: PrivacyDeps, userId: string, actor: Actor): Promise<PendingDeletion> {
   await mustExist(deps, userId);
   const t = now(deps);
-  const res = await deps.db
-    .insertInto('privacy_deletions')
-    .values({ user_id: userId, requested_at: nowIso(t), due_at: nowIso(t + deps.graceMs), requested_by: actor.id })
-    .onConflict((oc) => oc.column('user_id').doNothing())
-    .executeTakeFirst();
-  const pending = (await pendingDeletion(deps, userId)) as PendingDeletion;
-  if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) {
-    await audit(deps.db, { actor, subjectUserId: userId, action: 'deletion.requested', details: { dueAt: pending.dueAt }, now: t });
-  }
-  return pending;
+  const dueAt = nowIso(t + deps.graceMs);
+  await withTx(deps.db, async (tx) => {
+    const res = await tx
+      .insertInto('privacy_deletions')
+      .values({ user_id: userId, requested_at: nowIso(t), due_at: dueAt, requested_by: actor.id })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .executeTakeFirst();
+    if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) await audit(tx, { actor, subjectUserId: userId, action: 'deletion.requested', details: { dueAt }, now: t });
+  });
+  return (await pendingDeletion(deps, userId)) as PendingDeletion;
 }
 
 /** Cancels a pending deletion; harmless when there is none. */
 export async function cancelDeletion(deps: PrivacyDeps, userId: string, actor: Actor): Promise<void> {
   await mustExist(deps, userId);
-  const res = await deps.db.deleteFrom('privacy_deletions').where('user_id', '=', userId).executeTakeFirst();
-  if (Number(res.numDeletedRows) > 0) await audit(deps.db, { actor, subjectUserId: userId, action: 'deletion.cancelled', now: now(deps) });
+  await withTx(deps.db, async (tx) => {
+    const res = await tx.deleteFrom('privacy_deletions').where('user_id', '=', userId).executeTakeFirst();
+    if (Number(res.numDeletedRows) > 0) await audit(tx, { actor, subjectUserId: userId, action: 'deletion.cancelled', now: now(deps) });
+  });
 }
 
-/** Deletes an account now (an admin acting on a reader's request, or the sweep at the due time). */
+/**
+ * Deletes an account now (an admin acting on a reader's request, the command line, or the sweep at the due time):
+ * the erasure, its audit entry and the events that take its comments back from readers, caches and webhook
+ * payloads commit together.
+ */
 export async function deleteAccountNow(deps: PrivacyDeps, userId: string, actor: Actor): Promise<ErasureReport> {
   await mustExist(deps, userId);
-  const visible = await visibleComments(deps, userId);
-  const report = await eraseAccount(deps.db, userId, now(deps));
-  await announce(deps, visible);
-  await audit(deps.db, { actor, subjectUserId: userId, action: 'deletion.completed', details: { ...report }, now: now(deps) });
-  return report;
-}
-
-/** The account's comments that readers can see now (published), as records, to announce their deletion. */
-async function visibleComments(deps: PrivacyDeps, userId: string): Promise<CommentRecord[]> {
-  const repo = deps.comments;
-  if (!deps.events || !repo) return [];
-  const rows = await deps.db.selectFrom('comments').select(['id', 'site_id']).where('author_id', '=', userId).where('status', '=', 'published').execute();
-  const records: CommentRecord[] = [];
-  for (const r of rows) {
-    const rec = await repo.get(r.site_id, r.id);
-    if (rec) records.push(rec);
-  }
-  return records;
-}
-
-/** Publishes comment.deleted for each: the tombstone as stored, or (removed rows) the record emptied the same way. */
-async function announce(deps: PrivacyDeps, before: CommentRecord[]): Promise<void> {
-  const repo = deps.comments;
-  if (!deps.events || !repo) return;
-  const at = nowIso(now(deps));
-  for (const c of before) {
-    const tomb = (await repo.get(c.siteId, c.id)) ?? { ...c, status: 'deleted' as const, body: '', bodyHtml: '', deletedAt: at, replyCount: 0 };
-    await deps.events.publish({ type: 'comment.deleted', siteId: c.siteId, storyId: c.storyId, comment: tomb });
-  }
+  const present = await existingTables(deps.db);
+  const t = now(deps);
+  return deps.change(async (ch) => {
+    const report = await eraseAccount(ch, present, userId, t);
+    await audit(ch.tx, { actor, subjectUserId: userId, action: 'deletion.completed', details: { ...report }, now: t });
+    return report;
+  });
 }
 
 /**

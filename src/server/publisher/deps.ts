@@ -1,7 +1,6 @@
 import type { Config } from '../config.js';
 import type { Db } from '../storage/db.js';
 import { sessionStore } from '../auth/sessions.js';
-import { commentsRepository } from '../comments/repository.js';
 import { jobQueue } from '../jobs/queue.js';
 import { smtpMailer } from '../notifications/mailer.js';
 import { notificationsRepository } from '../notifications/repository.js';
@@ -36,7 +35,6 @@ export function createPublisherDeps(config: Config, db: Db, opts: { secret: stri
   const notificationDeps: NotificationDeps = {
     notifications: notificationsRepository(db),
     readerSettings,
-    comments: commentsRepository(db),
     jobs,
     mailer: smtpMailer(config.smtpUrl, config.mailFrom),
     publicUrl: config.publicUrl,

@@ -10,6 +10,8 @@ import { guestRoutes } from '../http/guest-routes.js';
 import { profileRoutes } from '../http/profile-routes.js';
 import { adminPublisherPages } from '../http/admin-publisher-pages.js';
 import { wirePublisher } from './wiring.js';
+import { registerHousekeeping } from '../jobs/housekeeping.js';
+import { EVENT_LOG_MAX_AGE_MS } from '../realtime/index.js';
 
 /**
  * Every route of the publisher integration, and the job worker's lifecycle: one registration in app.ts.
@@ -18,6 +20,8 @@ import { wirePublisher } from './wiring.js';
 export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }): Promise<void> => {
   const { deps } = opts;
   const unwire = wirePublisher(deps);
+  // Resuming a live stream is for dropped connections, not history: the public log keeps a day (a recurring job).
+  registerHousekeeping(deps.publisher.jobs, { pruneEvents: () => deps.realtime.events.prune(EVENT_LOG_MAX_AGE_MS) });
   app.addHook('onClose', async () => unwire());
   await app.register(localAccountsGuard, { deps });
   await app.register(ssoRoutes, { deps });
@@ -28,6 +32,9 @@ export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Dep
   await app.register(guestRoutes, { deps });
   await app.register(profileRoutes, { deps });
   await app.register(adminPublisherPages, { deps });
+  // The event dispatcher runs on every node; its lease makes one of them work at a time.
+  app.addHook('onReady', async () => deps.dispatcher.start());
+  app.addHook('preClose', async () => deps.dispatcher.stop());
   if (deps.config.runJobs) {
     app.addHook('onReady', async () => deps.publisher.jobs.start());
     // preClose: before the database is closed under jobs still in hand.

@@ -4,7 +4,7 @@
  * its story (from this node or another, through the broker) and re-checked against the story's event number at
  * least every `recheckMs`, so even with the broker down a reader never sees a page staler than that.
  */
-export function firstPageCache(opts: { maxEntries: number; recheckMs: number; maxAgeMs: number }) {
+export function firstPageCache(opts: { maxEntries: number; recheckMs: number; maxAgeMs: number; externalWrites?: (() => boolean) | undefined }) {
   // Bodies are kept as bytes: sent as they are, with no UTF-8 encoding or length count per request.
   const entries = new Map<string, { storyId: string; seq: number; body: Buffer; checkedAt: number; createdAt: number }>();
   const keysByStory = new Map<string, Set<string>>();
@@ -17,6 +17,8 @@ export function firstPageCache(opts: { maxEntries: number; recheckMs: number; ma
         entries.delete(key);
         return undefined;
       }
+      // Another process (the command line) wrote to the database: every entry is re-checked once before it is served.
+      if (opts.externalWrites?.()) for (const other of entries.values()) other.checkedAt = 0;
       if (now - e.checkedAt < opts.recheckMs) return e.body;
       if ((await currentSeq()) !== e.seq) {
         entries.delete(key);
@@ -34,6 +36,10 @@ export function firstPageCache(opts: { maxEntries: number; recheckMs: number; ma
       let keys = keysByStory.get(storyId);
       if (!keys) keysByStory.set(storyId, (keys = new Set()));
       keys.add(key);
+    },
+    /** Drops a story's entries built before its event `seq` (another node's change the broker did not bring). */
+    invalidateBelow(storyId: string, seq: number): void {
+      for (const k of keysByStory.get(storyId) ?? []) if ((entries.get(k)?.seq ?? seq) < seq) entries.delete(k);
     },
     invalidate(storyId: string): void {
       const keys = keysByStory.get(storyId);

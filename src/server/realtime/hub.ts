@@ -126,6 +126,15 @@ export function streamHub(log: EventLog, opts: HubOptions) {
       for (const s of set) deliver(s, m, text);
     },
 
+    /** The story is at `seq`: readers behind it (a message that never came) catch up from the log. */
+    sync(storyId: string, seq: number): void {
+      for (const s of byStory.get(storyId) ?? [])
+        if (!s.pending && s.lastSeq < seq) {
+          s.pending = [];
+          void catchUp(s);
+        }
+    },
+
     /** After a broker outage: every reader checks the log for what it missed. */
     resync(): void {
       for (const set of byStory.values())

@@ -21,16 +21,10 @@ export async function seedDemo(deps: Deps): Promise<void> {
   // Several nodes may start on one new database at once: only the one whose insert wins seeds the articles.
   if (!(await deps.sites.createIfAbsent({ id: DEMO_SITE_ID, name: 'Agora demo newsroom', origins: [...new Set(wanted)], lang: 'fr' }))) return;
   for (const a of demoArticles) {
-    const story = await deps.stories.insertIfAbsent({
-      id: newId(),
-      siteId: DEMO_SITE_ID,
-      url: `${own}/articles/${a.slug}`,
-      title: a.title,
-      lang: a.lang,
-      closed: false,
-      commentCount: 0,
-      createdAt: nowIso(),
-    });
+    const url = `${own}/articles/${a.slug}`;
+    await deps.stories.insertIfAbsent(deps.db, { id: newId(), siteId: DEMO_SITE_ID, url, title: a.title, lang: a.lang, closed: false, commentCount: 0, createdAt: nowIso() });
+    const story = await deps.stories.findByUrl(DEMO_SITE_ID, url);
+    if (!story) throw new Error('demo story vanished after insert');
     await deps.articles.insert({ id: newId(), siteId: DEMO_SITE_ID, storyId: story.id, ...a });
   }
   deps.origins.invalidate();

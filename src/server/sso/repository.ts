@@ -1,5 +1,7 @@
 import type { Db } from '../storage/db.js';
-import { newId, nowIso } from '../storage/ids.js';
+import { nowIso } from '../storage/ids.js';
+import { withTx } from '../storage/tx.js';
+import { findOrCreateIdentity } from '../users/identities.js';
 
 /** The identity provider name of single sign-on in user_identities. */
 export const SSO_PROVIDER = 'sso';
@@ -16,24 +18,9 @@ export function ssoRepository(db: Db) {
       return (await identity(db, siteId, subject).executeTakeFirst())?.user_id;
     },
 
-    /**
-     * Creates the account of a new (site, sub). Two first sign-ins racing agree on one account: the identity's
-     * primary key decides, and the loser's fresh user row is removed.
-     */
+    /** The account of a (site, sub), made on its first sign-in (see users/identities.ts for races). */
     async createUser(siteId: string, subject: string, displayName: string): Promise<string> {
-      const id = newId();
-      const at = nowIso();
-      return db.transaction().execute(async (tx) => {
-        await tx.insertInto('users').values({ id, email: null, display_name: displayName, password_hash: null, role: 'commenter', created_at: at }).execute();
-        const res = await tx
-          .insertInto('user_identities')
-          .values({ site_id: siteId, provider: SSO_PROVIDER, subject, user_id: id, created_at: at })
-          .onConflict((oc) => oc.columns(['site_id', 'provider', 'subject']).doNothing())
-          .executeTakeFirst();
-        if (Number(res.numInsertedOrUpdatedRows ?? 0) > 0) return id;
-        await tx.deleteFrom('users').where('id', '=', id).execute();
-        return (await identity(tx, siteId, subject).executeTakeFirstOrThrow()).user_id;
-      });
+      return withTx(db, async (tx) => (await findOrCreateIdentity(tx, { siteId, provider: SSO_PROVIDER, subject, displayName })).userId);
     },
 
     async profile(userId: string): Promise<{ nameClaim: string; avatar: string | null; badges: string[]; role: string | null } | undefined> {

@@ -10,6 +10,7 @@ import * as m003 from './migrations/003_publisher.js';
 import * as m004 from './migrations/004_portability.js';
 import * as m005 from './migrations/005_realtime.js';
 import * as m006 from './migrations/006_top_level_indexes.js';
+import * as m007 from './migrations/007_outbox.js';
 
 export type Db = Kysely<Database>;
 
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '004_portability': m004,
   '005_realtime': m005,
   '006_top_level_indexes': m006,
+  '007_outbox': m007,
 };
 
 class StaticProvider implements MigrationProvider {
@@ -46,7 +48,28 @@ export function openSqlite(dataDir: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   // Lets the query planner gather statistics it lacks (SQLite's recommended call on open); cheap on a small file.
   sqlite.pragma('optimize = 0x10002');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+  handles.set(db, sqlite);
+  return db;
+}
+
+const handles = new WeakMap<Db, SQLite.Database>();
+
+/**
+ * A function that tells, in about a microsecond, whether another process (the `agora` command line) committed to
+ * this SQLite database since it was last asked; undefined on PostgreSQL. SQLite's data_version moves only for
+ * other connections' commits, so the server's own writes never trip it.
+ */
+export function externalWrites(db: Db): (() => boolean) | undefined {
+  const sqlite = handles.get(db);
+  if (!sqlite) return undefined;
+  let seen = sqlite.pragma('data_version', { simple: true });
+  return () => {
+    const now = sqlite.pragma('data_version', { simple: true });
+    if (now === seen) return false;
+    seen = now;
+    return true;
+  };
 }
 
 /**

@@ -38,6 +38,8 @@ export interface Database {
   story_events: StoryEventsTable;
   privacy_deletions: PrivacyDeletionsTable;
   privacy_audit: PrivacyAuditTable;
+  outbox: OutboxTable;
+  leases: LeasesTable;
 }
 
 export interface SitesTable {
@@ -309,6 +311,10 @@ export interface WebhookDeliveriesTable {
   next_attempt_at: string | null;
   created_at: string;
   updated_at: string;
+  /** The outbox event it came from (migration 007): one delivery per event, webhook and event type. */
+  event_id: string | null;
+  /** The comment its payload carries, so a removal can scrub the payload (migration 007). */
+  comment_id: string | null;
 }
 
 export interface WebhookAttemptsTable {
@@ -343,6 +349,8 @@ export interface NotificationsTable {
   created_at: string;
   read_at: string | null;
   emailed_at: string | null;
+  /** The outbox event it came from (migration 007): one notification per event, recipient and kind. */
+  event_id: string | null;
 }
 
 export interface GuestAuthorsTable {
@@ -384,4 +392,24 @@ export interface PrivacyAuditTable {
   action: string;
   /** JSON with counts and the site setting applied; never comment text. */
   details: string | null;
+}
+
+/** A domain event recorded with the change it describes, until the dispatcher has delivered it (migration 007). */
+export interface OutboxTable {
+  id: Generated<number>;
+  type: string;
+  site_id: string | null;
+  story_id: string | null;
+  /** JSON of the DomainEvent. */
+  payload: string;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: string;
+}
+
+/** A named lease held by one node until `expires_at` (the dispatcher's; migration 007). */
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: string;
 }

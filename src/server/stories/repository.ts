@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import type { Queryable } from '../storage/tx.js';
 import type { Selectable } from 'kysely';
 import type { StoriesTable } from '../storage/schema.js';
 import type { Lang } from '../../i18n/discussion.js';
@@ -54,36 +55,26 @@ export function storiesRepository(db: Db) {
       const row = await db.selectFrom('stories').selectAll().where('site_id', '=', siteId).where('url', '=', url).executeTakeFirst();
       return row ? toStory(row) : undefined;
     },
-    /** Inserts unless (site, url) exists; concurrent first views of a page then agree on one story. */
-    async insertIfAbsent(story: Story): Promise<Story> {
-      await db
+    /** Inserts unless (site, url) exists, so concurrent first views of a page agree on one story; true if inserted. */
+    async insertIfAbsent(q: Queryable, story: Story): Promise<boolean> {
+      const res = await q
         .insertInto('stories')
-        .values({
-          id: story.id,
-          site_id: story.siteId,
-          url: story.url,
-          title: story.title,
-          lang: story.lang,
-          closed: story.closed ? 1 : 0,
-          created_at: story.createdAt,
-        })
+        .values({ id: story.id, site_id: story.siteId, url: story.url, title: story.title, lang: story.lang, closed: story.closed ? 1 : 0, created_at: story.createdAt })
         .onConflict((oc) => oc.columns(['site_id', 'url']).doNothing())
-        .execute();
-      const stored = await this.findByUrl(story.siteId, story.url);
-      if (!stored) throw new Error('story vanished after insert');
-      return stored;
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
     },
     /** The stored settings JSON, to merge a patch into. */
     async rawSettings(siteId: string, id: string): Promise<string | undefined> {
       return (await db.selectFrom('stories').select('settings').where('site_id', '=', siteId).where('id', '=', id).executeTakeFirst())?.settings;
     },
     /** Changes the moderator-set state of a story: open/closed, settings, publication time. */
-    async updateSettings(siteId: string, id: string, patch: { closed?: boolean; settingsJson?: string; publishedAt?: string | null }): Promise<void> {
+    async updateSettings(q: Queryable, siteId: string, id: string, patch: { closed?: boolean; settingsJson?: string; publishedAt?: string | null }): Promise<void> {
       const set: { closed?: number; settings?: string; published_at?: string | null } = {};
       if (patch.closed !== undefined) set.closed = patch.closed ? 1 : 0;
       if (patch.settingsJson !== undefined) set.settings = patch.settingsJson;
       if (patch.publishedAt !== undefined) set.published_at = patch.publishedAt;
-      if (Object.keys(set).length > 0) await db.updateTable('stories').set(set).where('site_id', '=', siteId).where('id', '=', id).execute();
+      if (Object.keys(set).length > 0) await q.updateTable('stories').set(set).where('site_id', '=', siteId).where('id', '=', id).execute();
     },
   };
 }

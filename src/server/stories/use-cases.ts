@@ -4,12 +4,12 @@ import type { OriginIndex } from '../sites/repository.js';
 import type { StoriesRepository, Story } from './repository.js';
 import { normaliseStoryUrl } from './url.js';
 import { pickLang } from '../../i18n/discussion.js';
-import type { EventBus } from '../events/bus.js';
+import type { ChangeRunner } from '../events/change.js';
 
 export interface StoryDeps {
   stories: StoriesRepository;
   origins: OriginIndex;
-  events: EventBus;
+  change: ChangeRunner;
 }
 
 /** Finds the story of a page, creating it on first view when the page's origin belongs to a site. */
@@ -21,18 +21,13 @@ export async function lookupStory(deps: StoryDeps, input: { url: string; title?:
   if (existing) return existing;
   const title = (input.title ?? '').replace(/\s+/g, ' ').trim().slice(0, 300) || url;
   const id = newId();
-  const story = await deps.stories.insertIfAbsent({
-    id,
-    siteId: site.id,
-    url,
-    title,
-    lang: input.lang ? pickLang(input.lang) : site.lang,
-    closed: false,
-    commentCount: 0,
-    createdAt: nowIso(),
-  });
+  const fresh: Story = { id, siteId: site.id, url, title, lang: input.lang ? pickLang(input.lang) : site.lang, closed: false, commentCount: 0, createdAt: nowIso() };
   // Only the request whose insert won announces the story; a concurrent first view gets the same row, silently.
-  if (story.id === id) await deps.events.publish({ type: 'story.created', siteId: story.siteId, storyId: story.id, story });
+  await deps.change(async (ch) => {
+    if (await deps.stories.insertIfAbsent(ch.tx, fresh)) ch.emit({ type: 'story.created', siteId: fresh.siteId, storyId: fresh.id, story: fresh });
+  });
+  const story = await deps.stories.findByUrl(site.id, url);
+  if (!story) throw new Error('story vanished after insert');
   return story;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../storage/db.js';
+import type { Queryable } from '../storage/tx.js';
 import type { Selectable } from 'kysely';
 import type { WebhookDeliveriesTable, WebhooksTable } from '../storage/schema.js';
 import { newId, nowIso } from '../storage/ids.js';
@@ -84,16 +85,26 @@ export function webhooksRepository(db: Db) {
       await db.deleteFrom('webhooks').where('site_id', '=', siteId).where('id', '=', id).execute();
     },
     /** Active webhooks of a site that listen to an event. */
-    async listening(siteId: string, event: WebhookEvent): Promise<Webhook[]> {
-      const rows = await db.selectFrom('webhooks').selectAll().where('site_id', '=', siteId).where('active', '=', 1).execute();
+    async listening(siteId: string, event: WebhookEvent, q: Queryable = db): Promise<Webhook[]> {
+      const rows = await q.selectFrom('webhooks').selectAll().where('site_id', '=', siteId).where('active', '=', 1).execute();
       return rows.map(toHook).filter((h) => h.events.includes(event));
     },
-    async insertDelivery(d: { id: string; webhookId: string; siteId: string; eventType: string; payload: string }): Promise<void> {
+    /** Logs a delivery of an event to a webhook; false when that event already has one (a repeated dispatch). */
+    async insertDelivery(q: Queryable, d: { id: string; webhookId: string; siteId: string; eventType: string; payload: string; eventId: string; commentId: string | null }): Promise<boolean> {
       const at = nowIso();
-      await db
+      const res = await q
         .insertInto('webhook_deliveries')
-        .values({ id: d.id, webhook_id: d.webhookId, site_id: d.siteId, event_type: d.eventType, payload: d.payload, state: 'pending', last_status: null, last_error: null, next_attempt_at: null, created_at: at, updated_at: at })
-        .execute();
+        .values({ id: d.id, webhook_id: d.webhookId, site_id: d.siteId, event_type: d.eventType, payload: d.payload, state: 'pending', last_status: null, last_error: null, next_attempt_at: null, created_at: at, updated_at: at, event_id: d.eventId, comment_id: d.commentId })
+        .onConflict((oc) => oc.columns(['event_id', 'webhook_id', 'event_type']).doNothing())
+        .executeTakeFirst();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    /** The payloads logged for a comment, to rewrite when the comment changes or goes. */
+    async payloadsOf(q: Queryable, commentId: string): Promise<{ id: string; payload: string }[]> {
+      return q.selectFrom('webhook_deliveries').select(['id', 'payload']).where('comment_id', '=', commentId).execute();
+    },
+    async setPayload(q: Queryable, id: string, payload: string): Promise<void> {
+      await q.updateTable('webhook_deliveries').set({ payload }).where('id', '=', id).execute();
     },
     async delivery(id: string): Promise<Delivery | undefined> {
       const row = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirst();

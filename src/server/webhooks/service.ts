@@ -1,9 +1,6 @@
 import { AppError } from '../errors.js';
-import type { CommentRecord } from '../comments/model.js';
-import type { DomainEvent } from '../events/bus.js';
 import { backoff, type JobQueue } from '../jobs/queue.js';
 import { newId, nowIso } from '../storage/ids.js';
-import type { Story } from '../stories/repository.js';
 import { WEBHOOK_EVENTS, type Delivery, type Webhook, type WebhookEvent, type WebhooksRepository } from './repository.js';
 import { refusedHost, RefusedTargetError, type EgressPolicy } from './egress.js';
 import { newWebhookSecret, SIGNATURE_HEADER, signWebhook } from './signing.js';
@@ -22,55 +19,6 @@ export interface WebhookDeps {
   userAgent: string;
   /** Which addresses receivers may have (AGORA_WEBHOOK_ALLOW_PRIVATE) and how names are resolved. */
   egress: EgressPolicy;
-}
-
-// What receivers get: public fields only, the raw Markdown for their own tools, never an email.
-const storyData = (s: Story) => ({ id: s.id, url: s.url, title: s.title, lang: s.lang });
-const commentData = (c: CommentRecord) => ({
-  id: c.id,
-  storyId: c.storyId,
-  parentId: c.parentId,
-  author: c.status === 'deleted' ? null : { id: c.authorId, displayName: c.authorName },
-  body: c.status === 'deleted' ? '' : c.body,
-  bodyHtml: c.status === 'deleted' ? '' : c.bodyHtml,
-  status: c.status,
-  createdAt: c.createdAt,
-  editedAt: c.editedAt,
-});
-
-/** The webhook events a domain event becomes, with their data. A reply is both comment.created and comment.reply_created. */
-export function webhookEventsFor(e: DomainEvent): { type: WebhookEvent; data: Record<string, unknown> }[] {
-  switch (e.type) {
-    case 'story.created':
-      return [{ type: 'story.created', data: { story: storyData(e.story) } }];
-    case 'comment.created': {
-      const out: { type: WebhookEvent; data: Record<string, unknown> }[] = [{ type: 'comment.created', data: { comment: commentData(e.comment) } }];
-      if (e.comment.parentId) out.push({ type: 'comment.reply_created', data: { comment: commentData(e.comment), parentId: e.comment.parentId } });
-      return out;
-    }
-    case 'comment.edited':
-    case 'comment.deleted':
-      return [{ type: e.type, data: { comment: commentData(e.comment) } }];
-    case 'comment.moderated':
-      return [{ type: 'comment.moderated', data: { comment: commentData(e.comment), previousStatus: e.previousStatus, reason: e.reason } }];
-    default:
-      return [];
-  }
-}
-
-/** Turns a domain event into one logged, queued delivery per listening webhook of its site. */
-export async function enqueueDeliveries(deps: WebhookDeps, e: DomainEvent): Promise<void> {
-  for (const ev of webhookEventsFor(e)) {
-    const hooks = await deps.webhooks.listening(e.siteId, ev.type);
-    if (hooks.length === 0) continue;
-    const eventId = newId();
-    const body = JSON.stringify({ id: eventId, type: ev.type, createdAt: nowIso(), siteId: e.siteId, data: ev.data });
-    for (const h of hooks) {
-      const id = newId();
-      await deps.webhooks.insertDelivery({ id, webhookId: h.id, siteId: e.siteId, eventType: ev.type, payload: body });
-      await deps.jobs.enqueue(DELIVER_JOB, { deliveryId: id });
-    }
-  }
 }
 
 /** The job that sends one delivery: signs at send time, records the attempt, and throws to be retried. */

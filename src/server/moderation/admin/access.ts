@@ -2,6 +2,8 @@ import { AppError } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
 import { nowIso } from '../../storage/ids.js';
 import type { User } from '../../users/repository.js';
+import { withTx, type Queryable } from '../../storage/tx.js';
+import type { AuditLog } from '../audit.js';
 
 /**
  * Who may moderate what. Admins and global moderators (users.role) moderate every site; a commenter listed in
@@ -31,18 +33,18 @@ export function staffRepository(db: Db) {
         .execute();
       return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
     },
-    async addModerator(siteId: string, userId: string): Promise<void> {
-      await db
+    async addModerator(q: Queryable, siteId: string, userId: string): Promise<void> {
+      await q
         .insertInto('site_moderators')
         .values({ site_id: siteId, user_id: userId, created_at: nowIso() })
         .onConflict((oc) => oc.columns(['site_id', 'user_id']).doNothing())
         .execute();
     },
-    async removeModerator(siteId: string, userId: string): Promise<void> {
-      await db.deleteFrom('site_moderators').where('site_id', '=', siteId).where('user_id', '=', userId).execute();
+    async removeModerator(q: Queryable, siteId: string, userId: string): Promise<void> {
+      await q.deleteFrom('site_moderators').where('site_id', '=', siteId).where('user_id', '=', userId).execute();
     },
-    async setRole(userId: string, role: User['role']): Promise<void> {
-      await db.updateTable('users').set({ role }).where('id', '=', userId).execute();
+    async setRole(q: Queryable, userId: string, role: User['role']): Promise<void> {
+      await q.updateTable('users').set({ role }).where('id', '=', userId).execute();
     },
     async adminExists(): Promise<boolean> {
       return (await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst()) !== undefined;
@@ -71,4 +73,24 @@ export function assertSite(scope: Scope, siteId: string): void {
 /** Throws FORBIDDEN unless the user is an admin. */
 export function assertAdmin(scope: Scope): void {
   if (!scope.isAdmin) throw new AppError('FORBIDDEN');
+}
+
+/**
+ * Makes an account (by email or id) a moderator of one site, or no longer one, with its audit entry in the same
+ * transaction. Returns the account's id; USER_NOT_FOUND for an unknown email.
+ */
+export async function setSiteModerator(
+  deps: { db: Db; staff: StaffRepository; audit: AuditLog },
+  actorId: string | null,
+  siteId: string,
+  who: { email: string } | { userId: string },
+  on: boolean,
+): Promise<string> {
+  const userId = 'userId' in who ? who.userId : (await deps.staff.findByEmail(who.email))?.id;
+  if (!userId) throw new AppError('USER_NOT_FOUND');
+  await withTx(deps.db, async (tx) => {
+    await (on ? deps.staff.addModerator(tx, siteId, userId) : deps.staff.removeModerator(tx, siteId, userId));
+    await deps.audit.record(tx, { siteId, actorId, action: on ? 'moderator.add' : 'moderator.remove', targetType: 'moderator', targetId: userId, before: on ? null : { siteId }, after: on ? { siteId } : null });
+  });
+  return userId;
 }

@@ -1,23 +1,27 @@
-import type { CommentRecord } from '../../comments/model.js';
+import type { CommentRecord, CommentStatus } from '../../comments/model.js';
 import type { CommentsRepository } from '../../comments/repository.js';
 import { AppError } from '../../errors.js';
-import type { EventBus } from '../../events/bus.js';
-import type { Db } from '../../storage/db.js';
+import type { Change, ChangeRunner } from '../../events/change.js';
 import { nowIso } from '../../storage/ids.js';
+import type { Tx } from '../../storage/tx.js';
 import type { StoriesRepository } from '../../stories/repository.js';
 import type { AuditLog } from '../audit.js';
 import { assertSite, type Scope } from './access.js';
 
 export interface DecisionDeps {
-  db: Db;
   comments: CommentsRepository;
   stories: StoriesRepository;
-  events: EventBus;
+  change: ChangeRunner;
   audit: AuditLog;
 }
 
-/** What a moderator does to a comment. */
-export type Decision = { action: 'approve' } | { action: 'reject'; reason?: string | undefined; kind?: 'abuse' | 'spam' | 'other' | undefined } | { action: 'feature'; featured: boolean };
+/** What a moderator does to a comment. `withdraw` takes a published comment back into the queue, out of view. */
+export type Decision =
+  | { action: 'approve' }
+  /** `learn: false` keeps it out of the site's training examples (a ban hides comments that may be harmless). */
+  | { action: 'reject'; reason?: string | undefined; kind?: 'abuse' | 'spam' | 'other' | undefined; learn?: boolean }
+  | { action: 'feature'; featured: boolean }
+  | { action: 'withdraw' };
 
 const DEFAULT_REJECTION = {
   fr: 'Un modérateur a retiré ce commentaire : il ne respecte pas les règles de la discussion.',
@@ -38,66 +42,80 @@ async function moderatable(deps: DecisionDeps, scope: Scope, commentId: string):
  * Keeps the decision as a labelled example for the site's retraining: approved = acceptable text, rejected = toxic
  * or spam. One example per comment; a later decision replaces an earlier one.
  */
-async function keepExample(db: Db, c: CommentRecord, kind: 'approved' | 'spam' | 'toxic', lang: string): Promise<void> {
+async function keepExample(tx: Tx, c: CommentRecord, kind: 'approved' | 'spam' | 'toxic', storyLang: string): Promise<void> {
+  const row = await tx.selectFrom('comments').select('moderation').where('id', '=', c.id).executeTakeFirst();
+  let lang = storyLang;
+  try {
+    const l = (JSON.parse(row?.moderation ?? '{}') as { scores?: { lang?: string } }).scores?.lang;
+    if (l === 'fr' || l === 'en') lang = l;
+  } catch {
+    // an unreadable verdict: use the story's language
+  }
   const values = { text: c.body, lang, label: kind === 'approved' ? 0 : 1, kind, created_at: nowIso() };
-  await db
+  await tx
     .insertInto('moderation_examples')
     .values({ site_id: c.siteId, comment_id: c.id, ...values })
     .onConflict((oc) => oc.columns(['site_id', 'comment_id']).doUpdateSet(values))
     .execute();
 }
 
-async function languageOf(db: Db, c: CommentRecord, storyLang: string): Promise<string> {
-  const row = await db.selectFrom('comments').select('moderation').where('id', '=', c.id).executeTakeFirst();
-  try {
-    const lang = (JSON.parse(row?.moderation ?? '{}') as { scores?: { lang?: string } }).scores?.lang;
-    if (lang === 'fr' || lang === 'en') return lang;
-  } catch {
-    // an unreadable verdict: use the story's language
-  }
-  return storyLang;
-}
-
 /**
- * Applies a moderator's decision to one comment: new status (counters follow), the reason its author sees, the
- * labelled example, an audit entry with before and after, and the comment.moderated event for live readers and
- * webhooks. Featuring a held comment also approves it.
+ * Writes one decision in the caller's change: new status (counters follow), the reason its author sees, the
+ * labelled example, an audit entry with before and after, and the comment.moderated event. Featuring a held
+ * comment also approves it. Shared by single and bulk decisions and by ban-with-hide.
  */
-export async function decide(deps: DecisionDeps, scope: Scope, commentId: string, d: Decision): Promise<CommentRecord> {
-  const c = await moderatable(deps, scope, commentId);
-  const story = await deps.stories.get(c.storyId);
-  const lang = story?.lang === 'fr' ? 'fr' : 'en';
+export async function applyDecision(deps: Pick<DecisionDeps, 'comments' | 'audit'>, ch: Change, c: CommentRecord, d: Decision, who: { actorId: string | null; lang: 'fr' | 'en' }): Promise<CommentRecord> {
   const at = nowIso();
-  const who = { moderatedBy: scope.user.id, moderatedAt: at };
-  let next: CommentRecord;
+  const fields = { moderatedBy: who.actorId, moderatedAt: at };
+  let to: Exclude<CommentStatus, 'deleted'>;
   let reason: string | null = null;
+  let featured = c.featured ?? false;
   if (d.action === 'reject') {
-    reason = d.reason?.trim().slice(0, 500) || DEFAULT_REJECTION[lang];
-    await deps.comments.setStatus(c.siteId, c, 'rejected', { ...who, rejectionReason: reason, featured: false });
-    next = { ...c, status: 'rejected', rejectionReason: reason, featured: false };
-    await keepExample(deps.db, c, d.kind === 'spam' ? 'spam' : 'toxic', await languageOf(deps.db, c, lang));
+    reason = d.reason?.trim().slice(0, 500) || DEFAULT_REJECTION[who.lang];
+    to = 'rejected';
+    featured = false;
+  } else if (d.action === 'withdraw') {
+    to = 'pending';
+    featured = false;
   } else {
-    const featured = d.action === 'feature' ? d.featured : (c.featured ?? false);
-    await deps.comments.setStatus(c.siteId, c, 'published', { ...who, rejectionReason: null, featured });
-    next = { ...c, status: 'published', rejectionReason: null, featured };
-    if (c.status !== 'published' || d.action === 'approve') await keepExample(deps.db, c, 'approved', await languageOf(deps.db, c, lang));
+    to = 'published';
+    if (d.action === 'feature') featured = d.featured;
   }
-  await deps.audit.record({
+  const previous = await deps.comments.setStatus(ch, c, to, { ...fields, rejectionReason: reason, featured });
+  if (previous === undefined) throw new AppError('COMMENT_DELETED');
+  const next: CommentRecord = { ...c, status: to, rejectionReason: reason, featured };
+  if (d.action === 'reject') {
+    if (d.learn !== false) await keepExample(ch.tx, c, d.kind === 'spam' ? 'spam' : 'toxic', who.lang);
+  } else if (to === 'published' && (previous !== 'published' || d.action === 'approve')) await keepExample(ch.tx, c, 'approved', who.lang);
+  const action = d.action === 'feature' ? (d.featured ? 'feature' : 'unfeature') : d.action;
+  await deps.audit.record(ch.tx, {
     siteId: c.siteId,
-    actorId: scope.user.id,
-    action: `comment.${d.action === 'feature' ? (d.featured ? 'feature' : 'unfeature') : d.action}`,
+    actorId: who.actorId,
+    action: `comment.${action}`,
     targetType: 'comment',
     targetId: c.id,
-    before: { status: c.status, featured: c.featured ?? false },
-    after: { status: next.status, featured: next.featured ?? false, ...(reason ? { reason } : {}) },
+    before: { status: previous, featured: c.featured ?? false },
+    after: { status: to, featured, ...(reason ? { reason } : {}) },
   });
-  if (next.status !== c.status || d.action === 'feature') {
-    await deps.events.publish({ type: 'comment.moderated', siteId: c.siteId, storyId: c.storyId, comment: next, previousStatus: c.status, moderatorId: scope.user.id, reason });
+  if (to !== previous || d.action === 'feature') {
+    ch.emit({ type: 'comment.moderated', siteId: c.siteId, storyId: c.storyId, comment: next, previousStatus: previous, moderatorId: who.actorId, reason });
   }
   return next;
 }
 
-/** The same decision on many comments; each is checked and audited on its own, failures are reported per id. */
+/** Applies a moderator's decision to one comment, as one transaction. */
+export async function decide(deps: DecisionDeps, scope: Scope, commentId: string, d: Decision): Promise<CommentRecord> {
+  const c = await moderatable(deps, scope, commentId);
+  if (d.action === 'withdraw' && c.status !== 'published') throw new AppError('VALIDATION_FAILED', '(only a published comment can be withdrawn)');
+  const story = await deps.stories.get(c.storyId);
+  const lang = story?.lang === 'fr' ? 'fr' : 'en';
+  return deps.change((ch) => applyDecision(deps, ch, c, d, { actorId: scope.user.id, lang }));
+}
+
+/**
+ * The same decision on many comments; each is its own transaction, checked and audited on its own, so a failure
+ * on one never leaves it half-done nor undoes the others. Failures are reported per id.
+ */
 export async function decideMany(deps: DecisionDeps, scope: Scope, ids: string[], d: Decision): Promise<{ done: string[]; failed: { id: string; code: string }[] }> {
   const done: string[] = [];
   const failed: { id: string; code: string }[] = [];
@@ -106,8 +124,7 @@ export async function decideMany(deps: DecisionDeps, scope: Scope, ids: string[]
       await decide(deps, scope, id, d);
       done.push(id);
     } catch (err) {
-      if (!(err instanceof AppError)) throw err;
-      failed.push({ id, code: err.code });
+      failed.push({ id, code: err instanceof AppError ? err.code : 'INTERNAL' });
     }
   }
   return { done, failed };

@@ -1,4 +1,6 @@
 import type { AuditLog } from '../audit.js';
+import type { Db } from '../../storage/db.js';
+import { withTx } from '../../storage/tx.js';
 import type { ModerationRepository } from '../repository.js';
 import type { ModerationSettings } from '../settings.js';
 import { assertSite, type Scope } from './access.js';
@@ -17,11 +19,13 @@ export async function getSettings(deps: { moderation: ModerationRepository }, sc
 const tidy = (list: string[]) => [...new Set(list.map((w) => w.trim()).filter(Boolean))];
 
 /** Replaces a site's moderation settings (validated by the route's schema); audited with before and after. */
-export async function saveSettings(deps: { moderation: ModerationRepository; audit: AuditLog }, scope: Scope, siteId: string, next: ModerationSettings): Promise<ModerationSettings> {
+export async function saveSettings(deps: { db: Db; moderation: ModerationRepository; audit: AuditLog }, scope: Scope, siteId: string, next: ModerationSettings): Promise<ModerationSettings> {
   assertSite(scope, siteId);
   const before = await deps.moderation.settings(siteId);
   const clean: ModerationSettings = { ...next, words: { useDefaults: next.words.useDefaults, banned: tidy(next.words.banned), suspect: tidy(next.words.suspect), allow: tidy(next.words.allow) } };
-  await deps.moderation.saveSettings(siteId, clean);
-  await deps.audit.record({ siteId, actorId: scope.user.id, action: 'settings.update', targetType: 'settings', targetId: siteId, before, after: clean });
+  await withTx(deps.db, async (tx) => {
+    await deps.moderation.saveSettings(tx, siteId, clean);
+    await deps.audit.record(tx, { siteId, actorId: scope.user.id, action: 'settings.update', targetType: 'settings', targetId: siteId, before, after: clean });
+  });
   return clean;
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
+import { withTx } from '../../storage/tx.js';
 import { newId, nowIso } from '../../storage/ids.js';
 import { hashPassword } from '../../users/passwords.js';
 import type { User } from '../../users/repository.js';
@@ -44,20 +45,24 @@ export async function createAdmin(db: Db, input: { email: string; password?: str
   const staff = staffRepository(db);
   const existing = await staff.findByEmail(email);
   if (existing) {
-    await staff.setRole(existing.id, 'admin');
-    if (input.password !== undefined) {
-      if ([...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
-      await db.updateTable('users').set({ password_hash: await hashPassword(input.password, scryptN) }).where('id', '=', existing.id).execute();
-    }
+    if (input.password !== undefined && [...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
+    const hash = input.password !== undefined ? await hashPassword(input.password, scryptN) : null;
+    await withTx(db, async (tx) => {
+      await staff.setRole(tx, existing.id, 'admin');
+      if (hash) await tx.updateTable('users').set({ password_hash: hash }).where('id', '=', existing.id).execute();
+      await auditLog(db).record(tx, { siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: existing.id, before: { role: existing.role }, after: { role: 'admin' } });
+    });
     const row = await db.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
-    await auditLog(db).record({ siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: existing.id, before: { role: existing.role }, after: { role: 'admin' } });
     return { user: { id: row.id, email: row.email, displayName: row.display_name, role: 'admin', createdAt: row.created_at }, created: false };
   }
   if (input.password === undefined || [...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
   const displayName = normaliseDisplayName(input.displayName ?? email.split('@')[0] ?? 'Admin');
   const user: User = { id: newId(), email, displayName, role: 'admin', createdAt: nowIso() };
-  await db.insertInto('users').values({ id: user.id, email, display_name: displayName, password_hash: await hashPassword(input.password, scryptN), role: 'admin', created_at: user.createdAt }).execute();
-  await auditLog(db).record({ siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: user.id, before: null, after: { role: 'admin', created: true } });
+  const hash = await hashPassword(input.password, scryptN);
+  await withTx(db, async (tx) => {
+    await tx.insertInto('users').values({ id: user.id, email, display_name: displayName, password_hash: hash, role: 'admin', created_at: user.createdAt }).execute();
+    await auditLog(db).record(tx, { siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: user.id, before: null, after: { role: 'admin', created: true } });
+  });
   return { user, created: true };
 }
 

@@ -1,14 +1,20 @@
 import { AppError } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
 import { newId, nowIso } from '../../storage/ids.js';
+import { withTx } from '../../storage/tx.js';
+import type { CommentsRepository } from '../../comments/repository.js';
+import type { ChangeRunner } from '../../events/change.js';
 import type { AuditLog } from '../audit.js';
 import type { ModerationRepository, Standing } from '../repository.js';
 import { assertSite, type Scope } from './access.js';
+import { applyDecision } from './decisions.js';
 
 export interface UserAdminDeps {
   db: Db;
   moderation: ModerationRepository;
   audit: AuditLog;
+  comments: CommentsRepository;
+  change: ChangeRunner;
 }
 
 /** A user as a moderator of a site sees them. */
@@ -56,10 +62,17 @@ export interface StandingChange {
   banned?: boolean | undefined;
   suspendHours?: number | undefined;
   premoderate?: boolean | undefined;
+  /** With a ban: every published or held comment of the user on the site is rejected (withdrawn from view). */
+  hideComments?: boolean | undefined;
 }
 
+const BANNED_REASON = {
+  fr: 'Ce commentaire a été retiré : son auteur a été exclu de la discussion.',
+  en: 'This comment was removed: its author was banned from the discussion.',
+} as const;
+
 /** Bans, suspends for a time, or puts a user on pre-moderation on one site; audited with before and after. */
-export async function changeStanding(deps: UserAdminDeps, scope: Scope, siteId: string, userId: string, change: StandingChange, now = Date.now()): Promise<Standing> {
+export async function changeStanding(deps: UserAdminDeps, scope: Scope, siteId: string, userId: string, change: StandingChange, now = Date.now()): Promise<{ standing: Standing; hidden: number }> {
   assertSite(scope, siteId);
   const u = await userRow(deps.db, userId);
   // Staff are managed through roles; a moderator cannot lock out another moderator or an admin.
@@ -70,9 +83,18 @@ export async function changeStanding(deps: UserAdminDeps, scope: Scope, siteId: 
     premoderate: change.premoderate ?? before.premoderate,
     suspendedUntil: change.suspendHours === undefined ? before.suspendedUntil : change.suspendHours === 0 ? null : nowIso(now + change.suspendHours * 3_600_000),
   };
-  await deps.moderation.saveStanding(siteId, userId, after);
-  await deps.audit.record({ siteId, actorId: scope.user.id, action: 'user.standing', targetType: 'user', targetId: userId, before, after });
-  return after;
+  if (change.hideComments && !after.banned) throw new AppError('VALIDATION_FAILED', '(hideComments goes with banned: true)');
+  // The ban, its audit entry and every hidden comment (each with its own audit entry and event) are one change:
+  // a ban that fails half-way hides nothing.
+  const toHide = change.hideComments ? await deps.comments.byAuthor(siteId, userId, ['published', 'pending']) : [];
+  const site = await deps.db.selectFrom('sites').select('lang').where('id', '=', siteId).executeTakeFirst();
+  const lang = site?.lang === 'fr' ? 'fr' : 'en';
+  await deps.change(async (ch) => {
+    await deps.moderation.saveStanding(ch.tx, siteId, userId, after);
+    await deps.audit.record(ch.tx, { siteId, actorId: scope.user.id, action: 'user.standing', targetType: 'user', targetId: userId, before, after: { ...after, ...(change.hideComments ? { hidden: toHide.length } : {}) } });
+    for (const c of toHide) await applyDecision(deps, ch, c, { action: 'reject', reason: BANNED_REASON[lang], learn: false }, { actorId: scope.user.id, lang });
+  });
+  return { standing: after, hidden: toHide.length };
 }
 
 /** Adds a moderator's note about a user (seen by the site's moderators only). */
@@ -82,7 +104,9 @@ export async function addNote(deps: UserAdminDeps, scope: Scope, siteId: string,
   const text = body.trim();
   if (!text) throw new AppError('VALIDATION_FAILED', '(body: empty)');
   const id = newId();
-  await deps.db.insertInto('moderator_notes').values({ id, site_id: siteId, user_id: userId, author_id: scope.user.id, body: text.slice(0, 2000), created_at: nowIso() }).execute();
-  await deps.audit.record({ siteId, actorId: scope.user.id, action: 'user.note', targetType: 'user', targetId: userId, before: null, after: { note: text.slice(0, 2000) } });
+  await withTx(deps.db, async (tx) => {
+    await tx.insertInto('moderator_notes').values({ id, site_id: siteId, user_id: userId, author_id: scope.user.id, body: text.slice(0, 2000), created_at: nowIso() }).execute();
+    await deps.audit.record(tx, { siteId, actorId: scope.user.id, action: 'user.note', targetType: 'user', targetId: userId, before: null, after: { note: text.slice(0, 2000) } });
+  });
   return { id };
 }

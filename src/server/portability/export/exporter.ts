@@ -83,6 +83,7 @@ export async function exportSite(db: Db, opts: { siteId: string; withSecrets: bo
     counts[spec.table] = 0;
     for await (const row of rowsOf(ldb, spec, opts.siteId, users)) {
       if (!opts.withSecrets) for (const c of spec.secretColumns ?? []) if (c in row) row[c] = null;
+      for (const c of spec.localColumns ?? []) delete row[c];
       await opts.write(`${JSON.stringify({ table: spec.table, row })}\n`);
       counts[spec.table] = (counts[spec.table] ?? 0) + 1;
     }

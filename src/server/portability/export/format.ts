@@ -34,6 +34,8 @@ export interface TableSpec {
   /** A unique column besides the id (within the site when `withSite`): a restored row that meets an existing row with
    *  the same value is the same thing under another id (an account with that email, a story with that URL). */
   natural?: { column: string; withSite: boolean };
+  /** Columns that only mean something in the database they are in (a live-stream counter): never exported. */
+  localColumns?: string[];
   /** Columns written as null unless the export is made --with-secrets. */
   secretColumns?: string[];
   /** The whole table is exported only --with-secrets. */
@@ -49,7 +51,7 @@ export const TABLES: TableSpec[] = [
   { table: 'guest_authors', scope: { by: 'site', column: 'site_id' }, key: ['user_id'], refs: { user_id: 'users' } },
   { table: 'notification_settings', scope: { by: 'user', column: 'user_id' }, key: ['user_id'], refs: { user_id: 'users' } },
   { table: 'display_name_changes', scope: { by: 'user', column: 'user_id' }, key: ['id'], refs: { user_id: 'users' } },
-  { table: 'stories', scope: { by: 'site', column: 'site_id' }, key: ['id'], natural: { column: 'url', withSite: true } },
+  { table: 'stories', scope: { by: 'site', column: 'site_id' }, key: ['id'], natural: { column: 'url', withSite: true }, localColumns: ['event_seq'] },
   { table: 'articles', scope: { by: 'site', column: 'site_id' }, key: ['id'], refs: { story_id: 'stories' } },
   {
     table: 'comments',

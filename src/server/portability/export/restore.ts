@@ -2,6 +2,9 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Db } from '../../storage/db.js';
 import { prepareForBulkWrites } from '../../storage/bulk.js';
+import type { ChangeRunner } from '../../events/change.js';
+import { createChanges } from '../../events/wiring.js';
+import { recount } from '../../comments/counters.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, TABLES, type ExportHeader, type TableSpec } from './format.js';
 import { appliedMigrations, existingTables, loose, type LooseDb, type Row } from './tables.js';
 
@@ -93,8 +96,34 @@ async function check(path: string, present: Map<string, Set<string>>, migrations
 
 const BATCH = 500;
 
+/**
+ * What a restore must never bring back: accounts erased in this database since the export was made (their rows
+ * are skipped, and with them their comments and what hangs on those), because an erasure is a legal act that a
+ * backup does not undo.
+ */
+interface Erased {
+  users: Set<string>;
+  comments: Set<string>;
+}
+
+const USER_COLUMNS = ['user_id', 'author_id', 'subject_user_id'];
+
+function erasedRow(spec: TableSpec, row: Row, erased: Erased): boolean {
+  if (spec.table === 'users') return erased.users.has(String(row.id));
+  if (spec.table === 'comments') {
+    if (!erased.users.has(String(row.author_id))) return false;
+    erased.comments.add(String(row.id));
+    return true;
+  }
+  if (spec.table !== 'moderator_notes' && spec.table !== 'moderation_audit' && USER_COLUMNS.some((c) => typeof row[c] === 'string' && erased.users.has(row[c] as string))) return true;
+  return typeof row.comment_id === 'string' && erased.comments.has(row.comment_id);
+}
+
 /** Writes one batch of a table: rows already there (same id) are kept, rows meeting a natural key are matched. */
-async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, rows: Row[], remap: Map<string, Map<string, string>>, stats: { inserted: number; existing: number }) {
+async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, all: Row[], remap: Map<string, Map<string, string>>, stats: { inserted: number; existing: number; skipped?: number }, erased: Erased) {
+  const rows = all.filter((r) => !erasedRow(spec, r, erased));
+  if (rows.length < all.length) stats.skipped = (stats.skipped ?? 0) + all.length - rows.length;
+  if (rows.length === 0) return 0;
   for (const row of rows) {
     for (const [col, target] of Object.entries(spec.refs ?? {})) {
       const v = row[col];
@@ -129,6 +158,7 @@ async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, rows: Ro
   }
   stats.inserted += inserted;
   stats.existing += rows.length - inserted;
+  return inserted;
 }
 
 /**
@@ -136,12 +166,17 @@ async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, rows: Ro
  * wrong), the second writes in batches. Rows already in the database are kept as they are, so restoring twice adds
  * nothing, and an account, story or imported comment that exists here under another id is matched, not duplicated.
  */
-export async function restoreExport(db: Db, path: string): Promise<RestoreSummary> {
+export async function restoreExport(db: Db, path: string, change: ChangeRunner = createChanges(db).change): Promise<RestoreSummary> {
   const present = await existingTables(db);
+  const erased: Erased = {
+    users: new Set((await db.selectFrom('privacy_audit').select('subject_user_id').where('action', '=', 'deletion.completed').execute()).map((r) => r.subject_user_id)),
+    comments: new Set(),
+  };
   const header = await check(path, present, await appliedMigrations(db));
   await prepareForBulkWrites(db);
   const summary: RestoreSummary = { format: header.format, version: header.version, siteId: header.site, tables: {} };
   const remap = new Map<string, Map<string, string>>();
+  const restored = new Set<string>();
   let batch: Row[] = [];
   let spec: TableSpec | undefined;
   const flush = async () => {
@@ -150,7 +185,14 @@ export async function restoreExport(db: Db, path: string): Promise<RestoreSummar
     const rows = batch;
     batch = [];
     const stats = (summary.tables[s.table] ??= { inserted: 0, existing: 0 });
-    await db.transaction().execute((tx) => writeBatch(loose(tx as unknown as Db), s, header.site, rows, remap, stats));
+    // Each batch is a change; restored comments tell their stories' readers and caches.
+    await change(async (ch) => {
+      const inserted = await writeBatch(loose(ch.tx as unknown as Db), s, header.site, rows, remap, stats, erased);
+      if (s.table === 'comments' && inserted > 0) {
+        for (const storyId of new Set(rows.map((r) => String(r.story_id)))) restored.add(storyId);
+        for (const storyId of new Set(rows.map((r) => String(r.story_id)))) ch.emit({ type: 'comments.bulk_written', siteId: header.site, storyId, inserted, source: 'restore' });
+      }
+    });
   };
   for await (const { line } of lines(path)) {
     if (line.kind !== 'row') continue;
@@ -162,5 +204,12 @@ export async function restoreExport(db: Db, path: string): Promise<RestoreSummar
     if (batch.length >= BATCH) await flush();
   }
   await flush();
+  // Counters of the stories that gained comments are recounted from what is stored now, as one change.
+  if (restored.size > 0) {
+    await change(async (ch) => {
+      await recount(ch.tx, restored);
+      for (const storyId of restored) ch.emit({ type: 'comments.bulk_written', siteId: header.site, storyId, inserted: 0, source: 'restore' });
+    });
+  }
   return summary;
 }

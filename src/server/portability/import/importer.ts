@@ -4,7 +4,10 @@ import type { Db } from '../../storage/db.js';
 import type { CommentsTable } from '../../storage/schema.js';
 import { nowIso } from '../../storage/ids.js';
 import { prepareForBulkWrites } from '../../storage/bulk.js';
-import { recomputeCounters, setStoryCounts } from '../counters.js';
+import { recount as recountStories, setStoryCounts } from '../../comments/counters.js';
+import type { ChangeRunner } from '../../events/change.js';
+import { createChanges } from '../../events/wiring.js';
+import { auditLog } from '../../moderation/audit.js';
 import { htmlToMarkdown, isBlankHtml } from './html-to-markdown.js';
 import type { SkipReason, SourceFormat, SourcePost, SourceThread, ThreadProblem } from './model.js';
 import { ImportPlan, type StoredParent } from './plan.js';
@@ -36,6 +39,8 @@ export interface ImportOptions {
   onProgress?: (phase: 'scan' | 'import', bytesRead: number, totalBytes: number) => void;
   /** Comments written per transaction: big enough to be fast, small enough that readers of a live server wait little. */
   batchSize?: number;
+  /** The process's change runner (the command line's); made here when absent. */
+  change?: ChangeRunner;
 }
 
 const count = <K extends string>(rec: Partial<Record<K, number>>, k: K) => {
@@ -67,6 +72,7 @@ async function storedParents(db: Db, siteId: string, provider: string, keys: str
 export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
   const started = Date.now();
   const { db, format } = opts;
+  const change = opts.change ?? createChanges(db).change;
   const site = await db.selectFrom('sites').select(['id', 'origins', 'lang']).where('id', '=', opts.siteId).executeTakeFirst();
   if (!site) {
     const known = (await db.selectFrom('sites').select('id').orderBy('id').execute()).map((s) => s.id);
@@ -152,10 +158,13 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     if (batch.length === 0) return;
     const current = batch;
     batch = [];
-    const inserted = await db.transaction().execute(async (tx) => {
-      const users = await authors.resolve(tx, current.map((b) => b.post.author), current[0]?.row.created_at ?? nowIso());
+    // Each batch is a change: its rows and one event per story it wrote to (live readers reload, caches drop).
+    const inserted = await change(async (ch) => {
+      const users = await authors.resolve(ch.tx, current.map((b) => b.post.author), current[0]?.row.created_at ?? nowIso());
       for (const b of current) b.row.author_id = users.get(b.post.author.subject) as string;
-      return insertComments(tx, current.map((b) => b.row));
+      const n = await insertComments(ch.tx, current.map((b) => b.row));
+      if (n > 0) for (const storyId of new Set(current.map((b) => b.row.story_id as string))) ch.emit({ type: 'comments.bulk_written', siteId: site.id, storyId, inserted: n, source: 'import' });
+      return n;
     });
     summary.comments.imported += inserted;
     // Recount only where something was written: a re-run that adds nothing recounts nothing. A comment already
@@ -211,10 +220,18 @@ export async function importFile(opts: ImportOptions): Promise<ImportSummary> {
     },
   });
   await flush();
-  await linkLateParents(db, late);
   summary.users.created = authors.created;
-  await setStoryCounts(db, [...published].filter(([id]) => !recount.has(id)));
-  await recomputeCounters(db, recount);
+  // The end of an import is one change: late parents linked, counters set, the audit entry, and an event per story
+  // so that pages cached meanwhile show the final counts.
+  const touched = new Set([...published.keys(), ...recount]);
+  await change(async (ch) => {
+    await linkLateParents(ch.tx, late);
+    await setStoryCounts(ch.tx, [...published].filter(([id]) => !recount.has(id)));
+    await recountStories(ch.tx, recount);
+    const { stories: st, comments, users: u } = summary;
+    await auditLog(db).record(ch.tx, { siteId: site.id, actorId: null, action: 'comments.import', targetType: 'settings', targetId: site.id, before: null, after: { source: format.name, stories: st, comments, users: u } });
+    if (summary.comments.imported > 0) for (const storyId of touched) ch.emit({ type: 'comments.bulk_written', siteId: site.id, storyId, inserted: 0, source: 'import' });
+  });
   summary.durationMs = Date.now() - started;
   return summary;
 }

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import type { Insertable, Transaction } from 'kysely';
 import type { Db } from '../../storage/db.js';
 import type { CommentsTable, Database } from '../../storage/schema.js';
-import { newId, nowIso } from '../../storage/ids.js';
+import { findOrCreateIdentities } from '../../users/identities.js';
 import { normaliseDisplayName } from '../../users/use-cases.js';
 import type { SourceAuthor } from './model.js';
 
@@ -30,7 +30,6 @@ function displayName(name: string, fallback: string): string {
   }
 }
 
-const CHUNK = 400;
 const ROWS_PER_INSERT = 1000;
 
 /**
@@ -49,34 +48,10 @@ export function authorResolver(opts: { siteId: string; provider: string; anonymo
     async resolve(tx: Transaction<Database>, authors: SourceAuthor[], firstSeen: string): Promise<Map<string, string>> {
       const wanted = new Map<string, SourceAuthor>();
       for (const a of authors) if (!cache.has(a.subject)) wanted.set(a.subject, a);
-      const subjects = [...wanted.keys()];
-      for (let at = 0; at < subjects.length; at += CHUNK) {
-        const rows = await tx
-          .selectFrom('user_identities')
-          .select(['subject', 'user_id'])
-          .where('site_id', '=', opts.siteId)
-          .where('provider', '=', opts.provider)
-          .where('subject', 'in', subjects.slice(at, at + CHUNK))
-          .execute();
-        for (const r of rows) {
-          cache.set(r.subject, r.user_id);
-          wanted.delete(r.subject);
-        }
-      }
-      const missing = [...wanted.values()];
-      for (let at = 0; at < missing.length; at += CHUNK) {
-        const chunk = missing.slice(at, at + CHUNK).map((a) => ({ a, id: newId() }));
-        await tx
-          .insertInto('users')
-          .values(chunk.map(({ a, id }) => ({ id, email: null, display_name: displayName(a.name, opts.anonymousName), password_hash: null, role: 'commenter', created_at: firstSeen })))
-          .execute();
-        await tx
-          .insertInto('user_identities')
-          .values(chunk.map(({ a, id }) => ({ site_id: opts.siteId, provider: opts.provider, subject: a.subject, user_id: id, created_at: nowIso() })))
-          .execute();
-        for (const { a, id } of chunk) cache.set(a.subject, id);
-        created += chunk.length;
-      }
+      const list = [...wanted.values()].map((a) => ({ siteId: opts.siteId, provider: opts.provider, subject: a.subject, displayName: displayName(a.name, opts.anonymousName) }));
+      const { ids, created: fresh } = await findOrCreateIdentities(tx, list, firstSeen);
+      for (const [subject, id] of ids) cache.set(subject, id);
+      created += fresh.size;
       return cache;
     },
   };
@@ -98,11 +73,6 @@ export async function insertComments(tx: Transaction<Database>, rows: Insertable
 }
 
 /** Links replies written before their parent (the parent came later in the file) once the parent exists. */
-export async function linkLateParents(db: Db, links: { id: string; parentId: string }[]): Promise<void> {
-  for (let at = 0; at < links.length; at += CHUNK) {
-    const chunk = links.slice(at, at + CHUNK);
-    await db.transaction().execute(async (tx) => {
-      for (const l of chunk) await tx.updateTable('comments').set({ parent_id: l.parentId }).where('id', '=', l.id).where('parent_id', 'is', null).execute();
-    });
-  }
+export async function linkLateParents(tx: Transaction<Database>, links: { id: string; parentId: string }[]): Promise<void> {
+  for (const l of links) await tx.updateTable('comments').set({ parent_id: l.parentId }).where('id', '=', l.id).where('parent_id', 'is', null).execute();
 }

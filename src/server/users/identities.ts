@@ -1,0 +1,69 @@
+import type { Kysely } from 'kysely';
+import { newId, nowIso } from '../storage/ids.js';
+import type { Database } from '../storage/schema.js';
+import type { Queryable } from '../storage/tx.js';
+
+/** An account known to a site through another system: single sign-on, a guest's email hash, an imported author. */
+export interface Identity {
+  siteId: string;
+  /** 'sso', 'guest', or the import source ('disqus', 'wordpress'). */
+  provider: string;
+  subject: string;
+  displayName: string;
+}
+
+const CHUNK = 400;
+
+/**
+ * The accounts behind identities, creating those not seen before: the one place such accounts are made. Accounts
+ * made here have no email and no password. Two first uses racing agree on one account: the identity's primary key
+ * decides, and the loser's fresh user row is removed in the same transaction. Returns the user id by subject and
+ * which subjects were new. Runs in `tx`, the caller's change.
+ */
+export async function findOrCreateIdentities(tx: Kysely<Database>, list: readonly Identity[], createdAt = nowIso()): Promise<{ ids: Map<string, string>; created: Set<string> }> {
+  const ids = new Map<string, string>();
+  const created = new Set<string>();
+  const groups = new Map<string, Identity[]>();
+  for (const i of list) {
+    const k = `${i.siteId}\u0000${i.provider}`;
+    groups.set(k, [...(groups.get(k) ?? []), i]);
+  }
+  for (const group of groups.values()) {
+    const { siteId, provider } = group[0] as Identity;
+    const wanted = new Map(group.map((i) => [i.subject, i]));
+    const subjects = [...wanted.keys()];
+    for (let at = 0; at < subjects.length; at += CHUNK) for (const r of await existing(tx, siteId, provider, subjects.slice(at, at + CHUNK))) ids.set(r.subject, r.user_id);
+    const missing = subjects.filter((s) => !ids.has(s));
+    for (let at = 0; at < missing.length; at += CHUNK) {
+      const chunk = missing.slice(at, at + CHUNK).map((s) => ({ i: wanted.get(s) as Identity, id: newId() }));
+      await tx
+        .insertInto('users')
+        .values(chunk.map(({ i, id }) => ({ id, email: null, display_name: i.displayName, password_hash: null, role: 'commenter', created_at: createdAt })))
+        .execute();
+      await tx
+        .insertInto('user_identities')
+        .values(chunk.map(({ i, id }) => ({ site_id: siteId, provider, subject: i.subject, user_id: id, created_at: nowIso() })))
+        .onConflict((oc) => oc.columns(['site_id', 'provider', 'subject']).doNothing())
+        .execute();
+      // Whoever won each identity is its account; a fresh row that lost the race goes.
+      const won = new Map((await existing(tx, siteId, provider, chunk.map((c) => c.i.subject))).map((r) => [r.subject, r.user_id]));
+      const lost = chunk.filter((c) => won.get(c.i.subject) !== c.id).map((c) => c.id);
+      if (lost.length > 0) await tx.deleteFrom('users').where('id', 'in', lost).execute();
+      for (const c of chunk) {
+        ids.set(c.i.subject, won.get(c.i.subject) as string);
+        if (won.get(c.i.subject) === c.id) created.add(c.i.subject);
+      }
+    }
+  }
+  return { ids, created };
+}
+
+function existing(q: Queryable, siteId: string, provider: string, subjects: string[]) {
+  return q.selectFrom('user_identities').select(['subject', 'user_id']).where('site_id', '=', siteId).where('provider', '=', provider).where('subject', 'in', subjects).execute();
+}
+
+/** One identity's account (see findOrCreateIdentities). */
+export async function findOrCreateIdentity(tx: Kysely<Database>, i: Identity): Promise<{ userId: string; created: boolean }> {
+  const { ids, created } = await findOrCreateIdentities(tx, [i]);
+  return { userId: ids.get(i.subject) as string, created: created.has(i.subject) };
+}
