@@ -207,3 +207,83 @@ describe('two nodes on PostgreSQL and Redis', () => {
     await until('node B to accept a comment again', async () => (await api(nodeB, 'POST', `/api/v1/stories/${storyId}/comments`, { body: 'the database is back' })).status === 201);
   });
 });
+
+describe('two nodes: what is removed on node A is gone from node B at once', () => {
+  let adminToken: string;
+  let anchor: string;
+  let reacted = false;
+  // Imported here so this block stands on its own in the file.
+  let replayFromZero: (eventsUrl: string, poke: () => Promise<string>) => Promise<{ id: string | null; event: string; data: string }[]>;
+
+  const adminApi = (node: Node, method: string, path: string, body?: unknown) =>
+    fetch(`${node.url}${path}`, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  /** Posts on node A as the cluster reader; published (by a moderator if the pipeline held it). */
+  async function published(body: string): Promise<string> {
+    const res = await api(nodeA, 'POST', `/api/v1/stories/${storyId}/comments`, { body });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { comment } = (await res.json()) as { comment: { id: string; status: string } };
+    if (comment.status !== 'published') assert.equal((await adminApi(nodeA, 'POST', `/api/v1/admin/moderation/comments/${comment.id}/approve`)).status, 200);
+    return comment.id;
+  }
+  const pageOnB = async () => (await fetch(`${nodeB.url}/api/v1/stories/${storyId}/comments`)).text();
+  /** A new public event now, made on node B: a reaction on the anchor given or taken back (see fixtures/replay.ts). */
+  const poke = async () => {
+    reacted = !reacted;
+    const res = await api(nodeB, reacted ? 'POST' : 'DELETE', `/api/v1/comments/${anchor}/reaction`);
+    assert.equal(res.status, 200, await res.clone().text());
+    return anchor;
+  };
+  /** Node B's cached first page and node B's replay from event 0, read as soon as the removal returned. */
+  async function onB(text: string) {
+    const page = await pageOnB();
+    const replay = await replayFromZero(`${nodeB.url}/api/v1/stories/${storyId}/events`, poke);
+    return { page: page.includes(text), replay: replay.filter((e) => e.data.includes(text)).map((e) => `${e.id}:${e.event}`) };
+  }
+  /** Waits until node B shows `text`, then reads its first page again: it is cached on B when the removal comes. */
+  async function shownOnB(text: string): Promise<void> {
+    await until(`node B to show "${text}"`, async () => (await pageOnB()).includes(text));
+    assert.ok((await pageOnB()).includes(text), 'node B’s cached first page shows it');
+  }
+
+  before(async () => {
+    ({ replayFromZero } = await import('../fixtures/replay.js'));
+    const { default: pg } = await import('pg');
+    const su = await fetch(`${nodeA.url}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'cluster-admin@example.com', password: 'correct horse battery', displayName: 'Cluster Admin' }),
+    });
+    assert.equal(su.status, 201, await su.clone().text());
+    const { token: t, user } = (await su.json()) as { token: string; user: { id: string } };
+    adminToken = t;
+    // There is no API to make the first admin. This process made one database (freshPgDatabase names it after the
+    // pid): promote the account there, straight on PostgreSQL rather than through the relay.
+    const server = new pg.Client({ connectionString: `${PG_BASE}/postgres` });
+    await server.connect();
+    const dbs = (await server.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`agora_t_${process.pid}_%`])).rows;
+    await server.end();
+    assert.equal(dbs.length, 1, `one database of this test process, found ${dbs.map((d) => d.datname).join(', ')}`);
+    const db = new pg.Client({ connectionString: `${PG_BASE}/${dbs[0]?.datname}` });
+    await db.connect();
+    await db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
+    await db.end();
+    anchor = await published('A comment that stays on this story');
+  });
+
+  test('a moderator rejects a comment on node A: node B’s cached first page and B’s replay lose it at once', async () => {
+    const id = await published('A remark that a moderator on node A will take down zq-removed-cluster-reject');
+    await shownOnB('zq-removed-cluster-reject');
+    const res = await adminApi(nodeA, 'POST', `/api/v1/admin/moderation/comments/${id}/reject`, { reason: 'Off topic' });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await onB('zq-removed-cluster-reject'), { page: false, replay: [] });
+  });
+
+  test('the author deletes a comment on node A: node B’s cached first page and B’s replay lose it at once', async () => {
+    const id = await published('A remark its author on node A will delete zq-removed-cluster-delete');
+    await shownOnB('zq-removed-cluster-delete');
+    const res = await api(nodeA, 'DELETE', `/api/v1/comments/${id}`);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await onB('zq-removed-cluster-delete'), { page: false, replay: [] });
+  });
+});

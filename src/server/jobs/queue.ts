@@ -55,10 +55,12 @@ export function jobQueue(db: Db, opts: { pollMs: number; log: JobLog; deadRetent
   let stopped = true;
 
   /**
-   * One statement claims up to BATCH due jobs. The conditions are repeated outside the subquery because under
-   * concurrent claimers PostgreSQL (read committed) re-checks only the outer WHERE on a row another claimer just
-   * updated: without them, two nodes whose subqueries picked the same ids would both take the job. SQLite runs
-   * one writer at a time, so there the statement is atomic anyway. attempts counts claims, as before.
+   * One statement claims up to BATCH due jobs. All the conditions are repeated outside the subquery because under
+   * concurrent claimers PostgreSQL (read committed) re-checks only the outer WHERE, on the latest version of a row
+   * another node updated meanwhile: without them two nodes whose subqueries picked the same ids would both take the
+   * job. run_at too: by the time the waiting claimer looks, the other node may have run the job and released it for
+   * later (a retry, the next run of a recurring job), and it must not be taken again now. SQLite runs one writer at
+   * a time, so there the statement is atomic anyway. attempts counts claims, as before.
    */
   async function claim(now: number): Promise<Claimed[]> {
     const at = nowIso(now);
@@ -76,6 +78,7 @@ export function jobQueue(db: Db, opts: { pollMs: number; log: JobLog; deadRetent
           .limit(BATCH),
       )
       .where('state', '=', 'queued')
+      .where('run_at', '<=', at)
       .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', at)]))
       .returning(['id', 'kind', 'payload', 'attempts', 'created_at', 'run_at', 'dedupe_key'])
       .execute();
@@ -83,8 +86,8 @@ export function jobQueue(db: Db, opts: { pollMs: number; log: JobLog; deadRetent
     return rows.map((r) => ({ ...r, attempts: Number(r.attempts) })).sort((a, b) => (a.run_at < b.run_at ? -1 : a.run_at > b.run_at ? 1 : 0));
   }
 
-  async function runOne(job: Claimed): Promise<void> {
-    if (job.dedupe_key?.startsWith(RECURRING)) return runRecurring(job);
+  async function runOne(job: Claimed, now: number): Promise<void> {
+    if (job.dedupe_key?.startsWith(RECURRING)) return runRecurring(job, now);
     const def = kinds.get(job.kind);
     try {
       if (!def) throw new Error(`no handler for job kind ${job.kind}`);
@@ -108,8 +111,10 @@ export function jobQueue(db: Db, opts: { pollMs: number; log: JobLog; deadRetent
    * A recurring job's row is never deleted nor killed: after each run, failed or not, the same row is put back for
    * now + interval, so exactly one exists whatever the nodes do. A node where the kind is not scheduled (e.g. its
    * privacy sweep is set to 0, or an older version) leaves the row locked until its lease ends, for another node.
+   * `now` is the time the job was claimed at: later than the clock only when a test steps the queue into the future,
+   * where the next run must still be one interval after that step.
    */
-  async function runRecurring(job: Claimed): Promise<void> {
+  async function runRecurring(job: Claimed, now: number): Promise<void> {
     const spec = recurring.get(job.kind);
     if (!spec) return;
     let error: string | null = null;
@@ -122,7 +127,7 @@ export function jobQueue(db: Db, opts: { pollMs: number; log: JobLog; deadRetent
     // Guarded by locked_by: if this run outlived its lease, the node that took the job over reschedules it.
     await db
       .updateTable('jobs')
-      .set({ run_at: nowIso(Date.now() + spec.everyMs), attempts: 0, locked_until: null, last_error: error })
+      .set({ run_at: nowIso(Math.max(now, Date.now()) + spec.everyMs), attempts: 0, locked_until: null, last_error: error })
       .where('id', '=', job.id)
       .where('locked_by', '=', node)
       .execute();
@@ -165,7 +170,7 @@ export function jobQueue(db: Db, opts: { pollMs: number; log: JobLog; deadRetent
   /** Runs every job due now (in small parallel groups); returns how many ran. Tests call it to step the queue. */
   async function runDue(now = Date.now()): Promise<number> {
     const jobs = await claim(now);
-    for (let i = 0; i < jobs.length; i += PARALLEL) await Promise.all(jobs.slice(i, i + PARALLEL).map(runOne));
+    for (let i = 0; i < jobs.length; i += PARALLEL) await Promise.all(jobs.slice(i, i + PARALLEL).map((job) => runOne(job, now)));
     return jobs.length;
   }
 
