@@ -109,15 +109,19 @@ export function webhookConsumer(deps: WebhookDeps) {
     name: 'webhooks',
     async record(tx: Tx, batch: readonly OutboxEvent[]): Promise<void> {
       const hooks = new Map<string, Awaited<ReturnType<WebhookDeps['webhooks']['listening']>>>();
-      const wanted: { ev: OutboxEvent; w: ReturnType<typeof webhookEventsFor>[number] }[] = [];
-      for (const ev of batch) for (const w of webhookEventsFor(ev.event)) wanted.push({ ev, w });
+      const wanted: { ev: OutboxEvent; w: ReturnType<typeof webhookEventsFor>[number]; list: Awaited<ReturnType<WebhookDeps['webhooks']['listening']>> }[] = [];
+      for (const ev of batch) {
+        for (const w of webhookEventsFor(ev.event)) {
+          const key = `${ev.event.siteId}\u0000${w.type}`;
+          let list = hooks.get(key);
+          if (!list) hooks.set(key, (list = await deps.webhooks.listening(ev.event.siteId, w.type, tx)));
+          if (list.length > 0) wanted.push({ ev, w, list });
+        }
+      }
+      // Most sites have no webhook: then nothing more is read.
       if (wanted.length === 0) return;
       const now = await currentOf(tx, [...new Set(wanted.map((x) => x.w.commentId).filter((id): id is string => id !== null))]);
-      for (const { ev, w } of wanted) {
-        const key = `${ev.event.siteId}\u0000${w.type}`;
-        let list = hooks.get(key);
-        if (!list) hooks.set(key, (list = await deps.webhooks.listening(ev.event.siteId, w.type, tx)));
-        if (list.length === 0) continue;
+      for (const { ev, w, list } of wanted) {
         const data = w.commentId && w.data.comment ? { ...w.data, comment: redact(w.data.comment as CommentData, now.get(w.commentId) ?? null) } : w.data;
         const body = JSON.stringify({ id: `evt_${ev.id}`, type: w.type, createdAt: ev.createdAt, siteId: ev.event.siteId, data });
         for (const h of list) {
