@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../src/server/deps.js';
+import { until } from '../fixtures/wait.js';
 import { buildTestApp } from '../fixtures/server.js';
 
 let app: FastifyInstance;
@@ -78,9 +79,11 @@ describe('/admin/sites and /admin/webhooks', () => {
     assert.deepEqual(hooks[0]?.events, ['story.created', 'comment.created']);
     await app.inject({ method: 'GET', url: `/api/v1/stories/lookup?url=${encodeURIComponent('https://courrier.example/une')}` });
     // The delivery is logged by the event dispatcher once the story's creation committed.
-    await deps.dispatcher.runOnce();
-    const log = await get('/admin/webhooks?site=courrier');
-    assert.match(log.body, /<td>story\.created<\/td><td class="">pending<\/td>/);
+    const log = await until(async () => {
+      const page = await get('/admin/webhooks?site=courrier');
+      return /<td>story\.created<\/td><td class="">pending<\/td>/.test(page.body) ? page : undefined;
+    });
+    assert.match(log.body, /<td>story\.created<\/td>/);
     const id = hooks[0]?.id ?? '';
     await postForm(`/admin/webhooks/courrier/${id}/toggle`, [['csrf', csrf]]);
     assert.equal((await deps.publisher.webhooks.get('courrier', id))?.active, false);

@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { until } from '../fixtures/wait.js';
 import { startTestServer } from '../fixtures/server.js';
 import { openSse } from '../fixtures/sse.js';
 
@@ -30,7 +31,12 @@ test('/healthz, /readyz and /metrics report the node, its database, streams and 
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify({ body: 'A measured comment about the council budget.' }),
     });
-    const metrics = await (await fetch(`${server.url}/metrics`)).text();
+    // Outcomes are counted by the event dispatcher, once the comment's event is dispatched.
+    const outcome = /^agora_moderation_outcomes_total\{status="(published|pending)"\} 1$/m;
+    const metrics = await until(async () => {
+      const text = await (await fetch(`${server.url}/metrics`)).text();
+      return outcome.test(text) ? text : undefined;
+    });
     assert.match(metrics, /^agora_sse_streams 1$/m);
     assert.match(metrics, /^agora_http_requests_total\{method="POST",route="\/api\/v1\/stories\/:storyId\/comments",status="201"\} 1$/m);
     assert.match(metrics, /^agora_moderation_outcomes_total\{status="(published|pending)"\} 1$/m);

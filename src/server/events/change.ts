@@ -1,5 +1,6 @@
 import type { Db } from '../storage/db.js';
-import { withTx, type Tx } from '../storage/tx.js';
+import { sql } from 'kysely';
+import { isPostgres, withTx, type Tx } from '../storage/tx.js';
 import { appendPublic, scrubPublic, type StoryMessage } from '../realtime/event-log.js';
 import { changedComment, publicEffect, type PublicAppend, type PublicScrub } from '../realtime/public-events.js';
 import type { DomainEvent } from './domain.js';
@@ -43,47 +44,115 @@ export interface ChangeOptions {
   logError: (err: unknown, msg: string) => void;
 }
 
+/** Changes committed together at most, on SQLite (see `grouped` below). */
+const MAX_GROUP = 64;
+
 /**
  * The unit of work: one transaction per state change. The use case writes its rows and audit entry through
  * `tx`, emits its events; then, still inside the transaction, earlier public events of changed comments are
  * rewritten or dropped, the events go to the outbox, and the public log and counters are written. Side effects
  * run only after the commit, from what was recorded.
+ *
+ * On SQLite, changes that arrive together share one commit (group commit): each runs inside its own savepoint, so
+ * each is still all or nothing (a failed one is rolled back to its savepoint and fails alone), and each answers only
+ * once the common commit is done. SQLite has one writer and its commit is the costliest statement of a comment
+ * (every page the change dirtied goes to the WAL), so one commit for a burst instead of one per change is most of
+ * the write path's throughput. PostgreSQL runs changes concurrently and groups commits itself: one transaction each.
  */
 export function changeRunner(opts: ChangeOptions) {
-  return async function change<T>(work: (c: Change) => Promise<T>): Promise<T> {
-    let events: DomainEvent[] = [];
-    let counts = new Map<string, number>();
-    let messages: StoryMessage[] = [];
-    let removal = false;
-    const result = await withTx(opts.db, async (tx) => {
-      // A retried transaction (none today) must not keep the previous attempt's events.
-      events = [];
-      counts = new Map();
-      const value = await work({
-        tx,
-        emit: (e) => void events.push(e),
-        countStory: (storyId, delta) => void counts.set(storyId, (counts.get(storyId) ?? 0) + delta),
-      });
-      const scrubs: PublicScrub[] = [];
-      const appends: PublicAppend[] = [];
-      for (const e of events) {
-        const effect = publicEffect(e);
-        if (effect.scrub) scrubs.push(effect.scrub);
-        if (effect.append) appends.push(effect.append);
-      }
-      removal = scrubs.length > 0;
-      await scrubPublic(tx, scrubs);
-      const changed = new Set(events.map(changedComment).filter((id): id is string => id !== null));
-      for (const id of changed) for (const hook of opts.removalHooks) await hook(tx, id);
-      await opts.outbox.record(tx, events);
-      messages = await appendPublic(tx, appends, counts);
-      return value;
+  /** The change's own part of the transaction: its work, then the public log, copies, outbox and counters. */
+  async function inTx<T>(tx: Tx, work: (c: Change) => Promise<T>): Promise<{ value: T; committed: Committed }> {
+    const events: DomainEvent[] = [];
+    const counts = new Map<string, number>();
+    const value = await work({
+      tx,
+      emit: (e) => void events.push(e),
+      countStory: (storyId, delta) => void counts.set(storyId, (counts.get(storyId) ?? 0) + delta),
     });
-    const stories = [...new Set([...messages.map((m) => m.storyId), ...[...counts].filter(([, d]) => d !== 0).map(([id]) => id)])];
-    if (events.length > 0 || stories.length > 0) {
-      await opts.afterCommit({ events, messages, stories, removal }).catch((err: unknown) => opts.logError(err, 'after-commit delivery failed (the dispatcher will catch up)'));
+    const scrubs: PublicScrub[] = [];
+    const appends: PublicAppend[] = [];
+    for (const e of events) {
+      const effect = publicEffect(e);
+      if (effect.scrub) scrubs.push(effect.scrub);
+      if (effect.append) appends.push(effect.append);
     }
-    return result;
-  };
+    await scrubPublic(tx, scrubs);
+    const changed = new Set(events.map(changedComment).filter((id): id is string => id !== null));
+    for (const id of changed) for (const hook of opts.removalHooks) await hook(tx, id);
+    await opts.outbox.record(tx, events);
+    const messages = await appendPublic(tx, appends, counts);
+    const stories = [...new Set([...messages.map((m) => m.storyId), ...[...counts].filter(([, d]) => d !== 0).map(([id]) => id)])];
+    return { value, committed: { events, messages, stories, removal: scrubs.length > 0 } };
+  }
+
+  async function after(c: Committed): Promise<void> {
+    if (c.events.length === 0 && c.stories.length === 0) return;
+    await opts.afterCommit(c).catch((err: unknown) => opts.logError(err, 'after-commit delivery failed (the dispatcher will catch up)'));
+  }
+
+  async function single<T>(work: (c: Change) => Promise<T>): Promise<T> {
+    const { value, committed } = await withTx(opts.db, (tx) => inTx(tx, work));
+    await after(committed);
+    return value;
+  }
+
+  interface Waiting {
+    work: (c: Change) => Promise<unknown>;
+    resolve: (v: unknown) => void;
+    reject: (err: unknown) => void;
+  }
+  const queue: Waiting[] = [];
+  let draining = false;
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const done: { w: Waiting; ok: boolean; value?: unknown; err?: unknown; committed?: Committed }[] = [];
+      let current: Waiting | undefined;
+      try {
+        await withTx(opts.db, async (tx) => {
+          // Changes that arrive while this group runs join it, up to MAX_GROUP.
+          while (queue.length > 0 && done.length < MAX_GROUP) {
+            const w = queue.shift() as Waiting;
+            current = w;
+            await sql`savepoint agora_change`.execute(tx);
+            try {
+              const r = await inTx(tx, w.work);
+              await sql`release savepoint agora_change`.execute(tx);
+              done.push({ w, ok: true, value: r.value, committed: r.committed });
+            } catch (err) {
+              await sql`rollback to savepoint agora_change`.execute(tx);
+              await sql`release savepoint agora_change`.execute(tx);
+              done.push({ w, ok: false, err });
+            }
+            current = undefined;
+          }
+        });
+      } catch (err) {
+        // The commit itself (or a savepoint) failed: no change of the group was made.
+        for (const d of done) d.w.reject(err);
+        current?.reject(err);
+        continue;
+      }
+      for (const d of done) {
+        if (!d.ok) d.w.reject(d.err);
+        else void after(d.committed as Committed).then(() => d.w.resolve(d.value));
+      }
+    }
+    draining = false;
+  }
+
+  function grouped<T>(work: (c: Change) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      // better-sqlite3 answers synchronously, so a request runs from its socket's data to here within one turn of
+      // the event loop: starting the group after this turn's I/O lets every request of the turn join it.
+      if (!draining) {
+        draining = true;
+        setImmediate(() => void drain());
+      }
+    });
+  }
+
+  return isPostgres(opts.db) ? single : grouped;
 }
-export type ChangeRunner = ReturnType<typeof changeRunner>;
+export type ChangeRunner = <T>(work: (c: Change) => Promise<T>) => Promise<T>;

@@ -95,12 +95,12 @@ export function jobQueue(db: Db, opts: { pollMs: number; log: JobLog; deadRetent
       // Done jobs are removed: what users care about (deliveries, emails) is recorded by the handlers themselves.
       await db.deleteFrom('jobs').where('id', '=', job.id).where('locked_by', '=', node).execute();
     } catch (err) {
-      const now = Date.now();
-      const next = def ? def.retryAt({ attempts: job.attempts, createdAt: job.created_at }, err, now) : null;
+      const failedAt = Date.now();
+      const next = def ? def.retryAt({ attempts: job.attempts, createdAt: job.created_at }, err, failedAt) : null;
       const message = err instanceof Error ? err.message : String(err);
       if (next === null) {
         opts.log(err, `job ${job.kind} ${job.id} failed for good after ${job.attempts} attempts`);
-        await db.updateTable('jobs').set({ state: 'dead', last_error: message.slice(0, 1000), locked_until: null, dedupe_key: null, finished_at: nowIso(now) }).where('id', '=', job.id).execute();
+        await db.updateTable('jobs').set({ state: 'dead', last_error: message.slice(0, 1000), locked_until: null, dedupe_key: null, finished_at: nowIso(failedAt) }).where('id', '=', job.id).execute();
       } else {
         await db.updateTable('jobs').set({ run_at: nowIso(next), last_error: message.slice(0, 1000), locked_until: null }).where('id', '=', job.id).execute();
       }

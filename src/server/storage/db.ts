@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { ReadWriteSqliteDialect } from './sqlite-driver.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_moderation.js';
 import * as m003 from './migrations/003_publisher.js';
@@ -48,7 +49,16 @@ export function openSqlite(dataDir: string): Db {
   sqlite.pragma('busy_timeout = 5000');
   // Lets the query planner gather statistics it lacks (SQLite's recommended call on open); cheap on a small file.
   sqlite.pragma('optimize = 0x10002');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cachedStatements(sqlite) }) });
+  let dialect: SqliteDialect;
+  if (file === ':memory:') dialect = new SqliteDialect({ database: cachedStatements(sqlite) });
+  else {
+    // A second connection for plain reads (see sqlite-driver.ts); query_only makes a write through it an error.
+    const reader = new SQLite(file);
+    reader.pragma('busy_timeout = 5000');
+    reader.pragma('query_only = ON');
+    dialect = new ReadWriteSqliteDialect(cachedStatements(sqlite), cachedStatements(reader));
+  }
+  const db = new Kysely<Database>({ dialect });
   handles.set(db, sqlite);
   return db;
 }
