@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dropTempDb } from './tempdb.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -44,6 +46,21 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
+/**
+ * Pressure stall totals (Linux PSI, µs that some task waited for the CPU or for I/O) since boot. Read around a
+ * measured part they say how much other work (or I/O the run left behind) shared the machine with it.
+ */
+export function pressure(): { cpu: number; io: number } {
+  const some = (what: string) => {
+    try {
+      return Number(/some .*total=(\d+)/.exec(readFileSync(`/proc/pressure/${what}`, 'utf8'))?.[1] ?? NaN);
+    } catch {
+      return NaN;
+    }
+  };
+  return { cpu: some('cpu'), io: some('io') };
+}
+
 export interface Proc {
   url: string;
   child: ChildProcess;
@@ -51,10 +68,14 @@ export interface Proc {
 }
 
 /** Starts a process that serves HTTP on `port` and waits for `readyPath` to answer 200. */
-export async function startProc(args: string[], env: Record<string, string>, port: number, readyPath = '/'): Promise<Proc> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
+export async function startProc(args: string[], env: Record<string, string>, port: number, readyPath = '/', cwd = ROOT): Promise<Proc> {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
   const url = `http://127.0.0.1:${port}`;
-  await until(`${args.join(' ')} on ${port}`, async () => (await fetch(url + readyPath)).ok);
+  // A process that exits at start (e.g. a build refusing the database's migrations) fails the run at once, not
+  // after the readiness wait.
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited ${String(code)} before it was ready`))));
+  exited.catch(() => undefined);
+  await Promise.race([until(`${args.join(' ')} on ${port}`, async () => (await fetch(url + readyPath)).ok), exited]);
   return {
     url,
     child,
@@ -65,26 +86,22 @@ export async function startProc(args: string[], env: Record<string, string>, por
   };
 }
 
-/** Starts an Agora node from the compiled build (`npm run build` first); `nodeArgs` go to node itself (e.g. --cpu-prof). */
-export async function startAgora(env: Record<string, string>, nodeArgs: string[] = []): Promise<Proc> {
+/**
+ * Starts an Agora node from the compiled build of the tree `dir` (this one unless --agora-dir; `npm run build` there
+ * first), with that tree as cwd; `nodeArgs` go to node itself (e.g. --cpu-prof).
+ */
+export async function startAgora(env: Record<string, string>, nodeArgs: string[] = [], dir = ROOT): Promise<Proc> {
   const port = await freePort();
-  return startProc([...nodeArgs, 'dist/server/main.js'], { PORT: String(port), HOST: '127.0.0.1', AGORA_PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', ...env }, port, '/readyz');
+  return startProc([...nodeArgs, join(dir, 'dist/server/main.js')], { PORT: String(port), HOST: '127.0.0.1', AGORA_PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', ...env }, port, '/readyz', dir);
 }
 
-/** Runs a bench/load script in its own process (the load generator never shares a CPU budget with the server's event loop) and returns its JSON. */
-export async function runLoad<T>(script: string, input: object): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`${script} exited ${code}`));
-      try {
-        resolve(JSON.parse(out.trim().split('\n').pop() ?? '') as T);
-      } catch (err) {
-        reject(err);
-      }
-    });
-    child.stdin.end(JSON.stringify(input));
-  });
+/** Seeds with the tree `dir`'s own seed code in a child process (see bench/lib/seed-other.ts for why). */
+export async function seedIn(dir: string, kind: 'sqlite' | 'postgres', opts: { comments: number; users: number; publicUrl: string; pgBase: string }) {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/lib/seed-other.ts'), kind, JSON.stringify(opts)], { cwd: dir, env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise((r) => child.once('exit', r));
+  if (code !== 0) throw new Error(`seeding in ${dir} exited ${String(code)}`);
+  const s = JSON.parse(out.trim().split('\n').pop() ?? '') as { env: Record<string, string>; storyId: string; tokens: string[] };
+  return { ...s, drop: () => dropTempDb(s.env, opts.pgBase) };
 }

@@ -1,9 +1,4 @@
-import { mkdtempSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig, type Config } from '../../src/server/config.js';
 import { createDeps } from '../../src/server/deps.js';
 import { seedDemo } from '../../src/server/sites/seed.js';
@@ -13,6 +8,7 @@ import { renderCommentBody } from '../../src/server/comments/markdown.js';
 import { hashPassword } from '../../src/server/users/passwords.js';
 import { moderationRepository } from '../../src/server/moderation/repository.js';
 import { DEFAULT_SETTINGS } from '../../src/server/moderation/settings.js';
+import { tempDb } from './tempdb.js';
 
 export interface Seeded {
   env: Record<string, string>;
@@ -21,35 +17,12 @@ export interface Seeded {
   drop(): Promise<void>;
 }
 
-/** A fresh database: a temporary SQLite folder, or a new PostgreSQL database on `pgBase`. */
-async function freshDb(kind: 'sqlite' | 'postgres', pgBase: string): Promise<{ env: Record<string, string>; drop(): Promise<void> }> {
-  if (kind === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'agora-bench-'));
-    // Each run's database is ~30 MB: removed with the run, like the PostgreSQL database below.
-    return { env: { AGORA_DATA_DIR: dir }, drop: () => rm(dir, { recursive: true, force: true }) };
-  }
-  const name = `agora_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: `${pgBase}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return {
-    env: { DATABASE_URL: `${pgBase}/${name}` },
-    drop: async () => {
-      const c = new pg.Client({ connectionString: `${pgBase}/postgres` });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /**
  * The demo site with one story of `comments` comments (30% replies, up to 3 levels), `users` readers and a bearer
  * token for each, written straight to the database in batches (the HTTP path is what the benchmark measures).
  */
 export async function seedStory(kind: 'sqlite' | 'postgres', opts: { comments: number; users: number; publicUrl: string; pgBase: string }): Promise<Seeded> {
-  const db0 = await freshDb(kind, opts.pgBase);
+  const db0 = await tempDb(kind, opts.pgBase);
   const config: Config = loadConfig({ ...process.env, ...db0.env, AGORA_PUBLIC_URL: opts.publicUrl } as NodeJS.ProcessEnv);
   const db = openDatabase(config);
   await migrate(db);
@@ -102,7 +75,7 @@ export async function seedStory(kind: 'sqlite' | 'postgres', opts: { comments: n
   if (kind === 'postgres') await sql`ANALYZE`.execute(db);
   // Every phase of the pipeline runs, but the per-person rate limit is raised: the write benchmark measures how
   // many comments the pipeline can take, not how fast one reader may type.
-  await moderationRepository(db).saveSettings('demo', { ...DEFAULT_SETTINGS, rate: { max: 10_000, windowSeconds: 1 } });
+  await moderationRepository(db).saveSettings(db, 'demo', { ...DEFAULT_SETTINGS, rate: { max: 10_000, windowSeconds: 1 } });
   await deps.realtime.close();
   await db.destroy();
   return { env: db0.env, storyId, tokens, drop: db0.drop };

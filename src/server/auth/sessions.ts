@@ -29,6 +29,17 @@ export function sessionStore(db: Db) {
       if (!row || row.expires_at <= nowIso(now)) return undefined;
       return { id: row.id, userId: row.user_id, kind: row.kind === 'cookie' ? 'cookie' : 'bearer' };
     },
+    /** The session behind a token and its account, in one query (asked on every signed-in request). */
+    async resolveWithUser(token: string, now = Date.now()): Promise<{ id: string; kind: SessionKind; user: { id: string; email: string | null; display_name: string; role: string; created_at: string } } | undefined> {
+      const row = await db
+        .selectFrom('sessions as s')
+        .innerJoin('users as u', 'u.id', 's.user_id')
+        .select(['s.id', 's.kind', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.created_at'])
+        .where('s.id', '=', digest(token))
+        .executeTakeFirst();
+      if (!row || row.expires_at <= nowIso(now)) return undefined;
+      return { id: row.id, kind: row.kind === 'cookie' ? 'cookie' : 'bearer', user: { id: row.user_id, email: row.email, display_name: row.display_name, role: row.role, created_at: row.created_at } };
+    },
     async destroy(sessionId: string): Promise<void> {
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
     },

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
+import { toUser } from '../users/repository.js';
 import type { SessionKind } from '../auth/sessions.js';
 import type { User } from '../users/repository.js';
 import { pickLang, type Lang } from '../../i18n/discussion.js';
@@ -47,10 +48,9 @@ export const authContext = fp(async (app: FastifyInstance, opts: { deps: Deps })
     const via: SessionKind | undefined = token ? 'bearer' : cookie ? 'cookie' : undefined;
     const raw = token ?? cookie;
     if (!raw || !via) return;
-    const session = await deps.sessions.resolve(raw);
+    const session = await deps.sessions.resolveWithUser(raw);
     if (!session || session.kind !== via) return;
-    const user = await deps.users.get(session.userId);
-    if (user) request.auth = { user, sessionId: session.id, via };
+    request.auth = { user: toUser(session.user), sessionId: session.id, via };
   });
 });
 

@@ -40,15 +40,25 @@ export function pipelineModerator(deps: ModeratorDeps): Moderator {
     const repo = deps.moderation;
     const settings = await repo.settings(story.siteId);
     const ago = (seconds: number) => nowIso(now - seconds * 1000);
-    const [standing, counts, mode, same, scorer] = await Promise.all([
-      repo.standing(story.siteId, author.id),
-      // Published comments matter only below these thresholds (new account, first comments held): counted up to them.
-      repo.authorCounts(story.siteId, author.id, ago(settings.rate.windowSeconds), Math.max(settings.newUserComments, settings.premoderateFirst)),
+    const [facts, mode, scorer] = await Promise.all([
+      repo.authorFacts({
+        siteId: story.siteId,
+        userId: author.id,
+        storyId: story.id,
+        body,
+        recentSince: ago(settings.rate.windowSeconds),
+        sameSince: ago(settings.duplicateHours * 3600),
+        // Published comments matter only below these thresholds (new account, first comments held): counted up to them.
+        publishedCap: Math.max(settings.newUserComments, settings.premoderateFirst),
+        exceptId: editing?.id,
+      }),
       // A story read from the database carries its settings; one built elsewhere has its mode read.
       story.settings ? (story.settings.premoderation ? ('pre' as const) : ('inherit' as const)) : repo.storyMode(story.siteId, story.id),
-      repo.sameText(story.siteId, author.id, story.id, body, ago(settings.duplicateHours * 3600), editing?.id),
       deps.scorers.forSite(story.siteId),
     ]);
+    const standing = { banned: facts.banned, suspendedUntil: facts.suspendedUntil, premoderate: facts.premoderate };
+    const counts = { published: facts.published, recent: facts.recent };
+    const same = { sameStory: facts.sameStory, elsewhere: facts.elsewhere };
     // The flood count only matters for a new account, and on a busy story it reads every recent comment: it is
     // counted only when this author is new (a hot story must not make each established reader's post slower).
     const flood = isNewAccount({ createdAt: author.createdAt, publishedCount: counts.published }, settings, now)

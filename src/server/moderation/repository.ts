@@ -70,36 +70,46 @@ export function moderationRepository(db: Db) {
     },
 
     /**
-     * How many comments the author has published on the site, counted up to `publishedCap` (the rules only ask
-     * whether it is below a threshold, and a prolific author's every post must not count all their history), and
-     * how many they posted since `since`.
+     * What the pipeline asks of an author on a story, in ONE statement of scalar subqueries (on PostgreSQL each query
+     * is a round trip, on both a statement to build and run): their standing, how many comments they published
+     * (counted up to `publishedCap`), how many they posted since `recentSince`, and whether they posted this exact
+     * text since `sameSince` on this story and on how many others.
      */
-    async authorCounts(siteId: string, userId: string, since: string, publishedCap: number): Promise<{ published: number; recent: number }> {
-      const mine = db.selectFrom('comments').where('site_id', '=', siteId).where('author_id', '=', userId);
-      const [published, recent] = await Promise.all([
-        db
-          .selectFrom(mine.select((eb) => eb.lit(1).as('one')).where('status', '=', 'published').limit(publishedCap).as('p'))
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirst(),
-        mine.select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '>=', since).executeTakeFirst(),
-      ]);
-      return { published: count(published), recent: count(recent) };
-    },
-
-    /** The author's earlier comments with exactly this text since `since`, grouped as this story / other stories. */
-    async sameText(siteId: string, userId: string, storyId: string, body: string, since: string, exceptId?: string): Promise<{ sameStory: boolean; elsewhere: number }> {
-      let q = db
-        .selectFrom('comments')
-        .select('story_id')
-        .distinct()
-        .where('site_id', '=', siteId)
-        .where('author_id', '=', userId)
-        .where('body', '=', body)
-        .where('created_at', '>=', since)
-        .where('status', '!=', 'deleted');
-      if (exceptId) q = q.where('id', '!=', exceptId);
-      const stories = (await q.limit(100).execute()).map((r) => r.story_id);
-      return { sameStory: stories.includes(storyId), elsewhere: stories.filter((s) => s !== storyId).length };
+    async authorFacts(q: {
+      siteId: string;
+      userId: string;
+      storyId: string;
+      body: string;
+      recentSince: string;
+      sameSince: string;
+      publishedCap: number;
+      exceptId?: string | undefined;
+    }): Promise<Standing & { published: number; recent: number; sameStory: boolean; elsewhere: number }> {
+      const mine = () => db.selectFrom('comments').where('site_id', '=', q.siteId).where('author_id', '=', q.userId);
+      const standing = () => db.selectFrom('user_standing').where('site_id', '=', q.siteId).where('user_id', '=', q.userId);
+      let same = mine().select('story_id').distinct().where('body', '=', q.body).where('created_at', '>=', q.sameSince).where('status', '!=', 'deleted');
+      if (q.exceptId) same = same.where('id', '!=', q.exceptId);
+      const stories = same.limit(100);
+      const row = await db
+        .selectNoFrom((eb) => [
+          standing().select('banned').as('banned'),
+          standing().select('suspended_until').as('suspended_until'),
+          standing().select('premoderate').as('premoderate'),
+          eb.selectFrom(mine().select(eb.lit(1).as('one')).where('status', '=', 'published').limit(q.publishedCap).as('p')).select((e) => e.fn.countAll<number>().as('n')).as('published'),
+          mine().select((e) => e.fn.countAll<number>().as('n')).where('created_at', '>=', q.recentSince).as('recent'),
+          eb.selectFrom(stories.as('s')).select((e) => e.fn.countAll<number>().as('n')).where('s.story_id', '=', q.storyId).as('same_story'),
+          eb.selectFrom(stories.as('s')).select((e) => e.fn.countAll<number>().as('n')).where('s.story_id', '!=', q.storyId).as('elsewhere'),
+        ])
+        .executeTakeFirstOrThrow();
+      return {
+        banned: Number(row.banned ?? 0) === 1,
+        suspendedUntil: row.suspended_until ?? null,
+        premoderate: Number(row.premoderate ?? 0) === 1,
+        published: Number(row.published ?? 0),
+        recent: Number(row.recent ?? 0),
+        sameStory: Number(row.same_story ?? 0) > 0,
+        elsewhere: Number(row.elsewhere ?? 0),
+      };
     },
 
     /** Comments on a story since `since` by accounts created after `newSince`. */

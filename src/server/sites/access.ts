@@ -13,7 +13,8 @@ export async function assertMayComment(deps: { siteStore: SiteStore; sso: SsoRep
   const home = await deps.sso.siteOfUser(author.id);
   if (home !== undefined && home !== story.siteId) throw new AppError('WRONG_SITE');
   if (home === undefined) {
-    const site = await deps.siteStore.get(story.siteId);
-    if (site && !site.settings.localAccounts) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
+    // Read from the briefly cached settings (a change reaches every node within seconds): asked on every post.
+    const settings = await deps.siteStore.cachedSettings(story.siteId);
+    if (settings && !settings.localAccounts) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
   }
 }

@@ -11,7 +11,8 @@ export interface User {
 
 type Row = { id: string; email: string | null; display_name: string; role: string; created_at: string };
 
-function toUser(row: Row): User {
+/** A user row as the domain sees it. */
+export function toUser(row: Row): User {
   const role = row.role === 'admin' || row.role === 'moderator' ? row.role : 'commenter';
   return { id: row.id, email: row.email, displayName: row.display_name, role, createdAt: row.created_at };
 }
