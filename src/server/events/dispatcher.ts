@@ -29,6 +29,9 @@ export interface DispatcherOptions {
 
 const LEASE = 'dispatcher';
 
+/** PostgreSQL's lock_not_available (a NOWAIT read met a row a change holds). */
+const lockBusy = (err: unknown) => (err as { code?: unknown } | null)?.code === '55P03';
+
 /**
  * The one dispatcher: delivers outbox events to the consumers, oldest first, in batches. Any number of nodes run
  * it; a lease row decides which one works, and a node that dies leaves a lease that simply expires. An event leaves
@@ -85,13 +88,20 @@ export function dispatcher(opts: DispatcherOptions) {
     if (batch.length === 0) return 0;
     try {
       await deliver(batch);
-    } catch {
+    } catch (err) {
+      // A change in flight holds a row a consumer reads (PostgreSQL's lock_not_available, from NOWAIT): not a fault
+      // of any event; the batch is tried again at the next turn, after that change committed.
+      if (lockBusy(err)) {
+        again = false;
+        return 0;
+      }
       // One event a consumer cannot handle must not hold up the others: each is tried alone, and the one that
       // fails is counted, then left aside after MAX_DISPATCH_ATTEMPTS (see /metrics).
       for (const e of batch) {
         try {
           await deliver([e]);
         } catch (err) {
+          if (lockBusy(err)) return 0;
           opts.log(err, `dispatcher: event ${e.id} (${e.event.type}) failed`);
           await opts.outbox.failed(e.id, err instanceof Error ? err.message : String(err)).catch(() => {});
         }

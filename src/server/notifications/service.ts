@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CommentRecord } from '../comments/model.js';
 import type { DomainEvent } from '../events/domain.js';
 import type { OutboxEvent } from '../events/outbox.js';
-import type { Tx } from '../storage/tx.js';
+import { isPostgres, type Tx } from '../storage/tx.js';
 import { backoff, type JobQueue } from '../jobs/queue.js';
 import { newId } from '../storage/ids.js';
 import type { Lang } from '../../i18n/discussion.js';
@@ -71,7 +71,11 @@ async function notifyReply(deps: NotificationDeps, tx: Tx, comment: CommentRecor
   const parent = await tx.selectFrom('comments').select(['author_id', 'status']).where('id', '=', comment.inReplyToId ?? comment.parentId).executeTakeFirst();
   if (!parent || parent.status === 'deleted' || parent.author_id === comment.authorId) return;
   // The reply as it is now: one withdrawn or erased before this event was dispatched notifies nobody.
-  const now = await tx.selectFrom('comments as c').innerJoin('users as u', 'u.id', 'c.author_id').select(['c.status', 'u.display_name']).where('c.id', '=', comment.id).executeTakeFirst();
+  // FOR SHARE NOWAIT on PostgreSQL, as webhooks/events.ts: a concurrent withdrawal or erasure of the reply is either
+  // seen here or sees this notification.
+  let q = tx.selectFrom('comments as c').innerJoin('users as u', 'u.id', 'c.author_id').select(['c.status', 'u.display_name']).where('c.id', '=', comment.id);
+  if (isPostgres(tx)) q = q.forShare('c').noWait();
+  const now = await q.executeTakeFirst();
   if (now?.status !== 'published') return;
   await notify(deps, tx, { userId: parent.author_id, siteId: comment.siteId, kind: 'reply', comment, actorName: now.display_name, eventId });
 }

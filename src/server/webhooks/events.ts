@@ -2,7 +2,7 @@ import type { CommentRecord } from '../comments/model.js';
 import type { DomainEvent } from '../events/domain.js';
 import type { OutboxEvent } from '../events/outbox.js';
 import { newId } from '../storage/ids.js';
-import type { Tx } from '../storage/tx.js';
+import { isPostgres, type Tx } from '../storage/tx.js';
 import type { Story } from '../stories/repository.js';
 import { DELIVER_JOB, type WebhookDeps } from './service.js';
 import type { WebhookEvent } from './repository.js';
@@ -78,15 +78,23 @@ function redact(data: CommentData, now: Current | null): CommentData {
   return { ...data, body: now.body, bodyHtml: now.bodyHtml, author: data.author && { ...data.author, displayName: now.authorName } };
 }
 
+/**
+ * The comments as they are now. On PostgreSQL the rows are read FOR SHARE NOWAIT: with a removal in flight (it holds
+ * the comment's row) the dispatcher gives up this batch and comes back (see dispatcher.ts), and a removal that starts
+ * meanwhile waits for this transaction, then finds the deliveries it made to scrub. Without it, a delivery made from
+ * the text a concurrent removal was taking back would keep it; NOWAIT means the dispatcher never waits on a request,
+ * so the two cannot deadlock.
+ */
 async function currentOf(tx: Tx, ids: string[]): Promise<Map<string, Current>> {
   const out = new Map<string, Current>();
   for (let at = 0; at < ids.length; at += 400) {
-    const rows = await tx
+    let q = tx
       .selectFrom('comments as c')
       .innerJoin('users as u', 'u.id', 'c.author_id')
       .select(['c.id', 'c.status', 'c.body', 'c.body_html', 'u.display_name', 'c.moderated_at'])
-      .where('c.id', 'in', ids.slice(at, at + 400))
-      .execute();
+      .where('c.id', 'in', ids.slice(at, at + 400));
+    if (isPostgres(tx)) q = q.forShare('c').noWait();
+    const rows = await q.execute();
     for (const r of rows) out.set(r.id, { status: r.status, body: r.body, bodyHtml: r.body_html, authorName: r.display_name, moderated: r.moderated_at !== null });
   }
   return out;
