@@ -6,9 +6,13 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshPgDatabase } from '../fixtures/server.js';
 import { openSse, type SseClient } from '../fixtures/sse.js';
+import type { agora as AgoraCli } from '../fixtures/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PG_BASE = process.env.AGORA_TEST_PG || 'postgres://postgres@127.0.0.1:5432';
@@ -212,15 +216,17 @@ describe('two nodes: what is removed on node A is gone from node B at once', () 
   let adminToken: string;
   let anchor: string;
   let reacted = false;
+  let dbUrl: string;
+  let agora: typeof AgoraCli;
   // Imported here so this block stands on its own in the file.
   let replayFromZero: (eventsUrl: string, poke: () => Promise<string>) => Promise<{ id: string | null; event: string; data: string }[]>;
 
   const adminApi = (node: Node, method: string, path: string, body?: unknown) =>
     fetch(`${node.url}${path}`, { method, headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${adminToken}` }, body: body === undefined ? undefined : JSON.stringify(body) });
 
-  /** Posts on node A as the cluster reader; published (by a moderator if the pipeline held it). */
-  async function published(body: string): Promise<string> {
-    const res = await api(nodeA, 'POST', `/api/v1/stories/${storyId}/comments`, { body });
+  /** Posts on node A as the cluster reader (or as `as`); published (by a moderator if the pipeline held it). */
+  async function published(body: string, as = token): Promise<string> {
+    const res = await fetch(`${nodeA.url}/api/v1/stories/${storyId}/comments`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${as}` }, body: JSON.stringify({ body }) });
     assert.equal(res.status, 201, await res.clone().text());
     const { comment } = (await res.json()) as { comment: { id: string; status: string } };
     if (comment.status !== 'published') assert.equal((await adminApi(nodeA, 'POST', `/api/v1/admin/moderation/comments/${comment.id}/approve`)).status, 200);
@@ -240,6 +246,26 @@ describe('two nodes: what is removed on node A is gone from node B at once', () 
     const replay = await replayFromZero(`${nodeB.url}/api/v1/stories/${storyId}/events`, poke);
     return { page: page.includes(text), replay: replay.filter((e) => e.data.includes(text)).map((e) => `${e.id}:${e.event}`) };
   }
+  const atomOnB = async () => (await fetch(`${nodeB.url}/api/v1/stories/${storyId}/comments.atom`)).text();
+  /** For each text: is it on node B's first page, in which events of B's replay from event 0, in B's Atom feed. */
+  async function everywhereOnB(...texts: string[]) {
+    const page = await pageOnB();
+    const replay = await replayFromZero(`${nodeB.url}/api/v1/stories/${storyId}/events`, poke);
+    const atom = await atomOnB();
+    return Object.fromEntries(texts.map((t) => [t, { page: page.includes(t), replay: replay.filter((e) => e.data.includes(t)).map((e) => `${e.id}:${e.event}`), atom: atom.includes(t) }]));
+  }
+  const nowhere = (...texts: string[]) => Object.fromEntries(texts.map((t) => [t, { page: false, replay: [], atom: false }]));
+  /** A new reader, signed up on node A. */
+  async function reader(name: string): Promise<{ token: string; id: string }> {
+    const res = await fetch(`${nodeA.url}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `${name.toLowerCase().replace(/[^a-z]+/g, '-')}@example.com`, password: 'correct horse battery', displayName: name }),
+    });
+    assert.equal(res.status, 201, await res.clone().text());
+    const { token: t, user } = (await res.json()) as { token: string; user: { id: string } };
+    return { token: t, id: user.id };
+  }
   /** Waits until node B shows `text`, then reads its first page again: it is cached on B when the removal comes. */
   async function shownOnB(text: string): Promise<void> {
     await until(`node B to show "${text}"`, async () => (await pageOnB()).includes(text));
@@ -248,6 +274,7 @@ describe('two nodes: what is removed on node A is gone from node B at once', () 
 
   before(async () => {
     ({ replayFromZero } = await import('../fixtures/replay.js'));
+    ({ agora } = await import('../fixtures/cli.js'));
     const { default: pg } = await import('pg');
     const su = await fetch(`${nodeA.url}/api/v1/auth/signup`, {
       method: 'POST',
@@ -268,6 +295,7 @@ describe('two nodes: what is removed on node A is gone from node B at once', () 
     await db.connect();
     await db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
     await db.end();
+    dbUrl = `${PG_BASE}/${dbs[0]?.datname}`;
     anchor = await published('A comment that stays on this story');
   });
 
@@ -285,5 +313,63 @@ describe('two nodes: what is removed on node A is gone from node B at once', () 
     const res = await api(nodeA, 'DELETE', `/api/v1/comments/${id}`);
     assert.equal(res.status, 200, await res.clone().text());
     assert.deepEqual(await onB('zq-removed-cluster-delete'), { page: false, replay: [] });
+  });
+
+  test('a moderator withdraws a published comment on node A: node B’s cached first page, replay and feed lose it at once', async () => {
+    const id = await published('A remark a moderator on node A will send back to the queue zq-removed-cluster-withdraw');
+    await shownOnB('zq-removed-cluster-withdraw');
+    assert.ok((await atomOnB()).includes('zq-removed-cluster-withdraw'), 'node B’s feed shows it');
+    const res = await adminApi(nodeA, 'POST', `/api/v1/admin/moderation/comments/${id}/withdraw`);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(((await res.json()) as { comment: { status: string } }).comment.status, 'pending');
+    assert.deepEqual(await everywhereOnB('zq-removed-cluster-withdraw'), nowhere('zq-removed-cluster-withdraw'));
+  });
+
+  test('the author edits a comment on node A: node B’s cached first page, replay and feed lose the old text at once', async () => {
+    const id = await published('A remark its author on node A will rewrite zq-removed-cluster-edit');
+    await shownOnB('zq-removed-cluster-edit');
+    assert.ok((await atomOnB()).includes('zq-removed-cluster-edit'), 'node B’s feed shows it');
+    const res = await api(nodeA, 'PATCH', `/api/v1/comments/${id}`, { body: 'A remark its author on node A has rewritten, with nothing of the first version left' });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await everywhereOnB('zq-removed-cluster-edit'), nowhere('zq-removed-cluster-edit'));
+  });
+
+  test('an admin erases a reader on node A: node B’s cached first page, replay and feed lose their text and name at once', async () => {
+    const erased = await reader('Zqerasedbyadmin Reader');
+    await published('A remark by a reader an admin on node A will erase zq-removed-cluster-erase-api', erased.token);
+    await shownOnB('zq-removed-cluster-erase-api');
+    assert.ok((await pageOnB()).includes('Zqerasedbyadmin'), 'node B’s first page shows the name');
+    assert.ok((await atomOnB()).includes('Zqerasedbyadmin'), 'node B’s feed shows the name');
+    const res = await adminApi(nodeA, 'POST', `/api/v1/admin/users/${erased.id}/deletion`, { immediate: true });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(await everywhereOnB('zq-removed-cluster-erase-api', 'Zqerasedbyadmin'), nowhere('zq-removed-cluster-erase-api', 'Zqerasedbyadmin'));
+  });
+
+  test('a moderator bans a reader on node A and hides their comments: node B’s cached first page, replay and feed lose them at once', async () => {
+    const banned = await reader('Zqbanned Reader');
+    await published('A remark by a reader a moderator on node A will ban zq-removed-cluster-ban', banned.token);
+    await shownOnB('zq-removed-cluster-ban');
+    assert.ok((await atomOnB()).includes('zq-removed-cluster-ban'), 'node B’s feed shows it');
+    const res = await adminApi(nodeA, 'PATCH', `/api/v1/admin/moderation/sites/demo/users/${banned.id}`, { banned: true, hideComments: true });
+    assert.equal(res.status, 200, await res.clone().text());
+    const { standing, hidden } = (await res.json()) as { standing: { banned: boolean }; hidden: number };
+    assert.equal(standing.banned, true);
+    assert.equal(hidden, 1);
+    assert.deepEqual(await everywhereOnB('zq-removed-cluster-ban'), nowhere('zq-removed-cluster-ban'));
+  });
+
+  test('an operator erases a reader with the command line while both nodes run: node B loses their text and name once it exits', async () => {
+    const erased = await reader('Zqerasedbycli Reader');
+    await published('A remark by a reader the operator will erase from the command line zq-removed-cluster-erase-cli', erased.token);
+    await shownOnB('zq-removed-cluster-erase-cli');
+    assert.ok((await pageOnB()).includes('Zqerasedbycli'), 'node B’s first page shows the name');
+    assert.ok((await atomOnB()).includes('Zqerasedbycli'), 'node B’s feed shows the name');
+    const cli = await agora(['privacy', 'delete', '--user', erased.id, '--now'], {
+      dataDir: mkdtempSync(join(tmpdir(), 'agora-cluster-cli-')),
+      env: { DATABASE_URL: dbUrl, REDIS_URL: `redis://127.0.0.1:${redisPort}` },
+    });
+    assert.equal(cli.code, 0, cli.stderr);
+    assert.match(cli.stdout, new RegExp(`deleted account ${erased.id}`));
+    assert.deepEqual(await everywhereOnB('zq-removed-cluster-erase-cli', 'Zqerasedbycli'), nowhere('zq-removed-cluster-erase-cli', 'Zqerasedbycli'));
   });
 });

@@ -37,3 +37,14 @@ export async function recount(q: Queryable, storyIds: Iterable<string>): Promise
 export async function setStoryCounts(q: Queryable, counts: [storyId: string, published: number][]): Promise<void> {
   for (const [id, n] of counts) await q.updateTable('stories').set({ comment_count: n }).where('id', '=', id).execute();
 }
+
+/** Recounts the reactions of these comments from the reactions table (after an account's reactions went). */
+export async function recountReactions(q: Queryable, commentIds: readonly string[]): Promise<void> {
+  for (let at = 0; at < commentIds.length; at += 400) {
+    await q
+      .updateTable('comments')
+      .set({ reaction_count: sql<number>`(select count(*) from reactions as r where r.comment_id = comments.id)` })
+      .where('id', 'in', commentIds.slice(at, at + 400))
+      .execute();
+  }
+}

@@ -1,10 +1,10 @@
-import { sql } from 'kysely';
-import { MAX_DEPTH, type CommentRecord, type CommentStatus } from '../comments/model.js';
+import type { CommentRecord, CommentStatus } from '../comments/model.js';
 import type { Change } from '../events/change.js';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
 import type { Tx } from '../storage/tx.js';
-import { recount } from '../comments/counters.js';
+import { recount, recountReactions } from '../comments/counters.js';
+import { removeAuthorLeaves, tombstoneAuthor } from '../comments/bulk.js';
 import { loose } from '../portability/export/tables.js';
 
 /** What a site does with the comments of a deleted account (sites.settings.privacy.onDelete). */
@@ -98,11 +98,7 @@ export async function eraseAccount(ch: Change, present: Map<string, Set<string>>
 
   const own = tx.selectFrom('comments').select('id').where('author_id', '=', userId);
   for (const [table, column] of ON_COMMENT) if (present.get(table)?.has(column)) await ltx.deleteFrom(table).where(column, 'in', own).execute();
-  await tx
-    .updateTable('comments')
-    .set({ status: 'deleted', body: '', body_html: '', deleted_at: sql<string>`coalesce(deleted_at, ${at})` })
-    .where('author_id', '=', userId)
-    .execute();
+  await tombstoneAuthor(tx, userId, at);
   await tx.deleteFrom('reactions').where('user_id', '=', userId).execute();
   report.reactionsRemoved = reacted.length;
   for (const [table, column] of PERSONAL) if (present.get(table)?.has(column)) await ltx.deleteFrom(table).where(column, '=', userId).execute();
@@ -111,16 +107,10 @@ export async function eraseAccount(ch: Change, present: Map<string, Set<string>>
   for (let i = 0; i < ids.length; i += 400) await tx.updateTable('notifications').set({ actor_name: DELETED_NAME }).where('comment_id', 'in', ids.slice(i, i + 400)).execute();
 
   const removed = new Set<string>();
-  for (const siteId of Object.keys(report.mode)) if (report.mode[siteId] === 'remove') for (const id of await removeLeaves(tx, userId, siteId, present)) removed.add(id);
+  for (const siteId of Object.keys(report.mode)) if (report.mode[siteId] === 'remove') for (const id of await removeAuthorLeaves(tx, userId, siteId, present)) removed.add(id);
   report.removed = removed.size;
   report.tombstoned = comments.length - removed.size;
-  for (let i = 0; i < reacted.length; i += 400) {
-    await tx
-      .updateTable('comments')
-      .set({ reaction_count: sql<number>`(select count(*) from reactions as r where r.comment_id = comments.id)` })
-      .where('id', 'in', reacted.slice(i, i + 400))
-      .execute();
-  }
+  await recountReactions(tx, reacted);
   await recount(tx, comments.map((c) => c.storyId));
   await forgetReplyName(tx, ids);
   // Stored reply counts are what readers see now, after the recount.
@@ -152,32 +142,4 @@ async function forgetReplyName(tx: Tx, erased: string[]): Promise<void> {
       await tx.updateTable('story_events').set({ payload: JSON.stringify(p) }).where('story_id', '=', r.story_id).where('seq', '=', r.seq).execute();
     }
   }
-}
-
-/**
- * Removes the account's comments (on one site) that no reply hangs from, deepest first, so a chain of its own
- * replies goes entirely while any other reader's reply keeps its parent as a tombstone. Returns the removed ids.
- */
-async function removeLeaves(tx: Tx, userId: string, siteId: string, present: Map<string, Set<string>>): Promise<string[]> {
-  const ltx = loose(tx as unknown as Db);
-  const removed: string[] = [];
-  for (let round = 0; round <= MAX_DEPTH + 1; round++) {
-    const leaves = (
-      await tx
-        .selectFrom('comments as c')
-        .select('c.id')
-        .where('c.author_id', '=', userId)
-        .where('c.site_id', '=', siteId)
-        .where((eb) => eb.not(eb.exists(eb.selectFrom('comments as r').select('r.id').whereRef('r.parent_id', '=', 'c.id'))))
-        .execute()
-    ).map((r) => r.id);
-    if (leaves.length === 0) break;
-    for (let at = 0; at < leaves.length; at += 400) {
-      const chunk = leaves.slice(at, at + 400);
-      for (const table of ['reactions', 'reports', 'comment_revisions', 'moderation_examples']) if (present.get(table)?.has('comment_id')) await ltx.deleteFrom(table).where('comment_id', 'in', chunk).execute();
-      await tx.deleteFrom('comments').where('id', 'in', chunk).execute();
-      removed.push(...chunk);
-    }
-  }
-  return removed;
 }

@@ -17,6 +17,8 @@ export interface WordMatcher {
 interface Entry {
   source: string;
   parts: string[];
+  /** The parts with runs of letters squeezed, computed once: compared with stretched tokens ("fuuuck"). */
+  squeezed: string[];
   kind: 'word' | 'prefix' | 'inside';
 }
 
@@ -31,13 +33,14 @@ function compile(source: string): Entry | undefined {
   const prefix = !inside && f.endsWith('*');
   const parts = words(f);
   if (parts.length === 0) return undefined;
-  if (inside) return parts.length === 1 ? { source, parts, kind: 'inside' } : undefined;
-  return { source, parts, kind: prefix ? 'prefix' : 'word' };
+  const squeezed = parts.map(squeeze);
+  if (inside) return parts.length === 1 ? { source, parts, squeezed, kind: 'inside' } : undefined;
+  return { source, parts, squeezed, kind: prefix ? 'prefix' : 'word' };
 }
 
-function sameWord(token: Token, word: string, kind: 'word' | 'prefix'): boolean {
-  const candidates = token.stretched ? [token.text, squeeze(token.text)] : [token.text];
-  const targets = token.stretched ? [word, squeeze(word)] : [word];
+function sameWord(token: Token, word: string, squeezedWord: string, kind: 'word' | 'prefix'): boolean {
+  const candidates = token.stretched ? [token.text, token.squeezed] : [token.text];
+  const targets = token.stretched ? [word, squeezedWord] : [word];
   for (const t of candidates) {
     for (const w of targets) {
       if (kind === 'prefix' ? t.startsWith(w) : t === w || ((t === `${w}s` || t === `${w}x`) && w.length > 2)) return true;
@@ -83,14 +86,15 @@ export function wordMatcher(entries: readonly string[], allow: readonly string[]
 function hit(e: Entry, tokens: readonly Token[], shielded: Set<number>): boolean {
   const first = e.parts[0] ?? '';
   if (e.kind === 'inside') {
-    return tokens.some((t, i) => !shielded.has(i) && (t.text.includes(first) || (t.stretched && squeeze(t.text).includes(squeeze(first)))));
+    const squeezedFirst = e.squeezed[0] ?? '';
+    return tokens.some((t, i) => !shielded.has(i) && (t.text.includes(first) || (t.stretched && t.squeezed.includes(squeezedFirst))));
   }
   const last = e.parts.length - 1;
   for (let i = 0; i + last < tokens.length; i++) {
     let ok = true;
     for (let k = 0; k <= last && ok; k++) {
       const tok = tokens[i + k];
-      ok = tok !== undefined && !shielded.has(i + k) && sameWord(tok, e.parts[k] ?? '', k === last ? (e.kind === 'prefix' ? 'prefix' : 'word') : 'word');
+      ok = tok !== undefined && !shielded.has(i + k) && sameWord(tok, e.parts[k] ?? '', e.squeezed[k] ?? '', k === last ? (e.kind === 'prefix' ? 'prefix' : 'word') : 'word');
     }
     if (ok) return true;
   }

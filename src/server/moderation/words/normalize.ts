@@ -39,6 +39,8 @@ export interface Token {
   text: string;
   /** True when it had a run of 3+ identical letters ("fuuuck"): then it is also compared with runs squeezed. */
   stretched: boolean;
+  /** The text with runs of letters squeezed ("fuck"), computed once per token. */
+  squeezed: string;
 }
 
 /** Runs of identical letters cut to one: "fuuuck" → "fuck", "connnard" → "conard". */
@@ -67,7 +69,10 @@ export function tokenize(text: string): Token[] {
       i++;
     }
   }
-  return out.map((t) => ({ text: t, stretched: /(\p{L})\1\1/u.test(t) }));
+  return out.map((t) => {
+    const stretched = /(\p{L})\1\1/u.test(t);
+    return { text: t, stretched, squeezed: stretched ? squeeze(t) : t };
+  });
 }
 
 // "il y a à" is four single letters of ordinary French; joining them needs the run to look spelt out, i.e. the same

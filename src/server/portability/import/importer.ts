@@ -12,7 +12,8 @@ import { htmlToMarkdown, isBlankHtml } from './html-to-markdown.js';
 import type { SkipReason, SourceFormat, SourcePost, SourceThread, ThreadProblem } from './model.js';
 import { ImportPlan, type StoredParent } from './plan.js';
 import { resolveStories, type StoryStats } from './stories.js';
-import { authorResolver, importIds, insertComments, linkLateParents } from './writer.js';
+import { authorResolver, importIds } from './writer.js';
+import { insertComments, linkLateParents } from '../../comments/bulk.js';
 import { streamXmlRecords } from './xml-stream.js';
 
 /** What an import did, for the closing summary. */

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import type { Insertable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Db } from '../../storage/db.js';
-import type { CommentsTable, Database } from '../../storage/schema.js';
+import type { Database } from '../../storage/schema.js';
 import { findOrCreateIdentities } from '../../users/identities.js';
 import { normaliseDisplayName } from '../../users/use-cases.js';
 import type { SourceAuthor } from './model.js';
@@ -30,7 +30,6 @@ function displayName(name: string, fallback: string): string {
   }
 }
 
-const ROWS_PER_INSERT = 1000;
 
 /**
  * Authors of imported comments, as accounts without email or password, known to the site through
@@ -55,24 +54,4 @@ export function authorResolver(opts: { siteId: string; provider: string; anonymo
       return cache;
     },
   };
-}
-
-/** Inserts comment rows, skipping those already stored (same id or same external id); returns how many were new. */
-export async function insertComments(tx: Transaction<Database>, rows: Insertable<CommentsTable>[]): Promise<number> {
-  let inserted = 0;
-  // 15 columns a row: 1,000 rows stay below SQLite's (32,766) and PostgreSQL's (65,535) bound-parameter limits.
-  for (let at = 0; at < rows.length; at += ROWS_PER_INSERT) {
-    const res = await tx
-      .insertInto('comments')
-      .values(rows.slice(at, at + ROWS_PER_INSERT))
-      .onConflict((oc) => oc.doNothing())
-      .executeTakeFirst();
-    inserted += Number(res.numInsertedOrUpdatedRows ?? 0);
-  }
-  return inserted;
-}
-
-/** Links replies written before their parent (the parent came later in the file) once the parent exists. */
-export async function linkLateParents(tx: Transaction<Database>, links: { id: string; parentId: string }[]): Promise<void> {
-  for (const l of links) await tx.updateTable('comments').set({ parent_id: l.parentId }).where('id', '=', l.id).where('parent_id', 'is', null).execute();
 }
