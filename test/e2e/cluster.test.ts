@@ -10,21 +10,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freshPgDatabase } from '../fixtures/server.js';
+import { freshPgDatabase, freePort } from '../fixtures/server.js';
 import { openSse, type SseClient } from '../fixtures/sse.js';
 import type { agora as AgoraCli } from '../fixtures/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PG_BASE = process.env.AGORA_TEST_PG || 'postgres://postgres@127.0.0.1:5432';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function until<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;

@@ -10,12 +10,12 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
-import { freshPgDatabase, TEST_PG } from '../fixtures/server.js';
+import { freshPgDatabase, TEST_PG, freePort } from '../fixtures/server.js';
+import { PUBLISH_ALL_SETTINGS } from '../fixtures/publisher.js';
 import { columnExists, count, openRawDb, payloadCommentId, rows, tableExists, type AnyDb } from '../fixtures/raw-db.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -31,31 +31,7 @@ const READERS = 5;
 const RETRY_MARK = '[retry]';
 const SETTLE_MS = 150_000;
 
-/** Moderation that publishes every test comment: post-moderation, no new-account rules, no model thresholds reached. */
-const PUBLISH_ALL = {
-  mode: 'post',
-  links: 'allow',
-  newUserHours: 0,
-  newUserComments: 0,
-  premoderateFirst: 0,
-  toxicity: { hold: 1, reject: null },
-  spam: { hold: 1, reject: null },
-  rate: { max: 10_000, windowSeconds: 1 },
-  flood: { max: 100_000, windowSeconds: 1 },
-  duplicateHours: 0,
-  autoCloseDays: null,
-  languages: null,
-  words: { useDefaults: false, banned: [], suspect: [], allow: [] },
-};
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      s.close(() => resolve(typeof a === 'object' && a ? a.port : 0));
-    });
-  });
-}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Node {
@@ -253,7 +229,7 @@ before(
     adminToken = admin.token;
     // There is no API to make an admin: the first admin is made on the server. The server reads roles per request.
     await sql`UPDATE users SET role = 'admin' WHERE id = ${admin.id}`.execute(db);
-    await ok(await call('PUT', '/api/v1/admin/moderation/sites/demo/settings', adminToken, PUBLISH_ALL), 200, 'moderation settings');
+    await ok(await call('PUT', '/api/v1/admin/moderation/sites/demo/settings', adminToken, PUBLISH_ALL_SETTINGS), 200, 'moderation settings');
     await ok(await call('POST', '/api/v1/admin/sites/demo/webhooks', adminToken, { url: hookUrl, events: ['comment.created'] }), 201, 'webhook');
     for (let i = 0; i < READERS; i++) readers.push(await signUp(`Crash Reader ${i}`));
 

@@ -20,25 +20,10 @@ import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fas
 import { sql } from 'kysely';
 import type { Deps } from '../../src/server/deps.js';
 import { buildTestApp } from '../fixtures/server.js';
+import { PUBLISH_ALL_SETTINGS } from '../fixtures/publisher.js';
 import { api, type ApiComment, type Reader } from '../fixtures/moderation-http.js';
 import { columnExists, count, isPg, rows, tableExists, type AnyDb } from '../fixtures/raw-db.js';
 
-/** Moderation that publishes ordinary test comments: post-moderation, no new-account rules, no model threshold reached. */
-const PUBLISH_ALL = {
-  mode: 'post',
-  links: 'allow',
-  newUserHours: 0,
-  newUserComments: 0,
-  premoderateFirst: 0,
-  toxicity: { hold: 1, reject: null },
-  spam: { hold: 1, reject: null },
-  rate: { max: 10_000, windowSeconds: 1 },
-  flood: { max: 100_000, windowSeconds: 1 },
-  duplicateHours: 0,
-  autoCloseDays: null,
-  languages: null,
-  words: { useDefaults: false, banned: [], suspect: [], allow: [] },
-};
 
 let app: FastifyInstance;
 let deps: Deps;
@@ -149,7 +134,7 @@ before(async () => {
   admin = await h.reader('Atomic Admin');
   // There is no API to make an admin (the first one is made on the server); roles are read per request.
   await sql`UPDATE users SET role = 'admin' WHERE id = ${admin.id}`.execute(db);
-  const settings = await as(admin, { method: 'PUT', url: '/api/v1/admin/moderation/sites/demo/settings', payload: PUBLISH_ALL });
+  const settings = await as(admin, { method: 'PUT', url: '/api/v1/admin/moderation/sites/demo/settings', payload: PUBLISH_ALL_SETTINGS });
   assert.equal(settings.statusCode, 200, settings.body);
 
   receiverServer = createServer((req, res) => {

@@ -1,6 +1,6 @@
 import type { ExpressionBuilder } from 'kysely';
 import type { Db } from '../storage/db.js';
-import { isPostgres } from '../storage/tx.js';
+import { isPostgres, type Queryable } from '../storage/tx.js';
 import type { Change } from '../events/change.js';
 import type { Database } from '../storage/schema.js';
 import { authorDisplay, type AuthorDisplay } from '../sso/display.js';
@@ -122,16 +122,23 @@ function visibleTo(viewerId: string | null) {
 
 const SORT_KEY = { reactions: 'c.reaction_count', replies: 'c.reply_count' } as const;
 
+// The author's single sign-on profile comes with every row: one primary-key probe per row inside the same query,
+// rather than a lookup per comment. Matched on the comment's site too, so a profile never shows on another site.
+const selectRecords = (q: Queryable) =>
+  q
+    .selectFrom('comments as c')
+    .innerJoin('users as u', 'u.id', 'c.author_id')
+    .leftJoin('sso_profiles as p', (j) => j.onRef('p.user_id', '=', 'c.author_id').onRef('p.site_id', '=', 'c.site_id'))
+    .select(COLUMNS);
+
+/** Every comment of an author, as records, read in `q` (an erasure's transaction). */
+export async function recordsByAuthor(q: Queryable, authorId: string): Promise<CommentRecord[]> {
+  return (await selectRecords(q).where('c.author_id', '=', authorId).execute()).map(toRecord);
+}
+
 /** Comments storage. Every query is scoped by site so one tenant never reads another's rows. */
 export function commentsRepository(db: Db) {
-  // The author's single sign-on profile comes with every row: one primary-key probe per row inside the same query,
-  // rather than a lookup per comment. Matched on the comment's site too, so a profile never shows on another site.
-  const base = () =>
-    db
-      .selectFrom('comments as c')
-      .innerJoin('users as u', 'u.id', 'c.author_id')
-      .leftJoin('sso_profiles as p', (j) => j.onRef('p.user_id', '=', 'c.author_id').onRef('p.site_id', '=', 'c.site_id'))
-      .select(COLUMNS);
+  const base = () => selectRecords(db);
 
   return {
     async get(siteId: string, id: string): Promise<CommentRecord | undefined> {

@@ -1,4 +1,5 @@
-import type { CommentRecord, CommentStatus } from '../comments/model.js';
+import type { CommentRecord } from '../comments/model.js';
+import { recordsByAuthor } from '../comments/repository.js';
 import type { Change } from '../events/change.js';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
@@ -48,33 +49,13 @@ export interface ErasureReport {
   reactionsRemoved: number;
 }
 
+/** The account's comments, each with what its site does on deletion, read in the erasure's transaction. */
 async function ownComments(tx: Tx, userId: string): Promise<(CommentRecord & { onDelete: OnDelete })[]> {
-  const rows = await tx
-    .selectFrom('comments as c')
-    .innerJoin('sites as s', 's.id', 'c.site_id')
-    .select(['c.id', 'c.site_id', 'c.story_id', 'c.parent_id', 'c.root_id', 'c.depth', 'c.in_reply_to_id', 'c.status', 'c.created_at', 'c.edited_at', 'c.deleted_at', 'c.reaction_count', 'c.reply_count', 's.settings'])
-    .where('c.author_id', '=', userId)
-    .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    siteId: r.site_id,
-    storyId: r.story_id,
-    parentId: r.parent_id,
-    rootId: r.root_id,
-    depth: r.depth,
-    inReplyToId: r.in_reply_to_id,
-    authorId: userId,
-    authorName: DELETED_NAME,
-    body: '',
-    bodyHtml: '',
-    status: r.status as CommentStatus,
-    createdAt: r.created_at,
-    editedAt: r.edited_at,
-    deletedAt: r.deleted_at,
-    reactionCount: r.reaction_count,
-    replyCount: r.reply_count,
-    onDelete: onDeleteOf(r.settings),
-  }));
+  const records = await recordsByAuthor(tx, userId);
+  const siteIds = [...new Set(records.map((c) => c.siteId))];
+  const sites = siteIds.length ? await tx.selectFrom('sites').select(['id', 'settings']).where('id', 'in', siteIds).execute() : [];
+  const mode = new Map(sites.map((s) => [s.id, onDeleteOf(s.settings)]));
+  return records.map((c) => ({ ...c, authorName: DELETED_NAME, authorDisplay: {}, body: '', bodyHtml: '', onDelete: mode.get(c.siteId) ?? 'tombstone' }));
 }
 
 /**
