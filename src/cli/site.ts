@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../server/config.js';
 import { AppError, errorCatalog } from '../server/errors.js';
-import { originIndex, sitesRepository } from '../server/sites/repository.js';
 import { createSite, listSites, rotateSiteSsoSecret, siteSsoSecret, updateSite, type SiteAdminDeps } from '../server/sites/admin.js';
 import type { SettingsPatch } from '../server/sites/settings.js';
 import type { SiteRecord } from '../server/sites/store.js';
@@ -13,7 +12,7 @@ async function withSites<T>(work: (deps: SiteAdminDeps) => Promise<T>): Promise<
   const db = openDatabase(loadConfig());
   try {
     await migrate(db);
-    return await work({ siteStore: siteStore(db), origins: originIndex(sitesRepository(db)) });
+    return await work(((s) => ({ siteStore: s, origins: s }))(siteStore(db)));
   } catch (err) {
     // The operator reads words, not codes.
     if (err instanceof AppError) throw new Error(`${errorCatalog[err.code].en}${err.details ? ` ${err.details}` : ''}`, { cause: err });

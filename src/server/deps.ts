@@ -5,7 +5,7 @@ import { articlesRepository } from './articles/repository.js';
 import { csrfTokens, sessionStore } from './auth/sessions.js';
 import { commentsRepository } from './comments/repository.js';
 import type { CommentDeps } from './comments/use-cases.js';
-import { originIndex, sitesRepository } from './sites/repository.js';
+import { siteStore } from './sites/store.js';
 import { storiesRepository } from './stories/repository.js';
 import { usersRepository } from './users/repository.js';
 import type { OutboxEvent } from './events/outbox.js';
@@ -37,7 +37,8 @@ async function loadSecret(db: Db): Promise<string> {
 /** Wires repositories and use-case dependencies once per process: the composition root's data half. */
 export async function createDeps(config: Config, db: Db, log: DepsLog = silent) {
   const logError = (err: unknown, msg: string) => log.error({ err }, msg);
-  const sites = sitesRepository(db);
+  // One accessor and one cache of sites for every feature (readers' paths, admin, single sign-on).
+  const sites = siteStore(db);
   const users = usersRepository(db);
   const sessions = sessionStore(db);
   const stories = storiesRepository(db);
@@ -45,7 +46,7 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
   const articles = articlesRepository(db);
   const moderation = createModerationDeps(db);
   const secret = await loadSecret(db);
-  const publisher = createPublisherDeps(config, db, { secret, logError });
+  const publisher = createPublisherDeps(config, db, { secret, logError, sites });
   const realtime = createRealtime(config, db, log);
   /** Listeners of dispatched events on this node (metrics). */
   const dispatched: ((batch: readonly OutboxEvent[]) => void)[] = [];
@@ -75,7 +76,7 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     config,
     db,
     sites,
-    origins: originIndex(sites),
+    origins: sites,
     users,
     sessions,
     csrf: csrfTokens(secret),

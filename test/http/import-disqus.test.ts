@@ -33,7 +33,7 @@ let tmp: string;
 
 before(async () => {
   ({ app, deps, close } = await buildTestApp());
-  await deps.sites.create({ id: 'news', name: 'News', origins: ['https://news.example.com'], lang: 'en' });
+  await deps.sites.createIfAbsent({ id: 'news', name: 'News', origins: ['https://news.example.com'], lang: 'en' });
   deps.origins.invalidate();
   tmp = mkdtempSync(join(tmpdir(), 'agora-import-'));
 });

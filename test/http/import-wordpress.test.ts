@@ -24,7 +24,7 @@ let close: () => Promise<void>;
 
 before(async () => {
   ({ app, deps, close } = await buildTestApp());
-  await deps.sites.create({ id: 'blog', name: 'Blog', origins: ['https://blog.example.fr'], lang: 'fr' });
+  await deps.sites.createIfAbsent({ id: 'blog', name: 'Blog', origins: ['https://blog.example.fr'], lang: 'fr' });
   deps.origins.invalidate();
 });
 after(() => close());

@@ -228,7 +228,7 @@ describe('a comment belongs to one story', () => {
   });
 
   test('nor can a comment of another publisher’s site', async () => {
-    await deps.sites.create({ id: 'other-paper', name: 'Other Paper', origins: [OTHER_SITE], lang: 'en' });
+    await deps.sites.createIfAbsent({ id: 'other-paper', name: 'Other Paper', origins: [OTHER_SITE], lang: 'en' });
     deps.origins.invalidate();
     const mine = await lookup(`${PUBLISHER}/isolation/site-a`);
     const theirs = await lookup(`${OTHER_SITE}/politics/story`);

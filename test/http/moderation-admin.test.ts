@@ -32,7 +32,7 @@ function as(who: Reader, opts: InjectOptions) {
 before(async () => {
   ({ app, deps, close } = await buildTestApp());
   h = api(app, () => new URL(deps.config.publicUrl).origin, 'modadmin');
-  await deps.sites.create({ id: 'other', name: 'Other Paper', origins: [OTHER], lang: 'en' });
+  await deps.sites.createIfAbsent({ id: 'other', name: 'Other Paper', origins: [OTHER], lang: 'en' });
   deps.origins.invalidate();
   admin = await h.reader('Admin');
   await deps.moderation.staff.setRole(deps.db, admin.id, 'admin');

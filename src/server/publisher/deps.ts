@@ -7,7 +7,7 @@ import { notificationsRepository } from '../notifications/repository.js';
 import type { NotificationDeps } from '../notifications/service.js';
 import { readerSettingsRepository } from '../notifications/settings.js';
 import { assertMayComment } from '../sites/access.js';
-import { siteStore } from '../sites/store.js';
+import type { SiteStore } from '../sites/store.js';
 import { ssoRepository } from '../sso/repository.js';
 import type { Story } from '../stories/repository.js';
 import { usersRepository, type User } from '../users/repository.js';
@@ -19,8 +19,8 @@ import type { WebhookDeps } from '../webhooks/service.js';
  * The publisher-integration half of the composition root: single sign-on, sites' settings and secrets, the job queue,
  * webhooks, notifications. Repositories are stateless wrappers over the database, so making our own is free.
  */
-export function createPublisherDeps(config: Config, db: Db, opts: { secret: string; logError: (err: unknown, msg: string) => void }) {
-  const sites = siteStore(db);
+export function createPublisherDeps(config: Config, db: Db, opts: { secret: string; logError: (err: unknown, msg: string) => void; sites: SiteStore }) {
+  const sites = opts.sites;
   const sso = ssoRepository(db);
   const jobs = jobQueue(db, { pollMs: config.jobPollMs, log: opts.logError });
   const webhooks = webhooksRepository(db);

@@ -1,12 +1,11 @@
 import { AppError } from '../errors.js';
-import type { OriginIndex } from './repository.js';
 import { mergeSettings, type SettingsPatch } from './settings.js';
 import { newSsoSecret, type SiteRecord, type SiteStore } from './store.js';
 
 /** What the admin use cases need. */
 export interface SiteAdminDeps {
   siteStore: SiteStore;
-  origins: OriginIndex;
+  origins: Pick<SiteStore, 'invalidate'>;
 }
 
 /** A site id is the `aud` of its SSO tokens and appears in URLs: short, lower-case, no surprises. */

@@ -24,17 +24,34 @@ export function newSsoSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** A publisher's site as readers' paths need it: the tenant every story, comment and setting belongs to. */
+export type Site = Pick<SiteRecord, 'id' | 'name' | 'origins' | 'lang'>;
+
 /**
- * Storage of sites' settings and secrets, for the admin use cases and single sign-on. `settingsTtlMs` bounds how
- * stale `cachedSettings` may be after another process (a second node, the CLI) changed a site; changes made through
- * this store are seen at once.
+ * The one accessor of sites: their records, settings and secrets, for every feature. Readers' paths (which site an
+ * origin belongs to, a site's settings on each page view or post) read one cache of all sites, kept `ttlMs` at most
+ * (a change made by another process, a second node or the command line, is seen within that time) and dropped at
+ * once by any change made through this store. Sites are few: the whole table fits.
  */
-export function siteStore(db: Db, opts: { settingsTtlMs?: number } = {}) {
-  const ttlMs = opts.settingsTtlMs ?? 5_000;
-  // One entry per site asked about, and sites are few; readers' story payloads would otherwise read the site's row
-  // and parse its settings on every page view.
-  const cache = new Map<string, { at: number; settings: PublisherSettings | undefined }>();
+export function siteStore(db: Db, opts: { ttlMs?: number } = {}) {
+  const ttlMs = opts.ttlMs ?? 5_000;
+  let cache: { at: number; byId: Map<string, SiteRecord>; byOrigin: Map<string, SiteRecord> } | undefined;
+  async function snapshot() {
+    if (cache && Date.now() - cache.at < ttlMs) return cache;
+    const all = (await db.selectFrom('sites').selectAll().orderBy('id').execute()).map(toRecord);
+    const byOrigin = new Map<string, SiteRecord>();
+    for (const site of all) for (const o of site.origins) if (!byOrigin.has(o)) byOrigin.set(o, site);
+    cache = { at: Date.now(), byId: new Map(all.map((x) => [x.id, x])), byOrigin };
+    return cache;
+  }
+  const invalidate = () => void (cache = undefined);
   return {
+    /** Which site an origin belongs to (asked by every cross-origin request), from the cache. */
+    async siteForOrigin(origin: string): Promise<SiteRecord | undefined> {
+      return (await snapshot()).byOrigin.get(origin);
+    },
+    /** Drops the cache: the next read sees the database. */
+    invalidate,
     async list(): Promise<SiteRecord[]> {
       return (await db.selectFrom('sites').selectAll().orderBy('id').execute()).map(toRecord);
     },
@@ -42,13 +59,23 @@ export function siteStore(db: Db, opts: { settingsTtlMs?: number } = {}) {
       const row = await db.selectFrom('sites').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toRecord(row) : undefined;
     },
-    /** A site's settings for readers' paths, cached for a few seconds; undefined for an unknown site. */
+    /** A site's settings for readers' paths, from the cache; undefined for an unknown site. */
     async cachedSettings(id: string): Promise<PublisherSettings | undefined> {
-      const hit = cache.get(id);
-      if (hit && Date.now() - hit.at < ttlMs) return hit.settings;
-      const settings = (await this.get(id))?.settings;
-      cache.set(id, { at: Date.now(), settings });
-      return settings;
+      return (await snapshot()).byId.get(id)?.settings;
+    },
+    /** Creates a site (no settings, no secret yet) unless its id exists; false when another process got there first. */
+    async createIfAbsent(site: Site): Promise<boolean> {
+      const res = await db
+        .insertInto('sites')
+        .values({ id: site.id, name: site.name, origins: JSON.stringify(site.origins), lang: site.lang, created_at: nowIso() })
+        .onConflict((oc) => oc.column('id').doNothing())
+        .executeTakeFirst();
+      invalidate();
+      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async setOrigins(id: string, origins: string[]): Promise<void> {
+      await db.updateTable('sites').set({ origins: JSON.stringify(origins) }).where('id', '=', id).execute();
+      invalidate();
     },
     /** The raw settings JSON, to merge a patch into without touching other features' keys. */
     async rawSettings(id: string): Promise<string | undefined> {
@@ -67,7 +94,7 @@ export function siteStore(db: Db, opts: { settingsTtlMs?: number } = {}) {
         await tx.insertInto('site_secrets').values({ site_id: site.id, sso_secret: ssoSecret, created_at: at, rotated_at: null }).execute();
         return true;
       });
-      cache.delete(site.id);
+      invalidate();
       return inserted;
     },
     async update(id: string, patch: { name?: string; origins?: string[]; lang?: string; settingsJson?: string }): Promise<void> {
@@ -77,7 +104,7 @@ export function siteStore(db: Db, opts: { settingsTtlMs?: number } = {}) {
       if (patch.lang !== undefined) set.lang = patch.lang;
       if (patch.settingsJson !== undefined) set.settings = patch.settingsJson;
       if (Object.keys(set).length > 0) await db.updateTable('sites').set(set).where('id', '=', id).execute();
-      cache.delete(id);
+      invalidate();
     },
     /**
      * The site's HS256 secret. Sites made before this feature (the demo seed, imports) get one on first use;

@@ -1,4 +1,4 @@
-import type { OriginIndex } from '../sites/repository.js';
+import type { SiteStore } from '../sites/store.js';
 import type { Db } from '../storage/db.js';
 import { normaliseStoryUrl } from './url.js';
 
@@ -9,7 +9,7 @@ export const MAX_COUNT_URLS = 200;
  * Published comment counts of many pages at once, keyed by the URL as the caller wrote it. URLs that are not
  * valid, belong to no site or have no story yet count 0. One query per site among the URLs (usually one).
  */
-export async function commentCounts(deps: { db: Db; origins: OriginIndex }, urls: string[]): Promise<Map<string, number>> {
+export async function commentCounts(deps: { db: Db; origins: Pick<SiteStore, 'siteForOrigin'> }, urls: string[]): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   const bySite = new Map<string, Map<string, string[]>>();
   for (const raw of urls) {

@@ -1,6 +1,6 @@
 import { AppError } from '../errors.js';
 import { newId, nowIso } from '../storage/ids.js';
-import type { OriginIndex } from '../sites/repository.js';
+import type { SiteStore } from '../sites/store.js';
 import type { StoriesRepository, Story } from './repository.js';
 import { normaliseStoryUrl } from './url.js';
 import { pickLang } from '../../i18n/discussion.js';
@@ -8,7 +8,7 @@ import type { ChangeRunner } from '../events/change.js';
 
 export interface StoryDeps {
   stories: StoriesRepository;
-  origins: OriginIndex;
+  origins: Pick<SiteStore, 'siteForOrigin'>;
   change: ChangeRunner;
 }
 
