@@ -23,20 +23,33 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** How long a site's moderation settings are reused before the row is read again. */
+const SETTINGS_TTL_MS = 1000;
+
 /** Moderation storage read by the pipeline: settings, standing, and what a site's recent history says. Site-scoped. */
 export function moderationRepository(db: Db) {
-  // The row is read on every comment (so a change made on another node applies to the next one), but parsing and
-  // validating it is not redone while its JSON is unchanged. One entry per site; sites are few.
-  const parsed = new Map<string, { json: string | undefined; settings: ModerationSettings }>();
+  // The row is read at most once a second per site (a change made on another node applies within a second; one
+  // made here, at once), and parsing and validating it is not redone while its JSON is unchanged. Under a burst of
+  // comments that is one read a second instead of one a comment. One entry per site; sites are few.
+  const parsed = new Map<string, { json: string | undefined; settings: ModerationSettings; at: number }>();
   return {
     /** The site's settings; frozen, as the same object is shared by the comments posted until they change. */
-    async settings(siteId: string): Promise<ModerationSettings> {
-      const row = await db.selectFrom('moderation_settings').select('settings').where('site_id', '=', siteId).executeTakeFirst();
+    async settings(siteId: string, now = Date.now()): Promise<ModerationSettings> {
       const hit = parsed.get(siteId);
-      if (hit && hit.json === row?.settings) return hit.settings;
+      if (hit && now - hit.at < SETTINGS_TTL_MS) return hit.settings;
+      const row = await db.selectFrom('moderation_settings').select('settings').where('site_id', '=', siteId).executeTakeFirst();
+      if (hit && hit.json === row?.settings) {
+        hit.at = now;
+        return hit.settings;
+      }
       const settings = deepFreeze(parseSettings(row?.settings));
-      parsed.set(siteId, { json: row?.settings, settings });
+      parsed.set(siteId, { json: row?.settings, settings, at: now });
       return settings;
+    },
+
+    /** Forgets the cached settings of a site (after a transaction that changed them committed). */
+    forgetSettings(siteId: string): void {
+      parsed.delete(siteId);
     },
 
     /** Writes through `q`, the transaction that also records the audit entry. */
@@ -48,6 +61,7 @@ export function moderationRepository(db: Db) {
         .values({ site_id: siteId, settings: json, updated_at: at })
         .onConflict((oc) => oc.column('site_id').doUpdateSet({ settings: json, updated_at: at }))
         .execute();
+      parsed.delete(siteId);
     },
 
     async standing(siteId: string, userId: string): Promise<Standing> {

@@ -27,5 +27,7 @@ export async function saveSettings(deps: { db: Db; moderation: ModerationReposit
     await deps.moderation.saveSettings(tx, siteId, clean);
     await deps.audit.record(tx, { siteId, actorId: scope.user.id, action: 'settings.update', targetType: 'settings', targetId: siteId, before, after: clean });
   });
+  // Again once committed: a comment posted while the transaction was open may have cached the previous settings.
+  deps.moderation.forgetSettings(siteId);
   return clean;
 }
