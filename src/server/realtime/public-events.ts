@@ -18,8 +18,6 @@ export interface PublicAppend {
 export interface PublicScrub {
   commentId: string;
   payload: string | null;
-  /** The comment as it is now, for the other places that keep copies (webhook payloads); null once it is gone. */
-  current: CommentRecord | null;
 }
 
 export interface PublicEffect {
@@ -44,25 +42,25 @@ export function publicEffect(e: DomainEvent): PublicEffect {
       return e.comment.status === 'published' ? { append: at(e.type, shown(e.comment), e.comment.id) } : {};
     case 'comment.edited': {
       const c = e.comment;
-      if (c.status === 'published') return { scrub: { commentId: c.id, payload: shown(c), current: c }, append: at(e.type, shown(c), c.id) };
+      if (c.status === 'published') return { scrub: { commentId: c.id, payload: shown(c) }, append: at(e.type, shown(c), c.id) };
       // Held again by moderation after the edit: the earlier text goes, readers remove the comment.
-      if (e.previousStatus === 'published') return { scrub: { commentId: c.id, payload: null, current: null }, append: at('comment.moderated', withdrawn(c), c.id) };
+      if (e.previousStatus === 'published') return { scrub: { commentId: c.id, payload: null }, append: at('comment.moderated', withdrawn(c), c.id) };
       return {};
     }
     case 'comment.deleted': {
       if (e.previousStatus !== 'published' && e.previousStatus !== 'deleted') return {};
       const tomb = shown(e.comment);
-      return { scrub: { commentId: e.comment.id, payload: tomb, current: e.comment }, append: at(e.type, tomb, e.comment.id) };
+      return { scrub: { commentId: e.comment.id, payload: tomb }, append: at(e.type, tomb, e.comment.id) };
     }
     case 'comment.moderated': {
       const c = e.comment;
       if (c.status === 'published') {
         // Featuring a published comment re-presents it; publishing a held one shows it for the first time.
-        const scrub = e.previousStatus === 'published' ? { scrub: { commentId: c.id, payload: shown(c), current: c } } : {};
+        const scrub = e.previousStatus === 'published' ? { scrub: { commentId: c.id, payload: shown(c) } } : {};
         return { ...scrub, append: at(e.type, shown(c), c.id) };
       }
       if (e.previousStatus !== 'published') return {};
-      return { scrub: { commentId: c.id, payload: null, current: null }, append: at(e.type, withdrawn(c), c.id) };
+      return { scrub: { commentId: c.id, payload: null }, append: at(e.type, withdrawn(c), c.id) };
     }
     case 'comment.reaction':
       return e.commentStatus === 'published' ? { append: at(e.type, JSON.stringify({ commentId: e.commentId, reactionCount: e.reactionCount }), e.commentId) } : {};
