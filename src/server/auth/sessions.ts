@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Db } from '../storage/db.js';
+import { SSO_PROVIDER } from '../sso/repository.js';
+import { toUser, type User } from '../users/repository.js';
 import { nowIso } from '../storage/ids.js';
 
 const SESSION_DAYS = 30;
@@ -29,16 +31,23 @@ export function sessionStore(db: Db) {
       if (!row || row.expires_at <= nowIso(now)) return undefined;
       return { id: row.id, userId: row.user_id, kind: row.kind === 'cookie' ? 'cookie' : 'bearer' };
     },
-    /** The session behind a token and its account, in one query (asked on every signed-in request). */
-    async resolveWithUser(token: string, now = Date.now()): Promise<{ id: string; kind: SessionKind; user: { id: string; email: string | null; display_name: string; role: string; created_at: string } } | undefined> {
+    /**
+     * The session behind a token and its account, in one query (asked on every signed-in request), with what single
+     * sign-on says of the account: a post needs both, and on PostgreSQL each query is a round trip.
+     */
+    async resolveWithUser(token: string, now = Date.now()): Promise<{ id: string; kind: SessionKind; user: User } | undefined> {
       const row = await db
         .selectFrom('sessions as s')
         .innerJoin('users as u', 'u.id', 's.user_id')
-        .select(['s.id', 's.kind', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.created_at'])
+        .leftJoin('user_identities as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.provider', '=', SSO_PROVIDER))
+        .leftJoin('sso_profiles as p', 'p.user_id', 'u.id')
+        .select(['s.id', 's.kind', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.created_at', 'i.site_id as home_site_id', 'p.site_id as profile_site_id', 'p.avatar', 'p.badges', 'p.role as profile_role'])
         .where('s.id', '=', digest(token))
         .executeTakeFirst();
       if (!row || row.expires_at <= nowIso(now)) return undefined;
-      return { id: row.id, kind: row.kind === 'cookie' ? 'cookie' : 'bearer', user: { id: row.user_id, email: row.email, display_name: row.display_name, role: row.role, created_at: row.created_at } };
+      const user = toUser({ id: row.user_id, email: row.email, display_name: row.display_name, role: row.role, created_at: row.created_at });
+      const profile = row.profile_site_id ? { siteId: row.profile_site_id, avatar: row.avatar, badges: row.badges ?? '[]', role: row.profile_role } : null;
+      return { id: row.id, kind: row.kind === 'cookie' ? 'cookie' : 'bearer', user: { ...user, sso: { homeSiteId: row.home_site_id, profile } } };
     },
     async destroy(sessionId: string): Promise<void> {
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute();

@@ -8,6 +8,7 @@ import { EDIT_WINDOW_MS, placeReply, type CommentNode, type CommentRecord, type 
 import type { CommentsRepository } from './repository.js';
 import type { ChangeRunner } from '../events/change.js';
 import { buildThreads } from './tree.js';
+import { authorDisplay as authorDisplayOf } from '../sso/display.js';
 
 /** The moderation decision on a new or edited comment, stored with it. */
 export interface ModerationOutcome {
@@ -85,7 +86,12 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
   }
   const [{ status, moderation, rejectionReason }, authorDisplay] = await Promise.all([
     deps.moderate({ story: input.story, author: input.author, body, parent }),
-    deps.comments.authorDisplay(input.story.siteId, input.author.id),
+    // The profile came with the session when signed in; otherwise it is read.
+    input.author.sso
+      ? input.author.sso.profile?.siteId === input.story.siteId
+        ? authorDisplayOf(input.author.sso.profile)
+        : {}
+      : deps.comments.authorDisplay(input.story.siteId, input.author.id),
   ]);
   const place = parent ? placeReply(parent) : { parentId: null, rootId: null, depth: 0, inReplyToId: null };
   const record = {

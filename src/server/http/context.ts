@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
-import { toUser } from '../users/repository.js';
 import type { SessionKind } from '../auth/sessions.js';
 import type { User } from '../users/repository.js';
 import { pickLang, type Lang } from '../../i18n/discussion.js';
@@ -50,7 +49,7 @@ export const authContext = fp(async (app: FastifyInstance, opts: { deps: Deps })
     if (!raw || !via) return;
     const session = await deps.sessions.resolveWithUser(raw);
     if (!session || session.kind !== via) return;
-    request.auth = { user: toUser(session.user), sessionId: session.id, via };
+    request.auth = { user: session.user, sessionId: session.id, via };
   });
 });
 

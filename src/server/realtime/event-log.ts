@@ -1,6 +1,7 @@
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
-import type { Tx } from '../storage/tx.js';
+import { sql } from 'kysely';
+import { isPostgres, type Tx } from '../storage/tx.js';
 import type { PublicAppend, PublicScrub } from './public-events.js';
 
 /** A public event of a story, as it travels between nodes and to readers. `data` is already JSON. */
@@ -31,6 +32,10 @@ export async function appendPublic(tx: Tx, appends: readonly PublicAppend[], cou
   const at = nowIso();
   for (const [storyId, { delta, items }] of [...stories].sort(byId)) {
     const n = items.length;
+    if (n > 0 && isPostgres(tx)) {
+      out.push(...(await appendInOneStatement(tx, storyId, delta, items, at)));
+      continue;
+    }
     const row = await tx
       .updateTable('stories')
       .set((eb) => ({ comment_count: eb('comment_count', '+', delta), event_seq: eb('event_seq', '+', n) }))
@@ -46,6 +51,24 @@ export async function appendPublic(tx: Tx, appends: readonly PublicAppend[], cou
     items.forEach((e, i) => out.push({ storyId, seq: first + i, type: e.type, data: e.data }));
   }
   return out;
+}
+
+/**
+ * PostgreSQL: the story's update and its events' insert as one statement (a data-modifying CTE), so the story's row
+ * is locked for one round trip less before the commit, and the change costs one round trip less. SQLite has no
+ * UPDATE in a CTE and no round trips: it takes the two statements above.
+ */
+async function appendInOneStatement(tx: Tx, storyId: string, delta: number, items: readonly PublicAppend[], at: string): Promise<StoryMessage[]> {
+  const values = sql.join(items.map((e, i) => sql`(${i + 1}::int, ${e.type}::text, ${e.data}::text, ${e.commentId}::text)`));
+  const { rows } = await sql<{ seq: number }>`with s as (
+      update stories set comment_count = comment_count + ${delta}, event_seq = event_seq + ${items.length} where id = ${storyId} returning event_seq
+    )
+    insert into story_events (story_id, seq, type, payload, comment_id, created_at)
+    select ${storyId}, s.event_seq - ${items.length} + v.ord, v.type, v.payload, v.comment_id, ${at}
+    from s cross join (values ${values}) as v(ord, type, payload, comment_id)
+    returning seq`.execute(tx);
+  const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+  return items.map((e, i) => ({ storyId, seq: seqs[i] as number, type: e.type, data: e.data })).filter((m) => m.seq !== undefined);
 }
 
 /**

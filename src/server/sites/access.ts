@@ -10,7 +10,8 @@ import type { SiteStore } from './store.js';
  */
 export async function assertMayComment(deps: { siteStore: SiteStore; sso: SsoRepository }, story: Story, author: User): Promise<void> {
   if (author.role !== 'commenter') return;
-  const home = await deps.sso.siteOfUser(author.id);
+  // Read with the session when the request is signed in; asked of sso/ otherwise (guests, tests).
+  const home = author.sso ? (author.sso.homeSiteId ?? undefined) : await deps.sso.siteOfUser(author.id);
   if (home !== undefined && home !== story.siteId) throw new AppError('WRONG_SITE');
   if (home === undefined) {
     // Read from the briefly cached settings (a change reaches every node within seconds): asked on every post.

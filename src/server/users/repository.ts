@@ -7,6 +7,11 @@ export interface User {
   displayName: string;
   role: 'commenter' | 'moderator' | 'admin';
   createdAt: string;
+  /**
+   * What single sign-on says of the account, when it was read with it (a signed-in request reads it in the same
+   * query as the session): the site whose SSO made it, and the profile it last gave. Absent: not read, ask sso/.
+   */
+  sso?: { homeSiteId: string | null; profile: { siteId: string; avatar: string | null; badges: string; role: string | null } | null };
 }
 
 type Row = { id: string; email: string | null; display_name: string; role: string; created_at: string };
