@@ -5,7 +5,7 @@ import { newId } from '../storage/ids.js';
 import { isPostgres, type Tx } from '../storage/tx.js';
 import type { Story } from '../stories/repository.js';
 import { DELIVER_JOB, type WebhookDeps } from './service.js';
-import type { WebhookEvent } from './repository.js';
+import type { Webhook, WebhookEvent } from './repository.js';
 
 // What receivers get: public fields only, the raw Markdown for their own tools, never an email.
 const storyData = (s: Story) => ({ id: s.id, url: s.url, title: s.title, lang: s.lang });
@@ -116,8 +116,8 @@ export function webhookConsumer(deps: WebhookDeps) {
   return {
     name: 'webhooks',
     async record(tx: Tx, batch: readonly OutboxEvent[]): Promise<void> {
-      const hooks = new Map<string, Awaited<ReturnType<WebhookDeps['webhooks']['listening']>>>();
-      const wanted: { ev: OutboxEvent; w: ReturnType<typeof webhookEventsFor>[number]; list: Awaited<ReturnType<WebhookDeps['webhooks']['listening']>> }[] = [];
+      const hooks = new Map<string, Webhook[]>();
+      const wanted: { ev: OutboxEvent; w: ReturnType<typeof webhookEventsFor>[number]; list: Webhook[] }[] = [];
       for (const ev of batch) {
         for (const w of webhookEventsFor(ev.event)) {
           const key = `${ev.event.siteId}\u0000${w.type}`;
