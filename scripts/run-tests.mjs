@@ -2,7 +2,7 @@
 // Runs every test file with Node's own test runner through tsx, once on SQLite and once on PostgreSQL (each test
 // app then gets a fresh database of its own on AGORA_TEST_PG), and ends with one summary line for both runs.
 // Node 20's --test does not expand globs or find .ts files by itself, so the list is made here.
-//   node scripts/run-tests.mjs [--db=sqlite|postgres|both] [folders…]   (default: both; unit, http, e2e)
+//   node scripts/run-tests.mjs [--db=sqlite|postgres|both] [folders…]   (default: both; unit, http, security, e2e)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 const args = process.argv.slice(2);
 const dbArg = (args.find((a) => a.startsWith('--db=')) ?? '--db=both').slice(5);
 const roots = args.filter((a) => !a.startsWith('--'));
-const folders = roots.length ? roots : ['test/unit', 'test/http', 'test/e2e'];
+const folders = roots.length ? roots : ['test/unit', 'test/http', 'test/security', 'test/e2e'];
 const PG = process.env.AGORA_TEST_PG || 'postgres://postgres@127.0.0.1:5432';
 
 function list(dirs) {
