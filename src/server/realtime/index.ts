@@ -17,7 +17,7 @@ export const EVENT_LOG_MAX_AGE_MS = 24 * 3_600_000;
 export function createRealtime(config: Config, db: Db, log: Log) {
   const events = eventLog(db);
   const broker: Broker = config.redisUrl ? redisBroker(config.redisUrl, log) : memoryBroker();
-  const hub = streamHub(events, { maxStreams: config.maxStreams, heartbeatMs: config.heartbeatMs, maxReplay: 1000, maxQueuedBytes: 1 << 20 });
+  const hub = streamHub(events, { maxStreams: config.maxStreams, maxPerClient: config.streamsPerClient, heartbeatMs: config.heartbeatMs, maxReplay: 1000, maxQueuedBytes: 1 << 20 });
   const cache = firstPageCache({ maxEntries: 10_000, recheckMs: 250, maxAgeMs: 60_000, externalWrites: externalWrites(db) });
 
   // `sync` (from the dispatcher): the story moved on; a node that missed a message finds out from the log, once.
