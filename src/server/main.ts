@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void close('SIGINT'));
   process.once('SIGTERM', () => void close('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
-  app.log.info(`Agora demo: ${config.publicUrl}/  (data in ${config.dataDir})`);
+  // Where the data is, so an operator sees at once which database a node opened (a wrong DATABASE_URL shows here).
+  const store = config.databaseUrl ? `PostgreSQL ${new URL(config.databaseUrl).host}` : `SQLite in ${config.dataDir}`;
+  app.log.info(`Agora${config.seedDemo ? ' demo' : ''}: ${config.publicUrl}/  (listening on ${config.host}:${config.port}, ${store})`);
 }
 
 main().catch((err: unknown) => {
