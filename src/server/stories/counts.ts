@@ -1,3 +1,4 @@
+import { storyCount } from '../comments/counters.js';
 import type { SiteStore } from '../sites/store.js';
 import type { Db } from '../storage/db.js';
 import { normaliseStoryUrl } from './url.js';
@@ -27,8 +28,8 @@ export async function commentCounts(deps: { db: Db; origins: Pick<SiteStore, 'si
     bySite.set(site.id, wanted);
   }
   for (const [siteId, wanted] of bySite) {
-    const rows = await deps.db.selectFrom('stories').select(['url', 'comment_count']).where('site_id', '=', siteId).where('url', 'in', [...wanted.keys()]).execute();
-    for (const r of rows) for (const raw of wanted.get(r.url) ?? []) out.set(raw, r.comment_count);
+    const rows = await deps.db.selectFrom('stories').select(['url', storyCount('stories').as('comment_count')]).where('site_id', '=', siteId).where('url', 'in', [...wanted.keys()]).execute();
+    for (const r of rows) for (const raw of wanted.get(r.url) ?? []) out.set(raw, Number(r.comment_count));
   }
   return out;
 }
