@@ -3,6 +3,7 @@ import type { ChangeRunner } from '../server/events/change.js';
 import { createChanges } from '../server/events/wiring.js';
 import { redisBroker } from '../server/realtime/redis-broker.js';
 import { tellNodes } from '../server/realtime/index.js';
+import { numberNow } from '../server/realtime/sequencer.js';
 import { migrate, openDatabase, type Db } from '../server/storage/db.js';
 
 /**
@@ -18,7 +19,10 @@ export async function withDatabase<T>(work: (db: Db, config: Config, change: Cha
   const broker = config.redisUrl ? redisBroker(config.redisUrl, { warn: () => {}, info: () => {} }) : null;
   const { change } = createChanges(db, {
     afterCommit: async (c) => {
-      if (broker) await tellNodes(broker, c);
+      // A server may not hear this process (no Redis): the command numbers its own change's public events, so the
+      // story's event number has moved on when it returns, and every server's cache re-check sees it.
+      const messages = c.public ? await numberNow(db) : [];
+      if (broker) await tellNodes(broker, c, messages);
     },
   });
   try {

@@ -107,9 +107,12 @@ export function firstPageCache(opts: FirstPageCacheOptions) {
         e = undefined;
       }
       if (e && e.staleSince === null && now - e.checkedAt >= opts.recheckMs) {
-        const seq = await currentSeq();
-        if (seq !== e.seq) e.staleSince = now;
-        else e.checkedAt = now;
+        // The story moved on and no message said how (the command line, a lost message): it may have been a
+        // removal, so the page is not served again.
+        if ((await currentSeq()) !== e.seq) {
+          entries.delete(key);
+          e = undefined;
+        } else e.checkedAt = now;
       }
       if (e && e.staleSince === null) return e.body;
       if (e && now - (e.staleSince ?? now) <= opts.staleMs) {

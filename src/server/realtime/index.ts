@@ -2,7 +2,7 @@ import type { Config } from '../config.js';
 import { externalWrites, type Db } from '../storage/db.js';
 import type { Committed } from '../events/change.js';
 import { memoryBroker, type Broker } from './broker.js';
-import { eventLog } from './event-log.js';
+import { eventLog, type StoryMessage } from './event-log.js';
 import { firstPageCache } from './first-page-cache.js';
 import { streamHub } from './hub.js';
 import { parseStoryMessage } from './public-events.js';
@@ -92,8 +92,8 @@ export function createRealtime(config: Config, db: Db, log: Log & { error?(obj: 
 }
 
 /** What the command line tells running nodes after its change committed (with Redis; see cli/db.ts). */
-export async function tellNodes(broker: Broker, c: Committed): Promise<void> {
+export async function tellNodes(broker: Broker, c: Committed, numbered: readonly StoryMessage[]): Promise<void> {
   if (c.removal) await Promise.all(c.stories.map((id) => broker.publish(control('purge', id), { confirm: true, timeoutMs: 1000 })));
-  if (c.public) await broker.publish(control('kick'));
+  await Promise.all(numbered.map((m) => broker.publish(JSON.stringify(m))));
 }
 export type Realtime = ReturnType<typeof createRealtime>;

@@ -36,3 +36,17 @@ export function sequencer(opts: SequencerOptions) {
   return loop;
 }
 export type Sequencer = ReturnType<typeof sequencer>;
+
+/**
+ * Numbers everything waiting, at once, outside the lease: for a process that runs no sequencer of its own (the
+ * command line), so its change's number is in the log when it returns. Safe beside a running sequencer: the rows
+ * are taken under lock (PostgreSQL) or by the one writer (SQLite), each by one of them.
+ */
+export async function numberNow(db: Db): Promise<StoryMessage[]> {
+  const all: StoryMessage[] = [];
+  for (;;) {
+    const { taken, messages } = await withTx(db, (tx) => numberPending(tx, BATCH));
+    all.push(...messages);
+    if (taken < BATCH) return all;
+  }
+}
