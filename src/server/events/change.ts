@@ -1,10 +1,10 @@
 import type { Db } from '../storage/db.js';
 import { sql } from 'kysely';
 import { isPostgres, withTx, type Tx } from '../storage/tx.js';
-import { recordPublic, scrubPublic } from '../realtime/event-log.js';
+import { pendingRows, scrubPublic } from '../realtime/event-log.js';
 import { changedComment, publicEffect, type PublicAppend, type PublicScrub } from '../realtime/public-events.js';
 import type { DomainEvent } from './domain.js';
-import type { OutboxStore } from './outbox.js';
+import { outboxRows, type OutboxStore } from './outbox.js';
 
 /** What a use case writes through while it makes one change. */
 export interface Change {
@@ -42,6 +42,24 @@ export interface ChangeOptions {
   /** Runs after the commit; its failure is logged, never turned into a failed request (the change is made). */
   afterCommit: (c: Committed) => Promise<void>;
   logError: (err: unknown, msg: string) => void;
+}
+
+/**
+ * Writes a change's outbox events and its public events. On PostgreSQL both inserts go as one statement (a
+ * data-modifying CTE): a comment costs one round trip less. SQLite has no round trips; it takes the two inserts.
+ */
+async function record(tx: Tx, events: readonly DomainEvent[], appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>): Promise<void> {
+  const pending = pendingRows(appends, counts);
+  if (isPostgres(tx) && events.length > 0 && pending.length > 0) {
+    await tx
+      .with('recorded', (db) => db.insertInto('outbox').values(outboxRows(events)))
+      .insertInto('story_pending')
+      .values(pending)
+      .execute();
+    return;
+  }
+  if (events.length > 0) await tx.insertInto('outbox').values(outboxRows(events)).execute();
+  if (pending.length > 0) await tx.insertInto('story_pending').values(pending).execute();
 }
 
 /** Changes committed together at most, on SQLite (see `grouped` below). */
@@ -82,8 +100,7 @@ export function changeRunner(opts: ChangeOptions) {
     await scrubPublic(tx, scrubs);
     const changed = new Set(events.map(changedComment).filter((id): id is string => id !== null));
     for (const id of changed) for (const hook of opts.removalHooks) await hook(tx, id);
-    await opts.outbox.record(tx, events);
-    await recordPublic(tx, appends, counts);
+    await record(tx, events, appends, counts);
     const counted = [...counts].filter(([, d]) => d !== 0).map(([id]) => id);
     for (const id of counted) touched.add(id);
     const stories = [...touched];

@@ -15,11 +15,11 @@ export interface StoryMessage {
 const byId = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
- * Records a change's public events and count deltas inside its transaction, unnumbered: an insert that no other
- * writer waits on (see migration 010). The sequencer numbers them once committed. Count deltas ride on the story's
- * first event, or on a row of their own.
+ * A change's public events and count deltas, to insert in its transaction, unnumbered: an insert that no other
+ * writer waits on (see migration 010); the sequencer numbers them once committed. A count delta rides on the
+ * story's first event, or on a row of its own.
  */
-export async function recordPublic(tx: Tx, appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>): Promise<void> {
+export function pendingRows(appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>) {
   const at = nowIso();
   const deltas = new Map([...counts].filter(([, d]) => d !== 0));
   const rows = appends.map((a) => {
@@ -28,7 +28,7 @@ export async function recordPublic(tx: Tx, appends: readonly PublicAppend[], cou
     return { story_id: a.storyId, type: a.type, payload: a.data, comment_id: a.commentId, count_delta, created_at: at };
   });
   for (const [story_id, count_delta] of deltas) rows.push({ story_id, type: null as unknown as string, payload: null as unknown as string, comment_id: null, count_delta, created_at: at });
-  if (rows.length > 0) await tx.insertInto('story_pending').values(rows).execute();
+  return rows;
 }
 
 /**
