@@ -34,14 +34,14 @@ export async function recount(q: Queryable, storyIds: Iterable<string>): Promise
   }
 }
 
-/** An absolute count already includes what the deltas still waiting for the sequencer would add (migration 010). */
+/** An absolute count already includes what the deltas still waiting for the sequencer would add (migration 009). */
 async function forgetPendingCounts(q: Queryable, storyIds: readonly string[]): Promise<void> {
   await q.updateTable('story_pending').set({ count_delta: 0 }).where('story_id', 'in', storyIds).where('count_delta', '!=', 0).execute();
 }
 
 /**
  * A story's published-comment count as readers see it: the stored count plus the deltas the sequencer has not folded
- * in yet (see migration 010), so a count is never behind the comments. `story` is the SQL name of the story's id.
+ * in yet (see migration 009), so a count is never behind the comments. `story` is the SQL name of the story's id.
  */
 export function storyCount(alias: string) {
   return sql<number>`(${sql.ref(`${alias}.comment_count`)} + coalesce((select sum(p.count_delta) from story_pending as p where p.story_id = ${sql.ref(`${alias}.id`)}), 0))`;

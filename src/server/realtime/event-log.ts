@@ -16,7 +16,7 @@ const byId = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b
 
 /**
  * A change's public events and count deltas, to insert in its transaction, unnumbered: an insert that no other
- * writer waits on (see migration 010); the sequencer numbers them once committed. A count delta rides on the
+ * writer waits on (see migration 009); the sequencer numbers them once committed. A count delta rides on the
  * story's first event, or on a row of its own.
  */
 export function pendingRows(appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>) {

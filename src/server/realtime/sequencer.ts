@@ -15,7 +15,7 @@ export interface SequencerOptions {
 const BATCH = 500;
 
 /**
- * Numbers the public events that changes recorded (see migration 010) and folds their count deltas into the
+ * Numbers the public events that changes recorded (see migration 009) and folds their count deltas into the
  * stories, one leased node at a time, so that each story's events are numbered in one order that every node and
  * every replay agree on, without any change waiting on the story's row. The committing node kicks it (or tells the
  * holder through the broker); it also polls, for changes made by the command line or a node that died.

@@ -170,7 +170,7 @@ export interface StoryEventsTable {
   created_at: string;
 }
 
-/** Public events and count deltas a change recorded, until the sequencer numbers and folds them (migration 010). */
+/** Public events and count deltas a change recorded, until the sequencer numbers and folds them (migration 009). */
 export interface StoryPendingTable {
   id: Generated<number>;
   story_id: string;
