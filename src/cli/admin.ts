@@ -19,7 +19,7 @@ export function registerAdmin(program: Command): void {
     .command('create')
     .description('create an admin account, or make an existing account (same email) an admin')
     .requiredOption('--email <email>', 'email address of the account')
-    .option('--password <password>', 'password (at least 10 characters; required for a new account)')
+    .option('--password <password>', 'password (at least 10 characters and not easy to guess; required for a new account)')
     .option('--name <displayName>', 'display name of a new account (default: the part of the email before @)')
     .action(async (opts: { email: string; password?: string; name?: string }) => {
       await withDatabase(async (db, config) => {

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { Redis } from 'ioredis';
@@ -9,7 +10,8 @@ import type { Config } from './config.js';
 import { createDeps, type Deps } from './deps.js';
 import { AppError } from './errors.js';
 import { authContext } from './http/context.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
+import { buildValidator } from './http/validator.js';
 import { authRoutes } from './http/auth-routes.js';
 import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
@@ -19,6 +21,7 @@ import { staticRoutes } from './http/static-routes.js';
 import { moderationConsole } from './http/moderation-console.js';
 import { realtimeRoutes } from './http/realtime-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
+import { securityHeaders } from './http/security-headers.js';
 import { publisherRoutes } from './publisher/routes.js';
 import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
 import { seedDemo } from './sites/seed.js';
@@ -36,10 +39,14 @@ export interface BuildOptions {
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<{ app: FastifyInstance; deps: Deps }> {
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
-    trustProxy: config.trustProxy,
+    // A hop count as a function: Fastify takes a number at run time but its types do not say so.
+    trustProxy: typeof config.trustProxy === 'number' ? ((hops) => (_addr: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy,
     bodyLimit: 256 * 1024,
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Coercion for URLs and headers only (finite numbers), strict types for JSON bodies: see http/validator.ts.
+    schemaController: { compilersFactory: { buildValidator } },
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const db = opts.db ?? openDatabase(config);
@@ -69,6 +76,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     },
   });
   await app.register(cookie);
+  // One header policy for every response (the API's); pages, the console and scripts name theirs per route.
+  await app.register(helmet, securityHeaders(config));
   // The embed calls the API from publishers' pages: only their allowed origins get CORS, and never credentials,
   // because the embed authenticates with a bearer token, not a third-party cookie.
   await app.register(cors, {

@@ -8,6 +8,8 @@ import type { CommentDeps } from './comments/use-cases.js';
 import { siteStore } from './sites/store.js';
 import { storiesRepository } from './stories/repository.js';
 import { usersRepository } from './users/repository.js';
+import { boundedGate } from './users/semaphore.js';
+import { AppError } from './errors.js';
 import type { OutboxEvent } from './events/outbox.js';
 import { dispatcher } from './events/dispatcher.js';
 import { createChanges } from './events/wiring.js';
@@ -95,7 +97,12 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     commentDeps,
     moderation,
     publisher,
-    accountDeps: { users, sessions, scryptN: config.scryptN },
+    accountDeps: {
+      users,
+      sessions,
+      scryptN: config.scryptN,
+      hashing: boundedGate({ concurrency: config.passwordHashConcurrency, queue: config.passwordHashQueue, full: () => new AppError('AUTH_BUSY', undefined, { retryAfterSeconds: 2 }) }),
+    },
   };
 }
 export type Deps = Awaited<ReturnType<typeof createDeps>>;

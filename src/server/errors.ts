@@ -11,7 +11,8 @@ export const errorCatalog = {
   INVALID_URL: { status: 400, en: 'The URL is invalid.', fr: 'L’URL est invalide.' },
   INVALID_PARENT: { status: 400, en: 'The comment you reply to does not exist in this story.', fr: 'Le commentaire auquel vous répondez n’existe pas dans cet article.' },
   BODY_EMPTY: { status: 400, en: 'The comment is empty.', fr: 'Le commentaire est vide.' },
-  WEAK_PASSWORD: { status: 400, en: 'The password must be at least 10 characters long.', fr: 'Le mot de passe doit contenir au moins 10 caractères.' },
+  // The details say why, in the reader's language (too short, or the strength estimator's warning): users/password-strength.ts.
+  WEAK_PASSWORD: { status: 400, en: 'This password is too easy to guess.', fr: 'Ce mot de passe est trop facile à deviner.' },
   INVALID_EMAIL: { status: 400, en: 'The email address is invalid.', fr: 'L’adresse e-mail est invalide.' },
   INVALID_DISPLAY_NAME: { status: 400, en: 'The display name must be 1 to 50 visible characters.', fr: 'Le nom affiché doit compter de 1 à 50 caractères visibles.' },
   UNAUTHENTICATED: { status: 401, en: 'You need to sign in.', fr: 'Vous devez vous connecter.' },
@@ -23,6 +24,10 @@ export const errorCatalog = {
   STORY_CLOSED: { status: 403, en: 'Comments are closed on this story.', fr: 'Les commentaires sont fermés pour cet article.' },
   NOT_FOUND: { status: 404, en: 'Not found.', fr: 'Introuvable.' },
   STORY_NOT_FOUND: { status: 404, en: 'This story does not exist.', fr: 'Cet article n’existe pas.' },
+  // A new story's page, fetched by the server (issue 11): no page, no story.
+  STORY_PAGE_NOT_FOUND: { status: 422, en: 'The page at this address does not exist, so no discussion can be opened for it.', fr: 'La page à cette adresse n’existe pas : aucune discussion ne peut être ouverte pour elle.' },
+  STORY_PAGE_UNREACHABLE: { status: 422, en: 'The page at this address could not be reached, so no discussion can be opened for it.', fr: 'La page à cette adresse est injoignable : aucune discussion ne peut être ouverte pour elle.' },
+  STORY_PAGE_TIMEOUT: { status: 422, en: 'The page at this address took too long to answer; try again in a moment.', fr: 'La page à cette adresse a mis trop de temps à répondre ; réessayez dans un instant.' },
   COMMENT_NOT_FOUND: { status: 404, en: 'This comment does not exist.', fr: 'Ce commentaire n’existe pas.' },
   EMAIL_TAKEN: { status: 409, en: 'An account already uses this email address.', fr: 'Un compte utilise déjà cette adresse e-mail.' },
   ALREADY_REPORTED: { status: 409, en: 'You have already reported this comment.', fr: 'Vous avez déjà signalé ce commentaire.' },
@@ -56,6 +61,19 @@ export const errorCatalog = {
   DUPLICATE_COMMENT: { status: 409, en: 'You already posted this comment here.', fr: 'Vous avez déjà publié ce commentaire ici.' },
   USER_NOT_FOUND: { status: 404, en: 'This user does not exist.', fr: 'Cet utilisateur n’existe pas.' },
   SETUP_TOKEN_INVALID: { status: 403, en: 'The setup token is wrong, or an administrator already exists.', fr: 'Le jeton d’installation est incorrect, ou un administrateur existe déjà.' },
+  // Live streams and metrics (issue 11).
+  TOO_MANY_STREAMS: { status: 429, en: 'Too many live streams are open from your connection. Close another tab of this site or try again later.', fr: 'Trop de flux en direct sont ouverts depuis votre connexion. Fermez un autre onglet de ce site ou réessayez plus tard.' },
+  METRICS_TOKEN_REQUIRED: { status: 401, en: 'Metrics need the operator’s metrics token, or a request from the server itself.', fr: 'Les métriques demandent le jeton de métriques de l’exploitant, ou une requête venant du serveur lui-même.' },
+  // Sign-in and tokens (issue 11): spraying, busy hashing, tokens handed to publishers' pages, recent sign-in.
+  TOO_MANY_FAILED_LOGINS: { status: 429, en: 'Too many failed sign-ins from your connection. Try again later.', fr: 'Trop de connexions échouées depuis votre connexion. Réessayez plus tard.' },
+  AUTH_BUSY: { status: 503, en: 'Too many sign-ins are being checked right now. Try again in a few seconds.', fr: 'Trop de connexions sont en cours de vérification. Réessayez dans quelques secondes.' },
+  TOKEN_SCOPE: { status: 403, en: 'Signing in on a news site’s page only lets you comment there. Manage your account from your profile page.', fr: 'La connexion depuis la page d’un site d’information permet seulement d’y commenter. Gérez votre compte depuis votre page de profil.' },
+  TOKEN_WRONG_SITE: { status: 403, en: 'You signed in on another site. Sign in again on this one.', fr: 'Vous vous êtes connecté sur un autre site. Connectez-vous à nouveau sur celui-ci.' },
+  FIRST_PARTY_REQUIRED: { status: 403, en: 'For your security, this is only possible from your profile page, signed in there.', fr: 'Pour votre sécurité, cela n’est possible que depuis votre page de profil, en vous y connectant.' },
+  REAUTH_REQUIRED: { status: 403, en: 'For your security, enter your password again to do this.', fr: 'Pour votre sécurité, saisissez à nouveau votre mot de passe pour faire cela.' },
+  // Moderators and single sign-on keys (issue 11).
+  STAFF_STANDING_ADMIN_ONLY: { status: 403, en: 'Only an administrator can ban, suspend or pre-moderate a moderator or an administrator.', fr: 'Seul un administrateur peut bannir, suspendre ou pré-modérer un modérateur ou un administrateur.' },
+  JWKS_URL_FORBIDDEN: { status: 400, en: 'The site’s JWKS URL points to a private, loopback, link-local or other internal address, which Agora does not fetch.', fr: 'L’URL JWKS du site vise une adresse privée, de bouclage, de lien local ou autrement interne, qu’Agora ne consulte pas.' },
   INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
   UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
 } as const satisfies Record<string, { status: number } & Record<Lang, string>>;

@@ -107,11 +107,11 @@ describe('auth', () => {
       assert.equal(errorCode(res), 'EMAIL_TAKEN');
     });
 
-    test('a password under 10 characters is 400 WEAK_PASSWORD; exactly 10 is accepted', async () => {
+    test('a password under 10 characters is 400 WEAK_PASSWORD; exactly 10 that are hard to guess is accepted', async () => {
       const short = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: freshIp(), payload: { email: freshEmail(), password: '123456789', displayName: 'Short' } });
       assert.equal(short.statusCode, 400);
       assert.equal(errorCode(short), 'WEAK_PASSWORD');
-      const ok = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: freshIp(), payload: { email: freshEmail(), password: '1234567890', displayName: 'Ten' } });
+      const ok = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: freshIp(), payload: { email: freshEmail(), password: 'Kq7#vT2m!x', displayName: 'Ten' } });
       assert.equal(ok.statusCode, 201, ok.body);
     });
 
@@ -353,7 +353,7 @@ describe('auth', () => {
 
     test('validation and auth errors are in French too; English is the default', async () => {
       const weak = await app.inject({ method: 'POST', url: '/api/v1/auth/signup', remoteAddress: freshIp(), headers: { 'accept-language': 'fr' }, payload: { email: freshEmail(), password: 'court', displayName: 'X' } });
-      assert.equal(weak.json<ApiError>().error.message, 'Le mot de passe doit contenir au moins 10 caractères.');
+      assert.equal(weak.json<ApiError>().error.message, 'Ce mot de passe est trop facile à deviner. Utilisez au moins 10 caractères.');
       const missing = await app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { 'accept-language': 'fr' }, payload: {} });
       assert.match(missing.json<ApiError>().error.message, /^La requête est invalide\./);
       const anon = await me({ 'accept-language': 'fr' });

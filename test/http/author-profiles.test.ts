@@ -173,7 +173,11 @@ describe('comment authors carry their single sign-on avatar and badges', () => {
     await deps.db.updateTable('users').set({ role: 'admin' }).where('id', '=', id).execute();
     const home = await post(auth, storyId, 'Sur mon site.');
     assert.deepEqual(home.author?.badges, ['Rédactrice en chef']);
-    const away = await post(auth, otherStory, 'On another site.');
+    // The token the demo site's page holds comments on the demo site only (issue 11); staff comment elsewhere with a
+    // session of their own there, here one of an API client (no page holds it).
+    const refused = await app.inject({ method: 'POST', url: `/api/v1/stories/${otherStory}/comments`, headers: auth, payload: { body: 'Refused.' } });
+    assert.equal(refused.json<{ error: { code: string } }>().error.code, 'TOKEN_WRONG_SITE');
+    const away = await post(bearer((await deps.sessions.create(id, 'bearer')).token), otherStory, 'On another site.');
     assertPlain(away.author, `the comment on ${other.id}`);
     assertPlain((await list({}, otherStory))[0]?.author, `the listing of ${other.id}`);
   });

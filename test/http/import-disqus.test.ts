@@ -59,7 +59,7 @@ const run = (file: string, siteId = 'news') => importFile({ db: deps.db, siteId,
 describe('importing a Disqus export', () => {
   test('every case of the file lands where a reader expects it, with a summary of what was skipped', async () => {
     const summary = await run(join(FIXTURES, 'disqus-cases.xml'));
-    assert.deepEqual(summary.stories, { created: 2, existing: 0, folded: 1, closed: 1, problems: {} });
+    assert.deepEqual(summary.stories, { created: 2, existing: 0, folded: 1, closed: 1, unlisted: 0, relative: 0, problems: {} });
     assert.equal(summary.comments.imported, 7);
     assert.deepEqual(summary.skipped, { duplicate: 1, spam: 1, orphan: 1, threadUnusable: 1, empty: 1, invalidDate: 1 });
     assert.deepEqual(summary.threadProblems, { noId: 1, duplicateId: 1, badUrl: 1 });

@@ -49,7 +49,11 @@ test('admin create makes an admin account; run again on the same email it keeps 
 test('bad input is one clear line on stderr and a non-zero exit', () => {
   const weak = agora(['admin', 'create', '--email', 'x@example.com', '--password', 'short']);
   assert.equal(weak.code, 1);
-  assert.equal(weak.stderr.trim(), 'agora: The password must be at least 10 characters long.');
+  assert.equal(weak.stderr.trim(), 'agora: This password is too easy to guess. Use at least 10 characters.');
+  // Long enough is not enough: the same strength rule as sign-up (issue 11), with the reason.
+  const guessable = agora(['admin', 'create', '--email', 'y@example.com', '--password', 'password1234']);
+  assert.equal(guessable.code, 1);
+  assert.match(guessable.stderr.trim(), /^agora: This password is too easy to guess\. This is similar to a commonly used password\./);
   const missing = agora(['admin', 'create']);
   assert.notEqual(missing.code, 0);
   assert.match(missing.stderr, /--email/);

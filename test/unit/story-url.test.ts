@@ -1,7 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AppError } from '../../src/server/errors.js';
-import { normaliseStoryUrl } from '../../src/server/stories/url.js';
+import { normaliseStoryUrl, pickStoryUrl, storyUrlKey, storyUrlVariants, withSiteScheme } from '../../src/server/stories/url.js';
+import { foldUrl } from '../../src/server/portability/import/stories.js';
+import { DIFFERENT_PAGES, SAME_PAGE, URL_SITE_ORIGINS } from '../fixtures/story-urls.js';
 
 const isInvalidUrl = (err: unknown) => err instanceof AppError && err.code === 'INVALID_URL' && err.status === 400;
 
@@ -42,4 +44,52 @@ describe('normaliseStoryUrl: one page, one story', () => {
       assert.throws(() => normaliseStoryUrl(url), isInvalidUrl);
     });
   }
+});
+
+// Issue 11, finding 10: the importer merged http/https and tracking variants of an article into one story, but a
+// lookup of the http variant with utm_* found another. One key now decides, for lookups, counts and imports.
+describe('one page, one key: the shared table of URL cases', () => {
+  for (const c of SAME_PAGE) {
+    test(`same page: ${c.name}`, () => {
+      const keys = new Set(c.urls.map(storyUrlKey));
+      assert.equal(keys.size, 1, [...keys].join(' ≠ '));
+      // The importer folds with the very same key.
+      assert.deepEqual(new Set(c.urls.map((u) => foldUrl(u)?.key)), keys);
+      // Whatever form a story of this page was stored under, every URL of the case reaches it.
+      for (const stored of c.urls.map(normaliseStoryUrl)) for (const url of c.urls) assert.ok(storyUrlVariants(url).includes(stored), `${url} misses ${stored}`);
+    });
+  }
+  for (const c of DIFFERENT_PAGES) {
+    test(`different pages: ${c.name}`, () => {
+      const [a, b] = c.urls;
+      assert.notEqual(storyUrlKey(a), storyUrlKey(b));
+      assert.notEqual(foldUrl(a)?.key, foldUrl(b)?.key);
+      assert.ok(!storyUrlVariants(a).includes(normaliseStoryUrl(b)));
+    });
+  }
+
+  test('the normalised form, which stories are stored under, is unchanged (stories made before keep being found)', () => {
+    for (const [raw, stored] of [
+      ['https://news.example/a/?utm_source=x#c', 'https://news.example/a/'],
+      ['http://news.example/a', 'http://news.example/a'],
+      ['https://news.example/a?', 'https://news.example/a?'],
+    ] as const) {
+      assert.equal(normaliseStoryUrl(raw), stored);
+      assert.ok(storyUrlVariants(stored).includes(stored), 'its exact stored form is always a candidate');
+    }
+  });
+
+  test('among several stored variants the exact one wins, else https, else the shortest: every caller picks the same', () => {
+    const stored = ['http://news.example/a/', 'https://news.example/a/', 'https://news.example/a'];
+    assert.equal(pickStoryUrl(stored, 'http://news.example/a/'), 'http://news.example/a/');
+    assert.equal(pickStoryUrl(stored, 'http://news.example/a'), 'https://news.example/a');
+    assert.equal(pickStoryUrl(['http://news.example/a'], 'https://news.example/a'), 'http://news.example/a');
+    assert.equal(pickStoryUrl([], 'https://news.example/a'), undefined);
+  });
+
+  test('a new story takes the scheme the site allows for its host, https when it allows both', () => {
+    assert.equal(withSiteScheme('http://news.example/a?x=1', URL_SITE_ORIGINS), 'https://news.example/a?x=1');
+    assert.equal(withSiteScheme('https://news.example/a', ['http://news.example']), 'http://news.example/a');
+    assert.equal(withSiteScheme('http://news.example:8080/a', URL_SITE_ORIGINS), 'http://news.example:8080/a');
+  });
 });

@@ -64,10 +64,15 @@ export async function listComments(
   return { comments: buildThreads(roots, replies, { reacted, replyToNames }), nextCursor, totalCount };
 }
 
+// What renders as nothing: white space, controls, format characters (zero-width space and joiners, BOM, bidi marks)
+// and other default-ignorable code points (Hangul fillers, variation selectors), and the blank Braille pattern.
+const INVISIBLE = /[\p{White_Space}\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2800]/gu;
+
 function checkBody(raw: string, maxLength: number): string {
   // NUL bytes: PostgreSQL cannot store them in text, and no reader means them.
   const body = raw.replace(/\r\n?/g, '\n').replaceAll('\u0000', '').trim();
-  if (body.length === 0) throw new AppError('BODY_EMPTY');
+  // A body of zero-width characters only would publish a blank comment that looks like a bug to readers.
+  if (body.replace(INVISIBLE, '').length === 0) throw new AppError('BODY_EMPTY');
   if ([...body].length > maxLength) throw new AppError('BODY_TOO_LONG', `(max ${maxLength})`);
   return body;
 }

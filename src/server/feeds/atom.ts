@@ -29,7 +29,12 @@ export async function latestPublished(db: Db, story: Story, limit = FEED_SIZE): 
   return rows.map((r) => ({ id: r.id, author: r.display_name, bodyHtml: r.body_html, createdAt: r.created_at, editedAt: r.edited_at }));
 }
 
-const x = escapeHtml;
+// XML 1.0 allows tab, newline, carriage return and U+0020–U+D7FF, U+E000–U+FFFD, U+10000–U+10FFFF; anything else (a
+// control character, a lone surrogate, U+FFFE) makes the whole document ill-formed and a feed reader drops it.
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Escapes text for the feed, without the characters XML cannot carry (one comment must not break every entry). */
+const x = (s: string): string => escapeHtml(s.replace(NOT_XML_CHAR, ''));
 
 /** An Atom 1.0 document (RFC 4287) of a story's published comments; comment HTML goes in as escaped `type="html"`. */
 export function renderAtom(story: Story, entries: Entry[], selfUrl: string, lang: string): string {

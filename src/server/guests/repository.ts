@@ -1,26 +1,57 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
-import { withTx } from '../storage/tx.js';
+import type { Tx } from '../storage/tx.js';
 import { findOrCreateIdentity } from '../users/identities.js';
 
 const PROVIDER = 'guest';
 
-/** Guests' accounts (one per site and email, found by a hash of the email) and spent challenges. */
+/** A guest token as we issue it: 32 random bytes, base64url. Anything else names no guest. */
+export const GUEST_TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+/** A fresh guest token: the only thing that brings a guest back to the same account. */
+export const newGuestToken = (): string => randomBytes(32).toString('base64url');
+
+/**
+ * The identity subject of a token. Prefixed so it can never equal the subjects of the accounts made before tokens
+ * (a SHA-256 of the email, in hex): those stay with their comments and can no longer be reached by anyone.
+ */
+const subjectOf = (token: string): string => `t:${createHash('sha256').update(token).digest('hex')}`;
+
+/**
+ * Guests' accounts and spent challenges. A guest account is found by the token its browser holds, never by the email
+ * typed in the form: nobody proved that address, so it must not bind an account (anyone could type another guest's).
+ */
 export function guestsRepository(db: Db) {
   return {
+    /** The account a guest token names on a site, if any. */
+    async byToken(siteId: string, token: string): Promise<string | undefined> {
+      if (!GUEST_TOKEN.test(token)) return undefined;
+      const row = await db
+        .selectFrom('user_identities')
+        .select('user_id')
+        .where('site_id', '=', siteId)
+        .where('provider', '=', PROVIDER)
+        .where('subject', '=', subjectOf(token))
+        .executeTakeFirst();
+      return row?.user_id;
+    },
+
     /**
-     * The account a guest comments under on a site, made on first use. Keyed by a hash of the email so the identity
-     * table never holds the address; the address itself is kept in guest_authors, for moderators only.
+     * Makes or updates a guest's account in the caller's change, so the account and its comment commit together. A new
+     * one takes `userId` (the comment already names it); an existing one takes the name and email its holder typed.
+     * The email is kept in guest_authors for moderators only: the identity table never holds it.
      */
-    async guestUser(siteId: string, email: string, name: string): Promise<string> {
-      const subject = createHash('sha256').update(email).digest('hex');
-      return withTx(db, async (tx) => {
-        const { userId, created } = await findOrCreateIdentity(tx, { siteId, provider: PROVIDER, subject, displayName: name });
-        if (created) await tx.insertInto('guest_authors').values({ user_id: userId, site_id: siteId, email, created_at: nowIso() }).execute();
-        else await tx.updateTable('users').set({ display_name: name }).where('id', '=', userId).execute();
-        return userId;
-      });
+    async save(tx: Tx, g: { siteId: string; userId: string; token: string; name: string; email: string; isNew: boolean }): Promise<void> {
+      if (g.isNew) {
+        const { userId, created } = await findOrCreateIdentity(tx, { siteId: g.siteId, provider: PROVIDER, subject: subjectOf(g.token), displayName: g.name, newUserId: g.userId });
+        // 256 random bits do not collide; if they ever did, the comment must not land on someone else's account.
+        if (!created || userId !== g.userId) throw new Error('guest token collision');
+        await tx.insertInto('guest_authors').values({ user_id: g.userId, site_id: g.siteId, email: g.email, created_at: nowIso() }).execute();
+        return;
+      }
+      await tx.updateTable('users').set({ display_name: g.name }).where('id', '=', g.userId).execute();
+      await tx.updateTable('guest_authors').set({ email: g.email }).where('user_id', '=', g.userId).execute();
     },
 
     /** Records a challenge as used; false when it already was (a replay). Expired records are swept on the way. */

@@ -6,8 +6,10 @@ import { renderSitesPage, renderWebhooksPage } from '../pages/admin-publisher.js
 import { createSite, getSite, listSites, rotateSiteSsoSecret, updateSite, type SiteAdminDeps } from '../sites/admin.js';
 import { createWebhook, getWebhook, updateWebhook } from '../webhooks/service.js';
 import type { AuthContext } from './context.js';
+import { securityPolicy } from './security-headers.js';
 
-const CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+// Pages of the console's kind: its header policy, named once for every route below.
+const page = { schema: { hide: true }, helmet: securityPolicy.console };
 type Form = Record<string, string | string[]>;
 type Message = { error: boolean; text: string } | null;
 
@@ -37,7 +39,7 @@ export async function adminPublisherPages(app: FastifyInstance, opts: { deps: De
     done(null, out);
   });
   const send = (reply: FastifyReply, body: string, status = 200) =>
-    reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', CSP).header('cache-control', 'no-store').header('x-content-type-options', 'nosniff').send(body);
+    reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 
   /** An admin on a cookie session, or a page saying what is missing (never a JSON error on a page). */
   function staff(request: FastifyRequest, reply: FastifyReply): AuthContext | null {
@@ -77,12 +79,12 @@ export async function adminPublisherPages(app: FastifyInstance, opts: { deps: De
     },
   });
 
-  app.get('/admin/sites', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/admin/sites', page, async (request, reply) => {
     const auth = staff(request, reply);
     return auth ? sitesPage(reply, auth, null) : reply;
   });
 
-  app.post('/admin/sites', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/admin/sites', page, async (request, reply) => {
     const auth = staff(request, reply);
     if (!auth) return reply;
     checkCsrf(request, auth);
@@ -95,7 +97,7 @@ export async function adminPublisherPages(app: FastifyInstance, opts: { deps: De
     }
   });
 
-  app.post<{ Params: { siteId: string } }>('/admin/sites/:siteId', { schema: { hide: true } }, async (request, reply) => {
+  app.post<{ Params: { siteId: string } }>('/admin/sites/:siteId', page, async (request, reply) => {
     const auth = staff(request, reply);
     if (!auth) return reply;
     checkCsrf(request, auth);
@@ -107,7 +109,7 @@ export async function adminPublisherPages(app: FastifyInstance, opts: { deps: De
     }
   });
 
-  app.post<{ Params: { siteId: string } }>('/admin/sites/:siteId/rotate-secret', { schema: { hide: true } }, async (request, reply) => {
+  app.post<{ Params: { siteId: string } }>('/admin/sites/:siteId/rotate-secret', page, async (request, reply) => {
     const auth = staff(request, reply);
     if (!auth) return reply;
     checkCsrf(request, auth);
@@ -119,12 +121,12 @@ export async function adminPublisherPages(app: FastifyInstance, opts: { deps: De
     }
   });
 
-  app.get<{ Querystring: { site?: string } }>('/admin/webhooks', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Querystring: { site?: string } }>('/admin/webhooks', page, async (request, reply) => {
     const auth = staff(request, reply);
     return auth ? webhooksPage(reply, auth, request.query.site ?? null, null) : reply;
   });
 
-  app.post<{ Params: { siteId: string } }>('/admin/webhooks/:siteId', { schema: { hide: true } }, async (request, reply) => {
+  app.post<{ Params: { siteId: string } }>('/admin/webhooks/:siteId', page, async (request, reply) => {
     const auth = staff(request, reply);
     if (!auth) return reply;
     checkCsrf(request, auth);
@@ -138,7 +140,7 @@ export async function adminPublisherPages(app: FastifyInstance, opts: { deps: De
     }
   });
 
-  app.post<{ Params: { siteId: string; hookId: string; action: string } }>('/admin/webhooks/:siteId/:hookId/:action', { schema: { hide: true } }, async (request, reply) => {
+  app.post<{ Params: { siteId: string; hookId: string; action: string } }>('/admin/webhooks/:siteId/:hookId/:action', page, async (request, reply) => {
     const auth = staff(request, reply);
     if (!auth) return reply;
     checkCsrf(request, auth);

@@ -1,31 +1,56 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
-import type { SessionKind } from '../auth/sessions.js';
-import { logIn, signUp } from '../users/use-cases.js';
+import { logIn, reauthenticate, signUp, type SessionRequest } from '../users/use-cases.js';
 import { isFirstParty, requireUser, SESSION_COOKIE, setSessionCookie } from './context.js';
 import { presentUser } from './presenters.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
 
-/** Sign up, sign in, sign out, current user, and the bearer token for the sign-in popup. */
+const PageOrigin = Type.Optional(
+  Type.String({ maxLength: 300, description: 'First-party sign-in window only: the origin of the page the bearer token is for (one of a site’s allowed origins).' }),
+);
+
+/** Sign up, sign in, sign out, re-authenticate, current user, and the bearer token for the sign-in popup. */
 export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const kindsFor = (firstParty: boolean): SessionKind[] => (firstParty ? ['bearer', 'cookie'] : ['bearer']);
+  const own = new URL(deps.config.publicUrl).origin;
+
+  /**
+   * The sessions a sign-in from `request` opens. A bearer token that a publisher's page receives is readable by that
+   * page's scripts, so it is an embed token for that page's site: the calling page's (Origin), or for the sign-in
+   * window on our own origin, the page it hands the token to (`pageOrigin`, which must be allowed). A token kept by
+   * our own pages (the console) or by a client that sends no Origin (a script, an app) is a full one: no other
+   * site's scripts can read it. A cookie comes only on our origin.
+   */
+  async function sessionsFor(request: FastifyRequest, pageOrigin: string | undefined): Promise<SessionRequest> {
+    const origin = request.headers.origin;
+    const firstParty = isFirstParty(request, deps);
+    const page = firstParty ? (pageOrigin ?? own) : typeof origin === 'string' ? origin : pageOrigin;
+    if (page === undefined || page === own) return { bearer: { scope: 'full' }, cookie: firstParty };
+    const site = await deps.origins.siteForOrigin(page);
+    // The sign-in window hands tokens only to allowed pages. A page of no site (another origin calling directly)
+    // gets a token that reaches no site's stories.
+    if (!site && firstParty) throw new AppError('ORIGIN_NOT_ALLOWED');
+    // The window refuses to open for a site with local accounts off; a direct call naming its page is refused too.
+    if (site?.settings.localAccounts === false) throw new AppError('LOCAL_ACCOUNTS_DISABLED');
+    return { bearer: { scope: 'embed', siteId: site?.id ?? null }, cookie: firstParty };
+  }
 
   app.post(
     '/api/v1/auth/signup',
     {
       schema: {
         tags: ['auth'],
-        summary: 'Create an account',
-        body: Type.Object({ email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }), displayName: Type.String({ maxLength: 200 }) }),
-        response: { 201: AuthResultSchema, ...errors(400, 409, 429) },
+        summary: 'Create an account (the password must not be easy to guess: WEAK_PASSWORD says why)',
+        body: Type.Object({ email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }), displayName: Type.String({ maxLength: 200 }), origin: PageOrigin }),
+        response: { 201: AuthResultSchema, ...errors(400, 403, 409, 429, 503) },
       },
       config: { rateLimit: { max: 20, timeWindow: 3_600_000 } },
     },
     async (request, reply) => {
-      const firstParty = isFirstParty(request, deps);
-      const { user, sessions } = await signUp(deps.accountDeps, request.body, kindsFor(firstParty));
+      const { origin, ...input } = request.body;
+      const { user, sessions } = await signUp(deps.accountDeps, { ...input, lang: request.lang }, await sessionsFor(request, origin));
       const cookie = sessions.cookie;
       if (cookie) setSessionCookie(reply, deps, cookie.token);
       return reply.status(201).send({ user: presentUser(user, true), token: sessions.bearer?.token ?? '', ...(cookie ? { csrfToken: deps.csrf.issue(cookie.id) } : {}) });
@@ -38,11 +63,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       schema: {
         tags: ['auth'],
         summary: 'Sign in with email and password',
-        body: Type.Object({ email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }) }),
-        response: { 200: AuthResultSchema, ...errors(400, 401, 429) },
+        body: Type.Object({ email: Type.String({ maxLength: 254 }), password: Type.String({ maxLength: 1024 }), origin: PageOrigin }),
+        response: { 200: AuthResultSchema, ...errors(400, 401, 403, 429, 503) },
       },
       config: {
         // Per IP and email: slows password guessing on one account without locking out a whole office behind one IP.
+        // Failures across emails are capped per address as well (signInFailures): password spraying.
         rateLimit: {
           max: deps.config.loginMaxAttempts,
           timeWindow: deps.config.loginWindowMs,
@@ -51,11 +77,31 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       },
     },
     async (request, reply) => {
-      const firstParty = isFirstParty(request, deps);
-      const { user, sessions } = await logIn(deps.accountDeps, request.body, kindsFor(firstParty));
+      const { origin, ...input } = request.body;
+      const open = await sessionsFor(request, origin);
+      const { user, sessions } = await app.signInFailures.guard(request, () => logIn(deps.accountDeps, input, open));
       const cookie = sessions.cookie;
       if (cookie) setSessionCookie(reply, deps, cookie.token);
       return { user: presentUser(user, true), token: sessions.bearer?.token ?? '', ...(cookie ? { csrfToken: deps.csrf.issue(cookie.id) } : {}) };
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/reauth',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Enter the password again in a first-party cookie session, before an account-level action (data export, account deletion)',
+        body: Type.Object({ password: Type.String({ maxLength: 1024 }) }),
+        response: { 204: Type.Null(), ...errors(400, 401, 403, 429, 503) },
+      },
+      config: { rateLimit: { max: deps.config.loginMaxAttempts, timeWindow: deps.config.loginWindowMs } },
+    },
+    async (request, reply) => {
+      const auth = requireUser(request, deps);
+      if (auth.via !== 'cookie') throw new AppError('FIRST_PARTY_REQUIRED');
+      await app.signInFailures.guard(request, () => reauthenticate(deps.accountDeps, { userId: auth.user.id, sessionId: auth.sessionId, password: request.body.password }));
+      return reply.status(204).send(null);
     },
   );
 
@@ -75,14 +121,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     {
       schema: {
         tags: ['auth'],
-        summary: 'Exchange a first-party cookie session for a bearer token (used by the sign-in popup)',
+        summary: 'Exchange a first-party cookie session for a bearer token: an embed token for one site’s page at `origin` (used by the sign-in popup)',
+        body: Type.Optional(Type.Object({ origin: PageOrigin })),
         response: { 200: Type.Object({ user: Type.Ref(UserSchema), token: Type.String() }), ...errors(401, 403) },
       },
     },
     async (request) => {
       const auth = requireUser(request, deps);
       if (auth.via !== 'cookie') throw new AppError('FORBIDDEN');
-      const { token } = await deps.sessions.create(auth.user.id, 'bearer');
+      const page = request.body?.origin ?? own;
+      let token: string;
+      // For our own pages the token stays on our origin; for a publisher's page, only its site and commenting.
+      if (page === own) token = (await deps.sessions.create(auth.user.id, 'bearer', { scope: 'full' })).token;
+      else {
+        const site = await deps.origins.siteForOrigin(page);
+        if (!site) throw new AppError('ORIGIN_NOT_ALLOWED');
+        token = (await deps.sessions.create(auth.user.id, 'bearer', { scope: 'embed', siteId: site.id })).token;
+      }
       return { user: presentUser(auth.user, true), token };
     },
   );

@@ -7,6 +7,7 @@ import { getStory } from '../stories/use-cases.js';
 import { requireUser } from './context.js';
 import { presentComment } from './presenters.js';
 import { CommentSchema, errors, IdParams, StoryIdParams } from './schemas.js';
+import { writeBudget } from './write-budget.js';
 
 const literalUnion = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const CommentResult = Type.Object({ comment: Type.Ref(CommentSchema) });
@@ -15,8 +16,8 @@ const ReactionResult = Type.Object({ reactionCount: Type.Integer(), reacted: Typ
 /** Reading, posting, editing, deleting, reacting to and reporting comments. */
 export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const cd = deps.commentDeps;
-  // Per user (or IP when signed out): a flood guard; the moderation pipeline adds finer rate rules.
-  const writeLimit = { rateLimit: { max: deps.config.writesPerMinute, timeWindow: 60_000, keyGenerator: (req: { auth: { user: { id: string } } | null; ip: string }) => req.auth?.user.id ?? req.ip } };
+  // One budget per reader across every write route (write-budget.ts), not one per route.
+  const writeLimit = writeBudget(app, deps);
 
   app.get(
     '/api/v1/stories/:storyId/comments',
@@ -77,7 +78,7 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
         body: Type.Object({ body: Type.String({ maxLength: 200_000 }), parentId: Type.Optional(Type.Union([Type.String({ maxLength: 64 }), Type.Null()])) }),
         response: { 201: CommentResult, ...errors(400, 401, 403, 404, 409, 413, 429) },
       },
-      config: writeLimit,
+      preHandler: writeLimit,
     },
     async (request, reply) => {
       const { user } = requireUser(request, deps);
@@ -95,9 +96,9 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
         summary: 'Edit one’s own comment within 5 minutes of posting (previous versions are kept)',
         params: IdParams,
         body: Type.Object({ body: Type.String({ maxLength: 200_000 }) }),
-        response: { 200: CommentResult, ...errors(400, 401, 403, 404, 409, 413) },
+        response: { 200: CommentResult, ...errors(400, 401, 403, 404, 409, 413, 429) },
       },
-      config: writeLimit,
+      preHandler: writeLimit,
     },
     async (request) => {
       const { user } = requireUser(request, deps);
@@ -107,7 +108,7 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
 
   app.delete(
     '/api/v1/comments/:id',
-    { schema: { tags: ['comments'], summary: 'Delete one’s own comment (a tombstone keeps its replies in place)', params: IdParams, response: { 200: CommentResult, ...errors(401, 403, 404) } }, config: writeLimit },
+    { schema: { tags: ['comments'], summary: 'Delete one’s own comment (a tombstone keeps its replies in place)', params: IdParams, response: { 200: CommentResult, ...errors(401, 403, 404, 429) } }, preHandler: writeLimit },
     async (request) => {
       const { user } = requireUser(request, deps);
       return { comment: presentComment(await deleteComment(cd, { commentId: request.params.id, user }), user.id) };
@@ -117,7 +118,7 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
   for (const [method, on] of [['post', true], ['delete', false]] as const) {
     app[method](
       '/api/v1/comments/:id/reaction',
-      { schema: { tags: ['comments'], summary: on ? 'Give “Respect”' : 'Take back “Respect”', params: IdParams, response: { 200: ReactionResult, ...errors(401, 403, 404, 409) } }, config: writeLimit },
+      { schema: { tags: ['comments'], summary: on ? 'Give “Respect”' : 'Take back “Respect”', params: IdParams, response: { 200: ReactionResult, ...errors(401, 403, 404, 409, 429) } }, preHandler: writeLimit },
       async (request) => {
         const { user } = requireUser(request, deps);
         return setReaction(cd, { commentId: request.params.id, user, on });
@@ -133,9 +134,9 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
         summary: 'Report a comment to the moderators',
         params: IdParams,
         body: Type.Object({ reason: literalUnion(REPORT_REASONS), note: Type.Optional(Type.String({ maxLength: 1000 })) }),
-        response: { 201: Type.Object({ report: Type.Object({ id: Type.String() }) }), ...errors(400, 401, 403, 404, 409) },
+        response: { 201: Type.Object({ report: Type.Object({ id: Type.String() }) }), ...errors(400, 401, 403, 404, 409, 429) },
       },
-      config: writeLimit,
+      preHandler: writeLimit,
     },
     async (request, reply) => {
       const { user } = requireUser(request, deps);

@@ -56,7 +56,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       config: { rateLimit: { max: 10, timeWindow: 600_000 } },
     },
     async (request, reply) => {
-      const user = await completeSetup(deps.db, request.body, deps.config.scryptN);
+      const user = await completeSetup(deps.db, { ...request.body, lang: request.lang }, deps.config.scryptN);
       const bearer = await deps.sessions.create(user.id, 'bearer');
       if (isFirstParty(request, deps)) setSessionCookie(reply, deps, (await deps.sessions.create(user.id, 'cookie')).token);
       return reply.status(201).send({ user: presentUser(user, true), token: bearer.token });

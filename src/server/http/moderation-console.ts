@@ -8,9 +8,7 @@ import { CommentSchema, errors, StoryIdParams } from './schemas.js';
 import { issueSetupToken } from '../moderation/admin/setup.js';
 import { moderationAdminRoutes } from './moderation-admin-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
-
-// The console's scripts come from our origin only; uPlot and the console set styles from script, hence inline styles.
-const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+import { securityPolicy } from './security-headers.js';
 
 const SHELL = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -47,14 +45,8 @@ export const moderationConsole: FastifyPluginAsyncTypebox<{ deps: Deps }> = asyn
   );
 
   for (const path of ['/admin', '/admin/*']) {
-    app.get(path, { schema: { hide: true } }, async (_request, reply) =>
-      reply
-        .type('text/html; charset=utf-8')
-        .header('content-security-policy', CONSOLE_CSP)
-        .header('x-content-type-options', 'nosniff')
-        .header('referrer-policy', 'same-origin')
-        .header('cache-control', 'no-store')
-        .send(SHELL),
+    app.get(path, { schema: { hide: true }, helmet: securityPolicy.console }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(SHELL),
     );
   }
 

@@ -9,6 +9,7 @@ import { layout } from '../pages/layout.js';
 import { pickLang, type Lang } from '../../i18n/discussion.js';
 import { requireUser } from './context.js';
 import { errors } from './schemas.js';
+import { securityPolicy } from './security-headers.js';
 
 const NotificationSchema = Type.Object({
   id: Type.String(),
@@ -100,18 +101,18 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = asy
     const check = (q: { u: string; t: string }) => {
       if (!checkUnsubscribeToken(nd.secret, q.u, q.t)) throw new AppError('INVALID_LINK');
     };
-    scoped.get('/unsubscribe', { schema: { hide: true, querystring: Query } }, async (request, reply) => {
+    scoped.get('/unsubscribe', { helmet: securityPolicy.emailLink, schema: { hide: true, querystring: Query } }, async (request, reply) => {
       check(request.query);
       const s = await nd.readerSettings.get(request.query.u);
       const lang = s.lang ?? pickLang(request.headers['accept-language']);
       const action = `/unsubscribe?u=${encodeURIComponent(request.query.u)}&t=${encodeURIComponent(request.query.t)}`;
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'").send(unsubscribePage(lang, s.mode === 'none', action));
+      return reply.type('text/html; charset=utf-8').send(unsubscribePage(lang, s.mode === 'none', action));
     });
-    scoped.post('/unsubscribe', { schema: { hide: true, querystring: Query } }, async (request, reply) => {
+    scoped.post('/unsubscribe', { helmet: securityPolicy.emailLink, schema: { hide: true, querystring: Query } }, async (request, reply) => {
       check(request.query);
       await nd.readerSettings.update(request.query.u, { mode: 'none' });
       const s = await nd.readerSettings.get(request.query.u);
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(unsubscribePage(s.lang ?? 'en', true, ''));
+      return reply.type('text/html; charset=utf-8').send(unsubscribePage(s.lang ?? 'en', true, ''));
     });
   });
 };

@@ -1,8 +1,28 @@
-import type { FastifyInstance } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps.js';
+import { AppError } from '../errors.js';
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+const sha256 = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Whether a request may read /metrics. The numbers tell an attacker the load, queue backlogs and routes in use, so:
+ * with AGORA_METRICS_TOKEN, only `Authorization: Bearer <token>` (compared in constant time); without it, only a
+ * client on this machine, and not one forwarded by a proxy here (a local reverse proxy would otherwise turn every
+ * visitor into a loopback client).
+ */
+function metricsAllowed(request: FastifyRequest, token: string | null): boolean {
+  if (token) {
+    const m = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization?.trim() ?? '');
+    return m !== null && timingSafeEqual(sha256(m[1] as string), sha256(token));
+  }
+  const forwarded = ['x-forwarded-for', 'forwarded', 'x-real-ip'].some((h) => request.headers[h] !== undefined);
+  return !forwarded && LOOPBACK.test(request.socket.remoteAddress ?? '') && LOOPBACK.test(request.ip);
+}
 
 /**
  * Operations endpoints: liveness, readiness, Prometheus metrics. A registry per app (not prom-client's global) so
@@ -21,6 +41,17 @@ export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) =
     registers: [registry],
   });
   new Gauge({ name: 'agora_sse_streams', help: 'Open live event streams on this node', registers: [registry], collect() { this.set(deps.realtime.hub.size); } });
+  // Many `client` refusals with few streams may mean readers share one address (a proxy without AGORA_TRUST_PROXY).
+  new Counter({
+    name: 'agora_sse_refused_total',
+    help: 'Live event streams refused: reason="node" (AGORA_MAX_STREAMS reached) or "client" (AGORA_STREAMS_PER_CLIENT reached)',
+    labelNames: ['reason'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [reason, n] of Object.entries(deps.realtime.hub.refused)) this.inc({ reason }, n);
+    },
+  });
   new Gauge({ name: 'agora_broker_up', help: '1 when the link to other nodes (Redis) is up, or on a single node', registers: [registry], collect() { this.set(deps.realtime.broker.healthy() ? 1 : 0); } });
   // Shared by all nodes (the queue is the database's), so every node reports the same numbers. Queued counts jobs
   // waiting, scheduled (digests, recurring housekeeping) and running; dead ones failed for good and are kept 7 days.
@@ -71,5 +102,11 @@ export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) =
     // Redis down degrades live updates only, so the node stays ready; the database is required.
     return reply.status(database ? 200 : 503).send({ ready: database, database, broker });
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (!metricsAllowed(request, deps.config.metricsToken)) {
+      reply.header('www-authenticate', 'Bearer realm="agora-metrics"');
+      throw new AppError('METRICS_TOKEN_REQUIRED');
+    }
+    return reply.header('cache-control', 'no-store').type(registry.contentType).send(await registry.metrics());
+  });
 });

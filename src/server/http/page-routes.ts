@@ -9,28 +9,15 @@ import { renderArticlePage, renderIndexPage } from '../pages/article.js';
 import { renderDiscussion } from '../pages/discussion.js';
 import { renderPopupPage } from '../pages/popup.js';
 import { presentComment } from './presenters.js';
+import { securityPolicy } from './security-headers.js';
 import { pickLang } from '../../i18n/discussion.js';
-
-// Pages allow inline styles (the widget styles its shadow root with <style>) but only our own scripts. Images may
-// come from anywhere on http(s): readers' avatars are publishers' URLs (an image runs no code; avatars are sent with
-// no referrer).
-const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https: http:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 /** The demo newsroom's server-rendered pages and the sign-in popup. Hidden from the API document. */
 export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const own = new URL(deps.config.publicUrl).origin;
   const siteId = async () => (await deps.origins.siteForOrigin(own))?.id;
 
-  app.addHook('onSend', async (request, reply) => {
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      reply.header('content-security-policy', PAGE_CSP);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('referrer-policy', 'strict-origin-when-cross-origin');
-    }
-  });
-
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/', { schema: { hide: true }, helmet: securityPolicy.page }, async (_request, reply) => {
     const id = await siteId();
     const articles = id ? await deps.articles.list(id) : [];
     return reply.type('text/html; charset=utf-8').send(renderIndexPage(articles));
@@ -39,6 +26,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
   app.get(
     '/articles/:slug',
     {
+      helmet: securityPolicy.page,
       schema: {
         hide: true,
         params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
@@ -77,7 +65,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
 
   app.get(
     '/auth/popup',
-    { schema: { hide: true, querystring: Type.Object({ origin: Type.Optional(Type.String({ maxLength: 300 })), lang: Type.Optional(Type.String({ maxLength: 35 })) }) } },
+    { helmet: securityPolicy.popup, schema: { hide: true, querystring: Type.Object({ origin: Type.Optional(Type.String({ maxLength: 300 })), lang: Type.Optional(Type.String({ maxLength: 35 })) }) } },
     async (request, reply) => {
       const lang = pickLang(request.query.lang ?? request.headers['accept-language']);
       const origin = request.query.origin ?? '';

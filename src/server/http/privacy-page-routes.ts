@@ -4,12 +4,13 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { html } from '../pages/html.js';
 import { layout } from '../pages/layout.js';
+import { renderReauthSection } from '../pages/profile.js';
 import { renderPrivacySection } from '../portability/profile-section.js';
+import { errorCatalog } from '../errors.js';
 import { cancelDeletion, pendingDeletion, requestDeletion, type PrivacyDeps } from '../privacy/use-cases.js';
 import { pickLang, type Lang } from '../../i18n/discussion.js';
-
-// The same policy as the other first-party pages: only our own scripts (this page has none), forms to ourselves.
-const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+import { securityPolicy } from './security-headers.js';
+import { recentlyAuthenticated } from './context.js';
 
 const TEXT = {
   en: { title: 'Privacy and your data', signIn: 'Sign in on an article page of this site, then come back here to download or delete your data.', badToken: 'The form expired. Reload the page and try again.' },
@@ -30,21 +31,21 @@ function safeReturn(to: string | undefined): string {
  */
 export const privacyPageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; privacy: PrivacyDeps }> = async (app, { deps, privacy }) => {
   await app.register(formbody, { bodyLimit: 4096 });
+  // Pages about a reader's own data are never kept by a cache. (Security headers: `securityPolicy.page` on each route.)
   app.addHook('onSend', async (_request, reply) => {
-    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) {
-      reply.header('content-security-policy', PAGE_CSP);
-      reply.header('x-content-type-options', 'nosniff');
-      reply.header('cache-control', 'no-store');
-    }
+    if (String(reply.getHeader('content-type') ?? '').startsWith('text/html')) reply.header('cache-control', 'no-store');
   });
 
   const page = (lang: Lang, body: ReturnType<typeof html>) => layout({ lang, title: TEXT[lang].title, body: html`<h1>${TEXT[lang].title}</h1>${body}` });
+  // Download and deletion are account-level actions: without a recent password check, the password form first.
+  const reauth = (lang: Lang, csrfToken: string) => renderReauthSection({ lang, csrfToken, returnTo: '/profile/privacy', minutes: Math.round(deps.config.reauthMs / 60_000) });
 
-  app.get('/profile/privacy', { schema: { hide: true, querystring: Type.Object({ lang: Type.Optional(Type.String({ maxLength: 35 })) }) } }, async (request, reply) => {
+  app.get('/profile/privacy', { helmet: securityPolicy.page, schema: { hide: true, querystring: Type.Object({ lang: Type.Optional(Type.String({ maxLength: 35 })) }) } }, async (request, reply) => {
     const lang = pickLang(request.query.lang ?? request.headers['accept-language']);
     const auth = request.auth?.via === 'cookie' ? request.auth : null;
     reply.type('text/html; charset=utf-8');
     if (!auth) return reply.status(401).send(page(lang, html`<p data-testid="privacy-signin">${TEXT[lang].signIn}</p>`));
+    if (!recentlyAuthenticated(auth, deps)) return reply.send(page(lang, reauth(lang, deps.csrf.issue(auth.sessionId))));
     const section = renderPrivacySection({
       user: auth.user,
       lang,
@@ -59,13 +60,17 @@ export const privacyPageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps; privacy:
     ['/profile/privacy/deletion', 'request'],
     ['/profile/privacy/deletion/cancel', 'cancel'],
   ] as const) {
-    app.post(path, { schema: { hide: true, body: FormBody } }, async (request, reply) => {
+    app.post(path, { helmet: securityPolicy.page, schema: { hide: true, body: FormBody } }, async (request, reply) => {
       const lang = pickLang(request.headers['accept-language']);
       const auth = request.auth?.via === 'cookie' ? request.auth : null;
       if (!auth || !deps.csrf.verify(auth.sessionId, request.body.csrf)) {
         return reply.status(auth ? 403 : 401).type('text/html; charset=utf-8').send(page(lang, html`<p role="alert">${auth ? TEXT[lang].badToken : TEXT[lang].signIn}</p>`));
       }
       const actor = { kind: 'self' as const, id: auth.user.id };
+      if (action === 'request' && !recentlyAuthenticated(auth, deps)) {
+        const alert = html`<p role="alert">${errorCatalog.REAUTH_REQUIRED[lang]}</p>`;
+        return reply.status(403).type('text/html; charset=utf-8').send(page(lang, html`${alert}${reauth(lang, deps.csrf.issue(auth.sessionId))}`));
+      }
       if (action === 'request') {
         // The checkbox is `required` in the form; a post without it is a mistake, not a request.
         if (request.body.confirm === 'yes') await requestDeletion(privacy, auth.user.id, actor);

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { cancelDeletion, deleteAccountNow, exportPersonalData, pendingDeletion, requestDeletion, sweepDueDeletions, type PrivacyDeps } from '../privacy/use-cases.js';
 import { registerHousekeeping } from '../jobs/housekeeping.js';
-import { requireRole, requireUser } from './context.js';
+import { requireAccountSession, requireRole } from './context.js';
 import { errors } from './schemas.js';
 import { privacyPageRoutes } from './privacy-page-routes.js';
 
@@ -26,28 +26,34 @@ function download(reply: { header(k: string, v: string): unknown }, userId: stri
 export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const pd: PrivacyDeps = { db: deps.db, graceMs: deps.config.deletionGraceMs, change: deps.change };
 
-  app.get('/api/v1/me/export', { schema: { tags: ['privacy'], summary: 'Download all your data (JSON file)', response: { 200: PersonalDataSchema, ...errors(401) } } }, async (request, reply) => {
-    const { user } = requireUser(request, deps);
-    download(reply, user.id);
-    return exportPersonalData(pd, user.id, { kind: 'self', id: user.id });
-  });
+  // Account-level: a first-party cookie session (never a token a publisher's page holds), recently signed in for
+  // the export and the deletion request; reading or cancelling a deletion only needs the first-party session.
+  app.get(
+    '/api/v1/me/export',
+    { schema: { tags: ['privacy'], summary: 'Download all your data (JSON file); first-party session signed in within AGORA_REAUTH_MINUTES', response: { 200: PersonalDataSchema, ...errors(401, 403) } } },
+    async (request, reply) => {
+      const { user } = requireAccountSession(request, deps, { recent: true });
+      download(reply, user.id);
+      return exportPersonalData(pd, user.id, { kind: 'self', id: user.id });
+    },
+  );
 
-  app.get('/api/v1/me/deletion', { schema: { tags: ['privacy'], summary: 'Your pending account deletion, if any', response: { 200: Deletion, ...errors(401) } } }, async (request) => {
-    const { user } = requireUser(request, deps);
+  app.get('/api/v1/me/deletion', { schema: { tags: ['privacy'], summary: 'Your pending account deletion, if any', response: { 200: Deletion, ...errors(401, 403) } } }, async (request) => {
+    const { user } = requireAccountSession(request, deps, { recent: false });
     return { deletion: await pendingDeletion(pd, user.id) };
   });
 
   app.post(
     '/api/v1/me/deletion',
-    { schema: { tags: ['privacy'], summary: 'Schedule the deletion of your account after the grace period', response: { 202: Deletion, ...errors(401, 403) } } },
+    { schema: { tags: ['privacy'], summary: 'Schedule the deletion of your account after the grace period; first-party session signed in within AGORA_REAUTH_MINUTES', response: { 202: Deletion, ...errors(401, 403) } } },
     async (request, reply) => {
-      const { user } = requireUser(request, deps);
+      const { user } = requireAccountSession(request, deps, { recent: true });
       return reply.status(202).send({ deletion: await requestDeletion(pd, user.id, { kind: 'self', id: user.id }) });
     },
   );
 
   app.delete('/api/v1/me/deletion', { schema: { tags: ['privacy'], summary: 'Cancel the pending deletion of your account', response: { 200: Deletion, ...errors(401, 403) } } }, async (request) => {
-    const { user } = requireUser(request, deps);
+    const { user } = requireAccountSession(request, deps, { recent: false });
     await cancelDeletion(pd, user.id, { kind: 'self', id: user.id });
     return { deletion: null };
   });

@@ -7,14 +7,14 @@ import type { NotifyMode } from '../notifications/settings.js';
 import type { Raw } from '../pages/html.js';
 import { renderPrivacySection } from '../portability/profile-section.js';
 import { pendingDeletion } from '../privacy/use-cases.js';
-import { profileMessages, renderProfile, renderProfileSignedOut } from '../pages/profile.js';
+import { profileMessages, renderProfile, renderProfileSignedOut, renderReauthSection } from '../pages/profile.js';
 import { changeDisplayName, ownComments } from '../users/profile.js';
+import { reauthenticate } from '../users/use-cases.js';
 import { pickLang } from '../../i18n/discussion.js';
-import { requireUser, type AuthContext } from './context.js';
+import { recentlyAuthenticated, requireUser, type AuthContext } from './context.js';
 import { presentUser } from './presenters.js';
 import { errors, UserSchema } from './schemas.js';
-
-const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+import { securityPolicy } from './security-headers.js';
 
 /** The reader's own page: comments, display name (rate-limited), notification settings. Cookie session only. */
 export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -26,27 +26,29 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     const lang = s.lang ?? pickLang(request.headers['accept-language']);
     const csrfToken = deps.csrf.issue(auth.sessionId);
     // The readers'-rights section (download, account deletion) of the data-portability feature; its forms bring the
-    // reader back here.
+    // reader back here. Those are account-level actions: without a recent password check, the password form first.
     const privacy = { db: deps.db, graceMs: deps.config.deletionGraceMs, change: deps.change };
-    const section: Raw = renderPrivacySection({
-      user: auth.user,
-      lang,
-      csrfToken,
-      pendingDeletion: await pendingDeletion(privacy, auth.user.id),
-      graceDays: Math.round(privacy.graceMs / 86_400_000),
-      returnTo: '/profile',
-    });
+    const section: Raw = recentlyAuthenticated(auth, deps)
+      ? renderPrivacySection({
+          user: auth.user,
+          lang,
+          csrfToken,
+          pendingDeletion: await pendingDeletion(privacy, auth.user.id),
+          graceDays: Math.round(privacy.graceMs / 86_400_000),
+          returnTo: '/profile',
+        })
+      : renderReauthSection({ lang, csrfToken, returnTo: '/profile', minutes: Math.round(deps.config.reauthMs / 60_000) });
     const html = renderProfile({ lang, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await ownComments(deps.db, auth.user.id), message, privacySection: section });
-    return reply.status(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('cache-control', 'private, no-store').send(html);
+    return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store').send(html);
   }
 
   const cookieAuth = (request: FastifyRequest) => (request.auth?.via === 'cookie' ? request.auth : null);
 
-  app.get('/profile', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/profile', { schema: { hide: true }, helmet: securityPolicy.page }, async (request, reply) => {
     const auth = cookieAuth(request);
     if (!auth) {
       const lang = pickLang(request.headers['accept-language']);
-      return reply.type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).send(renderProfileSignedOut(lang, `/auth/popup?origin=${encodeURIComponent(own)}&lang=${lang}`));
+      return reply.type('text/html; charset=utf-8').send(renderProfileSignedOut(lang, `/auth/popup?origin=${encodeURIComponent(own)}&lang=${lang}`));
     }
     return page(request, reply, auth, request.query && (request.query as { saved?: string }).saved ? { error: false, text: profileMessages.saved(pickLang(request.headers['accept-language'])) } : null);
   });
@@ -67,7 +69,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       return page(request, reply, auth, { error: true, text: errorCatalog[err.code][pickLang(request.headers['accept-language'])] }, err.status);
     };
 
-    forms.post('/profile/name', { schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), displayName: Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
+    forms.post('/profile/name', { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), displayName: Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
       const auth = formAuth(request);
       try {
         await changeDisplayName(deps.db, auth.user, request.body.displayName);
@@ -77,9 +79,29 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       return reply.redirect('/profile?saved=1', 303);
     });
 
+    // The password again, for account-level actions (the privacy section); a wrong one counts as a failed sign-in.
+    forms.post(
+      '/profile/reauth',
+      {
+        helmet: securityPolicy.page,
+        schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), password: Type.String({ maxLength: 1024 }), returnTo: Type.Optional(Type.String({ maxLength: 200 })) }) },
+        config: { rateLimit: { max: deps.config.loginMaxAttempts, timeWindow: deps.config.loginWindowMs } },
+      },
+      async (request, reply) => {
+        const auth = formAuth(request);
+        try {
+          await app.signInFailures.guard(request, () => reauthenticate(deps.accountDeps, { userId: auth.user.id, sessionId: auth.sessionId, password: request.body.password }));
+        } catch (err) {
+          return failure(request, reply, auth, err);
+        }
+        // Only back to a profile page of ours: a form field must not become an open redirect.
+        return reply.redirect(request.body.returnTo === '/profile/privacy' ? '/profile/privacy' : '/profile', 303);
+      },
+    );
+
     forms.post(
       '/profile/notifications',
-      { schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), mode: Type.Union([Type.Literal('immediate'), Type.Literal('digest'), Type.Literal('none')]), lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])) }) } },
+      { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), mode: Type.Union([Type.Literal('immediate'), Type.Literal('digest'), Type.Literal('none')]), lang: Type.Optional(Type.Union([Type.Literal('en'), Type.Literal('fr')])) }) } },
       async (request, reply) => {
         const auth = formAuth(request);
         await nd.readerSettings.update(auth.user.id, { mode: request.body.mode as NotifyMode, ...(request.body.lang ? { lang: request.body.lang } : {}) });

@@ -32,7 +32,7 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, 
     },
     async (request) => {
       const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
-      const current = request.auth?.via === 'bearer' && presented ? { userId: request.auth.user.id, token: presented } : undefined;
+      const current = request.auth?.via === 'bearer' && request.auth.scope === 'embed' && presented ? { userId: request.auth.user.id, token: presented, siteId: request.auth.siteId } : undefined;
       const r = await signInWithSso(deps.publisher.ssoDeps, { ...request.body, current });
       return { user: presentUser(r.user, true), token: r.token, siteId: r.siteId };
     },

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
+import { securityPolicy } from './security-headers.js';
 
 /** Both src/server/http and dist/server/http sit three levels below the project root. */
 export const WEB_DIR = join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'web');
@@ -47,11 +48,10 @@ export async function staticRoutes(app: FastifyInstance, opts: { webDir?: string
     return entry;
   }
   for (const [path, name] of Object.entries(FILES)) {
-    app.get(path, { schema: { hide: true } }, async (request, reply) => {
+    // Any page may load the scripts (CORP cross-origin in `securityPolicy.script`): they carry no user data.
+    app.get(path, { schema: { hide: true }, helmet: securityPolicy.script }, async (request, reply) => {
       const f = await load(name);
       reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('etag', f.etag).header('vary', 'accept-encoding');
-      // Any page may load the script; it carries no user data.
-      reply.header('cross-origin-resource-policy', 'cross-origin');
       if (request.headers['if-none-match'] === f.etag) return reply.status(304).send();
       if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(f.gzip);
       return reply.send(f.body);

@@ -99,3 +99,34 @@ ${opts.privacySection ?? ''}`;
 export const profileMessages = {
   saved: (lang: Lang) => strings[lang].saved,
 };
+
+const reauthText = {
+  en: {
+    title: 'Your data',
+    intro: (minutes: number) => `To download your data or delete your account, enter your password again. This is asked when you signed in more than ${minutes} minutes ago, so that nobody else at this screen can do it.`,
+    password: 'Password',
+    confirm: 'Confirm',
+  },
+  fr: {
+    title: 'Vos données',
+    intro: (minutes: number) => `Pour télécharger vos données ou supprimer votre compte, saisissez à nouveau votre mot de passe. Il est demandé quand vous vous êtes connecté il y a plus de ${minutes} minutes, pour que personne d’autre devant cet écran ne puisse le faire.`,
+    password: 'Mot de passe',
+    confirm: 'Confirmer',
+  },
+} as const;
+
+/**
+ * In place of the "Your data" section when the session's password check is not recent: a plain form that checks
+ * the password again (POST /profile/reauth, the session's CSRF token in a hidden field) and comes back to `returnTo`.
+ */
+export function renderReauthSection(opts: { lang: Lang; csrfToken: string; returnTo: string; minutes: number }): Raw {
+  const t = reauthText[opts.lang];
+  return html`<section class="privacy" aria-labelledby="reauth-title" data-testid="privacy-reauth">
+<h2 id="reauth-title">${t.title}</h2>
+<p>${t.intro(opts.minutes)}</p>
+<form method="post" action="/profile/reauth" class="profile"><input type="hidden" name="csrf" value="${opts.csrfToken}"><input type="hidden" name="returnTo" value="${opts.returnTo}">
+<p><label for="reauth-password">${t.password}</label><br><input id="reauth-password" name="password" type="password" autocomplete="current-password" required></p>
+<p><button type="submit" data-testid="privacy-reauth-submit">${t.confirm}</button></p>
+</form>
+</section>`;
+}

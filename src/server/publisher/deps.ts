@@ -8,6 +8,7 @@ import type { NotificationDeps } from '../notifications/service.js';
 import { readerSettingsRepository } from '../notifications/settings.js';
 import { assertMayComment } from '../sites/access.js';
 import type { SiteStore } from '../sites/store.js';
+import { JWKS_DEFAULTS, jwksCache } from '../sso/jwks.js';
 import { ssoRepository } from '../sso/repository.js';
 import type { Story } from '../stories/repository.js';
 import { usersRepository, type User } from '../users/repository.js';
@@ -50,7 +51,15 @@ export function createPublisherDeps(config: Config, db: Db, opts: { secret: stri
     webhookDeps,
     notificationDeps,
     readerSettings,
-    ssoDeps: { siteStore: sites, sso, users: usersRepository(db), sessions: sessionStore(db), readerSettings },
+    ssoDeps: {
+      siteStore: sites,
+      sso,
+      users: usersRepository(db),
+      sessions: sessionStore(db),
+      readerSettings,
+      // Publishers' keys go through the webhooks' guard (never to internal addresses, cloud metadata included).
+      jwks: jwksCache({ ...JWKS_DEFAULTS, egress: { allowPrivate: false, resolve: systemResolve }, allowLoopbackLiteralForTests: config.jwksLoopbackForTests }),
+    },
     /** The comment use cases' check of who may post where (CommentDeps.mayPost). */
     mayPost: (story: Story, author: User) => assertMayComment({ siteStore: sites, sso }, story, author),
   };

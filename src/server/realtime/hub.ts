@@ -11,6 +11,8 @@ interface Stream {
 
 export interface HubOptions {
   maxStreams: number;
+  /** Streams one client (see `admit`) may hold at once on this node, so one client cannot take every slot; no cap if unset. */
+  maxPerClient?: number;
   heartbeatMs: number;
   /** Events replayed to a reconnecting reader at most; beyond it the reader is told to reload. */
   maxReplay: number;
@@ -19,6 +21,14 @@ export interface HubOptions {
   /** A story's messages arriving within this window go to each reader as one frame (one write); 0: each at once. */
   coalesceMs: number;
 }
+
+/** A stream slot taken by `admit`: given back once, when its stream closes or never opens. */
+export interface StreamSlot {
+  release(): void;
+}
+
+/** Why a new stream was refused: this node is full, or this client already holds its share. */
+export type Refusal = 'node' | 'client';
 
 function frame(m: StoryMessage): string {
   return `id: ${m.seq}\nevent: ${m.type}\ndata: ${m.data}\n\n`;
@@ -36,7 +46,27 @@ export function streamHub(log: EventLog, opts: HubOptions) {
   const byStory = new Map<string, Set<Stream>>();
   /** Messages waiting for their story's frame, and the timer that sends it. */
   const waiting = new Map<string, StoryMessage[]>();
+  // Slots taken (streams open, or admitted and still opening), in total and per client.
   let count = 0;
+  const perClient = new Map<string, number>();
+  const refused: Record<Refusal, number> = { node: 0, client: 0 };
+
+  function slot(client: string | null): StreamSlot {
+    count++;
+    if (client !== null) perClient.set(client, (perClient.get(client) ?? 0) + 1);
+    let held = true;
+    return {
+      release() {
+        if (!held) return;
+        held = false;
+        count--;
+        if (client === null) return;
+        const n = (perClient.get(client) ?? 1) - 1;
+        if (n > 0) perClient.set(client, n);
+        else perClient.delete(client);
+      },
+    };
+  }
 
   function write(s: Stream, text: string): void {
     if (s.res.writableLength > opts.maxQueuedBytes) {
@@ -108,24 +138,42 @@ export function streamHub(log: EventLog, opts: HubOptions) {
     get size(): number {
       return count;
     },
-    full(): boolean {
-      return count >= opts.maxStreams;
+    /** Streams refused since start, by reason (for metrics: many `client` refusals may mean readers share an address). */
+    get refused(): Readonly<Record<Refusal, number>> {
+      return refused;
     },
 
     /**
-     * Adds a reader. With `lastEventId` it first receives what it missed; without, it starts from now.
-     * Registered before the log is read, so nothing published meanwhile slips between the two.
+     * Takes a slot for a new stream of `client` (a user, or an address), or says why not. Taken at once, before
+     * any await, so a burst of parallel requests from one client cannot all pass the check before any is counted.
      */
-    async open(storyId: string, res: ServerResponse, lastEventId: number | null): Promise<void> {
+    admit(client: string): StreamSlot | Refusal {
+      let reason: Refusal | null = null;
+      if (count >= opts.maxStreams) reason = 'node';
+      else if ((perClient.get(client) ?? 0) >= (opts.maxPerClient ?? Infinity)) reason = 'client';
+      if (reason === null) return slot(client);
+      refused[reason]++;
+      return reason;
+    },
+
+    /**
+     * Adds a reader, holding `held` (from `admit`; without one it takes an untracked slot) until its response
+     * closes. With `lastEventId` it first receives what it missed; without, it starts from now. Registered before
+     * the log is read, so nothing published meanwhile slips between the two.
+     */
+    async open(storyId: string, res: ServerResponse, lastEventId: number | null, held: StreamSlot = slot(null)): Promise<void> {
       const s: Stream = { storyId, res, lastSeq: 0, pending: [] };
       let set = byStory.get(storyId);
       if (!set) byStory.set(storyId, (set = new Set()));
       set.add(s);
-      count++;
-      res.on('close', () => {
-        if (set.delete(s)) count--;
+      const close = () => {
+        set.delete(s);
+        held.release();
         if (set.size === 0 && byStory.get(storyId) === set) byStory.delete(storyId);
-      });
+      };
+      // A client that went away while its request was being checked: nothing to keep.
+      if (res.destroyed || res.writableEnded) return close();
+      res.on('close', close);
       const current = (await log.currentSeq(storyId)) ?? 0;
       if (lastEventId === null || lastEventId > current || current - lastEventId > opts.maxReplay) {
         // New reader, or one too far behind (or from an older database): it starts from now; the widget reloads

@@ -24,7 +24,7 @@ const control = (type: 'sync' | 'purge' | 'kick', storyId = '') => JSON.stringif
 export function createRealtime(config: Config, db: Db, log: Log & { error?(obj: object, msg: string): void }) {
   const events = eventLog(db);
   const broker: Broker = config.redisUrl ? redisBroker(config.redisUrl, log) : memoryBroker();
-  const hub = streamHub(events, { maxStreams: config.maxStreams, heartbeatMs: config.heartbeatMs, maxReplay: 1000, maxQueuedBytes: 1 << 20, coalesceMs: config.liveCoalesceMs });
+  const hub = streamHub(events, { maxStreams: config.maxStreams, maxPerClient: config.streamsPerClient, heartbeatMs: config.heartbeatMs, maxReplay: 1000, maxQueuedBytes: 1 << 20, coalesceMs: config.liveCoalesceMs });
   const cache = firstPageCache({ maxEntries: 10_000, recheckMs: 250, maxAgeMs: 60_000, staleMs: config.firstPageStaleMs, externalWrites: externalWrites(db) });
   const numbering = sequencer({
     db,

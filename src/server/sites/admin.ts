@@ -1,4 +1,6 @@
 import { AppError } from '../errors.js';
+import { isLoopbackLiteral } from '../sso/jwks.js';
+import { refusedHost } from '../webhooks/egress.js';
 import { mergeSettings, type SettingsPatch } from './settings.js';
 import { newSsoSecret, type SiteRecord, type SiteStore } from './store.js';
 
@@ -6,6 +8,8 @@ import { newSsoSecret, type SiteRecord, type SiteStore } from './store.js';
 export interface SiteAdminDeps {
   siteStore: SiteStore;
   origins: Pick<SiteStore, 'invalidate'>;
+  /** TEST ONLY (Config.jwksLoopbackForTests): a JWKS URL may be http on a loopback literal. */
+  jwksLoopbackForTests?: boolean | undefined;
 }
 
 /** A site id is the `aud` of its SSO tokens and appears in URLs: short, lower-case, no surprises. */
@@ -45,8 +49,12 @@ function checkLang(lang: string): 'en' | 'fr' {
   return lang;
 }
 
-/** A JWKS URL is fetched by the server: https only, except on this machine (development and tests). */
-function checkSettings(patch: SettingsPatch | undefined): SettingsPatch | undefined {
+/**
+ * A JWKS URL is fetched by the server, from inside the operator's network, on behalf of anonymous callers: https, and
+ * never an internal address as written (the fetch checks what the name resolves to: sso/jwks.ts). Tests alone may
+ * serve keys over http from a loopback literal.
+ */
+function checkSettings(patch: SettingsPatch | undefined, loopbackForTests: boolean): SettingsPatch | undefined {
   const url = patch?.sso?.jwksUrl;
   if (url) {
     let u: URL;
@@ -55,8 +63,10 @@ function checkSettings(patch: SettingsPatch | undefined): SettingsPatch | undefi
     } catch {
       throw new AppError('VALIDATION_FAILED', '(sso.jwksUrl is not a URL)');
     }
-    const local = u.hostname === 'localhost' || u.hostname === '127.0.0.1' || u.hostname === '[::1]';
-    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && local)) throw new AppError('VALIDATION_FAILED', '(sso.jwksUrl must be https)');
+    const testServer = loopbackForTests && isLoopbackLiteral(u.hostname);
+    const refused = testServer ? null : refusedHost(u.hostname, { allowPrivate: false });
+    if (refused) throw new AppError('JWKS_URL_FORBIDDEN', `(${refused})`);
+    if (u.protocol !== 'https:' && !(u.protocol === 'http:' && testServer)) throw new AppError('VALIDATION_FAILED', '(sso.jwksUrl must be https)');
   }
   return patch;
 }
@@ -80,7 +90,7 @@ export async function createSite(deps: SiteAdminDeps, input: SiteInput): Promise
   const name = checkName(input.name ?? id);
   const origins = checkOrigins(input.origins ?? []);
   const lang = checkLang(input.lang ?? 'en');
-  const settingsJson = mergeSettings('{}', checkSettings(input.settings) ?? {});
+  const settingsJson = mergeSettings('{}', checkSettings(input.settings, deps.jwksLoopbackForTests === true) ?? {});
   const ssoSecret = newSsoSecret();
   if (!(await deps.siteStore.insert({ id, name, origins, lang, settingsJson }, ssoSecret))) throw new AppError('SITE_EXISTS');
   deps.origins.invalidate();
@@ -95,7 +105,7 @@ export async function updateSite(deps: SiteAdminDeps, id: string, input: Omit<Si
     ...(input.name !== undefined ? { name: checkName(input.name) } : {}),
     ...(input.origins !== undefined ? { origins: checkOrigins(input.origins) } : {}),
     ...(input.lang !== undefined ? { lang: checkLang(input.lang) } : {}),
-    ...(input.settings !== undefined ? { settingsJson: mergeSettings(raw, checkSettings(input.settings) ?? {}) } : {}),
+    ...(input.settings !== undefined ? { settingsJson: mergeSettings(raw, checkSettings(input.settings, deps.jwksLoopbackForTests === true) ?? {}) } : {}),
   });
   deps.origins.invalidate();
   return getSite(deps, id);

@@ -1,6 +1,7 @@
-import { compactVerify, createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { compactVerify, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { AppError, type ErrorCode } from '../errors.js';
 import type { PublisherSettings, SsoAlgorithm } from '../sites/settings.js';
+import type { JwksCache } from './jwks.js';
 
 /** Clock difference tolerated between the publisher's servers and ours, on exp, nbf and iat. */
 export const CLOCK_SKEW_SECONDS = 60;
@@ -22,17 +23,8 @@ export interface SiteKeys {
   siteId: string;
   secret: string;
   sso: PublisherSettings['sso'];
-}
-
-// One remote key set per URL: jose caches the keys and refetches on an unknown `kid`, rate-limited by its cooldown.
-const remoteSets = new Map<string, JWTVerifyGetKey>();
-function remoteKeys(url: string): JWTVerifyGetKey {
-  let set = remoteSets.get(url);
-  if (!set) {
-    set = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: 30_000, cacheMaxAge: 600_000 });
-    remoteSets.set(url, set);
-  }
-  return set;
+  /** Where the site's public keys are fetched and kept (sso/jwks.ts: guarded, cached, refreshes bounded). */
+  jwks: JwksCache;
 }
 
 /** The site a token is addressed to, read before verification only to pick the key; verification checks it again. */
@@ -67,10 +59,10 @@ function checkAlgorithm(token: string, keys: SiteKeys): SsoAlgorithm {
 }
 
 function keyFor(alg: SsoAlgorithm, keys: SiteKeys): Uint8Array | JWTVerifyGetKey {
-  return alg === 'HS256' ? new TextEncoder().encode(keys.secret) : remoteKeys(keys.sso.jwksUrl as string);
+  return alg === 'HS256' ? new TextEncoder().encode(keys.secret) : keys.jwks.keysFor(keys.siteId, keys.sso.jwksUrl as string);
 }
 
-/** Maps jose's errors onto our stable codes; anything unexpected (a JWKS fetch failing) is not the reader's fault. */
+/** Maps jose's errors onto our stable codes; anything unexpected (a JWKS that cannot be used) is not the reader's fault. */
 function mapJoseError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   let code: ErrorCode = 'SSO_INVALID_TOKEN';
@@ -81,9 +73,8 @@ function mapJoseError(err: unknown): AppError {
     else code = 'SSO_INVALID_TOKEN';
   } else if (err instanceof errors.JWSSignatureVerificationFailed || err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys) code = 'SSO_BAD_SIGNATURE';
   else if (err instanceof errors.JOSEAlgNotAllowed) code = 'SSO_WRONG_ALGORITHM';
-  else if (err instanceof errors.JWKSTimeout || err instanceof errors.JWKSInvalid || (err instanceof TypeError && /fetch/i.test(err.message))) {
-    return new AppError('UNAVAILABLE', '(the site’s JWKS could not be fetched)', { cause: err });
-  } else if (err instanceof errors.JOSEError) code = 'SSO_INVALID_TOKEN';
+  else if (err instanceof errors.JWKSInvalid) return new AppError('UNAVAILABLE', '(the site’s JWKS is not a key set)', { cause: err });
+  else if (err instanceof errors.JOSEError) code = 'SSO_INVALID_TOKEN';
   else return new AppError('UNAVAILABLE', undefined, { cause: err });
   return new AppError(code, undefined, { cause: err });
 }
@@ -132,8 +123,7 @@ export async function verifySsoToken(token: string, keys: SiteKeys, now: Date = 
 export async function verifySsoSignature(token: string, keys: SiteKeys): Promise<SsoClaims> {
   const alg = checkAlgorithm(token, keys);
   try {
-    const key = alg === 'HS256' ? new TextEncoder().encode(keys.secret) : remoteKeys(keys.sso.jwksUrl as string);
-    const { payload } = await compactVerify(token, key as Uint8Array, { algorithms: [alg] });
+    const { payload } = await compactVerify(token, keyFor(alg, keys) as Uint8Array, { algorithms: [alg] });
     const claims = JSON.parse(new TextDecoder().decode(payload)) as JWTPayload;
     const aud = claims.aud;
     if (!(aud === keys.siteId || (Array.isArray(aud) && aud.includes(keys.siteId)))) throw new AppError('SSO_WRONG_AUDIENCE');

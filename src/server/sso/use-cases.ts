@@ -4,6 +4,7 @@ import type { ReaderSettingsRepository } from '../notifications/settings.js';
 import type { SiteRecord, SiteStore } from '../sites/store.js';
 import type { User, UsersRepository } from '../users/repository.js';
 import { normaliseDisplayName } from '../users/use-cases.js';
+import type { JwksCache } from './jwks.js';
 import type { SsoRepository } from './repository.js';
 import { unverifiedAudience, verifySsoSignature, verifySsoToken, type SiteKeys, type SsoClaims } from './tokens.js';
 
@@ -14,6 +15,7 @@ export interface SsoDeps {
   users: UsersRepository;
   sessions: SessionStore;
   readerSettings: ReaderSettingsRepository;
+  jwks: JwksCache;
 }
 
 /** The site a token is for: the one the caller names must match the token's audience (checked again on verify). */
@@ -23,7 +25,7 @@ async function siteAndKeys(deps: SsoDeps, token: string, siteId: string | undefi
   if (!id || (siteId !== undefined && aud !== siteId)) throw new AppError('SSO_WRONG_AUDIENCE');
   const site = await deps.siteStore.get(id);
   if (!site) throw new AppError('SSO_WRONG_AUDIENCE');
-  return { site, keys: { siteId: site.id, secret: await deps.siteStore.ssoSecret(site.id), sso: site.settings.sso } };
+  return { site, keys: { siteId: site.id, secret: await deps.siteStore.ssoSecret(site.id), sso: site.settings.sso, jwks: deps.jwks } };
 }
 
 /** A display name from the `name` claim; a publisher's odd value must not block the reader from signing in. */
@@ -41,7 +43,7 @@ function displayNameOf(claims: SsoClaims, lang: 'en' | 'fr'): string {
  */
 export async function signInWithSso(
   deps: SsoDeps,
-  input: { token: string; siteId?: string | undefined; current?: { userId: string; token: string } | undefined },
+  input: { token: string; siteId?: string | undefined; current?: { userId: string; token: string; siteId: string | null } | undefined },
 ): Promise<{ user: User; token: string; siteId: string }> {
   const { site, keys } = await siteAndKeys(deps, input.token, input.siteId);
   const claims = await verifySsoToken(input.token, keys);
@@ -59,10 +61,11 @@ export async function signInWithSso(
 
   const user = await deps.users.get(userId);
   if (!user) throw new Error('SSO user vanished');
-  // The embed exchanges the token on every page view; a reader who already holds a session of this account keeps it,
-  // rather than leaving one more row per article read.
-  if (input.current?.userId === userId) return { user, token: input.current.token, siteId: site.id };
-  const { token } = await deps.sessions.create(userId, 'bearer');
+  // The embed exchanges the token on every page view; a reader who already holds a session of this account for this
+  // site keeps it, rather than leaving one more row per article read.
+  if (input.current?.userId === userId && input.current.siteId === site.id) return { user, token: input.current.token, siteId: site.id };
+  // The token goes to the publisher's page: an embed token, for commenting on this site only.
+  const { token } = await deps.sessions.create(userId, 'bearer', { scope: 'embed', siteId: site.id });
   return { user, token, siteId: site.id };
 }
 

@@ -12,6 +12,7 @@ import * as m004 from './migrations/004_portability.js';
 import * as m005 from './migrations/005_realtime.js';
 import * as m006 from './migrations/006_top_level_indexes.js';
 import * as m007 from './migrations/007_outbox.js';
+import * as m008 from './migrations/008_session_scope.js';
 import * as m009 from './migrations/009_story_pending.js';
 
 export type Db = Kysely<Database>;
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '005_realtime': m005,
   '006_top_level_indexes': m006,
   '007_outbox': m007,
+  '008_session_scope': m008,
   '009_story_pending': m009,
 };
 

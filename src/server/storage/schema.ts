@@ -76,6 +76,11 @@ export interface SessionsTable {
   id: string;
   user_id: string;
   kind: string;
+  /** 'full' or 'embed' (a token handed to a publisher's page: commenting on `site_id` only); see auth/sessions.ts. */
+  scope: Generated<string>;
+  site_id: string | null;
+  /** When the password was last checked in this session (sign-in, re-authentication); null when never. */
+  authenticated_at: string | null;
   created_at: string;
   expires_at: string;
 }

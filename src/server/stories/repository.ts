@@ -5,6 +5,7 @@ import type { Selectable } from 'kysely';
 import type { StoriesTable } from '../storage/schema.js';
 import type { Lang } from '../../i18n/discussion.js';
 import { closesAt, readStorySettings, type StorySettings } from './settings.js';
+import { pickStoryUrl, storyUrlVariants } from './url.js';
 
 /** A page that carries a Discussion. */
 export interface Story {
@@ -54,6 +55,16 @@ export function storiesRepository(db: Db) {
     },
     async findByUrl(siteId: string, url: string): Promise<Story | undefined> {
       const row = await db.selectFrom('stories').selectAll().select(storyCount('stories').as('live_count')).where('site_id', '=', siteId).where('url', '=', url).executeTakeFirst();
+      return row ? toStory(row) : undefined;
+    },
+    /**
+     * The story of a page under any of its URL variants (scheme, trailing slash, see url.ts): the one place a
+     * reader's URL is matched to a stored story, so lookups find what the importer or an older lookup stored.
+     */
+    async findByPage(siteId: string, url: string): Promise<Story | undefined> {
+      const rows = await db.selectFrom('stories').selectAll().where('site_id', '=', siteId).where('url', 'in', storyUrlVariants(url)).execute();
+      const chosen = pickStoryUrl(rows.map((r) => r.url), url);
+      const row = rows.find((r) => r.url === chosen);
       return row ? toStory(row) : undefined;
     },
     /** Inserts unless (site, url) exists, so concurrent first views of a page agree on one story; true if inserted. */

@@ -3,13 +3,15 @@ import { newId, nowIso } from '../storage/ids.js';
 import type { Database } from '../storage/schema.js';
 import type { Queryable } from '../storage/tx.js';
 
-/** An account known to a site through another system: single sign-on, a guest's email hash, an imported author. */
+/** An account known to a site through another system: single sign-on, a guest's token, an imported author. */
 export interface Identity {
   siteId: string;
   /** 'sso', 'guest', or the import source ('disqus', 'wordpress'). */
   provider: string;
   subject: string;
   displayName: string;
+  /** The id a new account takes, for a caller that must name it before it exists (a guest's first comment). */
+  newUserId?: string | undefined;
 }
 
 const CHUNK = 400;
@@ -35,7 +37,10 @@ export async function findOrCreateIdentities(tx: Kysely<Database>, list: readonl
     for (let at = 0; at < subjects.length; at += CHUNK) for (const r of await existing(tx, siteId, provider, subjects.slice(at, at + CHUNK))) ids.set(r.subject, r.user_id);
     const missing = subjects.filter((s) => !ids.has(s));
     for (let at = 0; at < missing.length; at += CHUNK) {
-      const chunk = missing.slice(at, at + CHUNK).map((s) => ({ i: wanted.get(s) as Identity, id: newId() }));
+      const chunk = missing.slice(at, at + CHUNK).map((s) => {
+        const i = wanted.get(s) as Identity;
+        return { i, id: i.newUserId ?? newId() };
+      });
       await tx
         .insertInto('users')
         .values(chunk.map(({ i, id }) => ({ id, email: null, display_name: i.displayName, password_hash: null, role: 'commenter', created_at: createdAt })))

@@ -33,6 +33,11 @@ export function usersRepository(db: Db) {
       const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
       return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
     },
+    /** The stored password hash of an account; null when it has none (single sign-on, imported), undefined when unknown. */
+    async passwordHash(id: string): Promise<string | null | undefined> {
+      const row = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
+      return row ? row.password_hash : undefined;
+    },
     /** Inserts a user; returns false when the email is taken (unique constraint), so callers need no race-prone pre-check. */
     async insert(user: User, passwordHash: string): Promise<boolean> {
       const res = await db

@@ -1,14 +1,27 @@
 import { AppError } from '../errors.js';
 import { newId, nowIso } from '../storage/ids.js';
-import type { SessionKind, SessionStore } from '../auth/sessions.js';
+import type { SessionKind, SessionOptions, SessionStore } from '../auth/sessions.js';
+import type { Lang } from '../../i18n/discussion.js';
 import { dummyHash, hashPassword, verifyPassword } from './passwords.js';
+import { assertStrongPassword } from './password-strength.js';
 import type { User, UsersRepository } from './repository.js';
+import type { Gate } from './semaphore.js';
 
 export interface AccountDeps {
   users: UsersRepository;
   sessions: SessionStore;
   scryptN: number;
+  /** Every password hash and check goes through it: a bounded number at once, a bounded queue (semaphore.ts). */
+  hashing: Gate;
 }
+
+/** The sessions a sign-in opens: always a bearer token (scoped as given), and a cookie session on first-party pages. */
+export interface SessionRequest {
+  bearer: Pick<SessionOptions, 'scope' | 'siteId'>;
+  cookie: boolean;
+}
+
+type Opened = Partial<Record<SessionKind, { token: string; id: string }>>;
 
 // Deliberately loose: the only real check of an address is mail reaching it. This rejects obvious typos.
 const EMAIL = /^[^\s@]{1,64}@[^\s@]{1,255}\.[^\s@]{2,}$/;
@@ -31,43 +44,46 @@ export function normaliseDisplayName(name: string): string {
   return n;
 }
 
-/** Creates an account and opens a session of the given kind. */
-export async function signUp(
-  deps: AccountDeps,
-  input: { email: string; password: string; displayName: string },
-  kinds: SessionKind[],
-): Promise<{ user: User; sessions: Partial<Record<SessionKind, { token: string; id: string }>> }> {
+/** Creates an account and opens its sessions; throws WEAK_PASSWORD (the reason in `lang`) for a guessable password. */
+export async function signUp(deps: AccountDeps, input: { email: string; password: string; displayName: string; lang: Lang }, open: SessionRequest): Promise<{ user: User; sessions: Opened }> {
   const email = normaliseEmail(input.email);
   const displayName = normaliseDisplayName(input.displayName);
-  if ([...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
+  await assertStrongPassword(input.password, { lang: input.lang, userInputs: [email, displayName] });
   const user: User = { id: newId(), email, displayName, role: 'commenter', createdAt: nowIso() };
-  const hash = await hashPassword(input.password, deps.scryptN);
+  const hash = await deps.hashing.run(() => hashPassword(input.password, deps.scryptN));
   if (!(await deps.users.insert(user, hash))) throw new AppError('EMAIL_TAKEN');
-  return { user, sessions: await openSessions(deps, user.id, kinds) };
+  return { user, sessions: await openSessions(deps, user.id, open) };
 }
 
 let cachedDummy: Promise<string> | undefined;
 
-/** Checks credentials and opens sessions; throws INVALID_CREDENTIALS without telling which part was wrong. */
-export async function logIn(
-  deps: AccountDeps,
-  input: { email: string; password: string },
-  kinds: SessionKind[],
-): Promise<{ user: User; sessions: Partial<Record<SessionKind, { token: string; id: string }>> }> {
-  const email = input.email.trim().toLowerCase();
-  const found = await deps.users.findByEmailWithHash(email);
-  if (!found?.passwordHash) {
+/** Checks a password against a stored hash (or, without one, a dummy taking the same time), within the hashing gate. */
+async function checkPassword(deps: AccountDeps, password: string, stored: string | null | undefined): Promise<boolean> {
+  return deps.hashing.run(async () => {
+    if (stored) return verifyPassword(password, stored);
     // Spend the same time as a real check so response time does not reveal which emails have accounts.
     cachedDummy ??= dummyHash(deps.scryptN);
-    await verifyPassword(input.password, await cachedDummy);
-    throw new AppError('INVALID_CREDENTIALS');
-  }
-  if (!(await verifyPassword(input.password, found.passwordHash))) throw new AppError('INVALID_CREDENTIALS');
-  return { user: found.user, sessions: await openSessions(deps, found.user.id, kinds) };
+    await verifyPassword(password, await cachedDummy);
+    return false;
+  });
 }
 
-async function openSessions(deps: AccountDeps, userId: string, kinds: SessionKind[]) {
-  const out: Partial<Record<SessionKind, { token: string; id: string }>> = {};
-  for (const kind of kinds) out[kind] = await deps.sessions.create(userId, kind);
+/** Checks credentials and opens sessions; throws INVALID_CREDENTIALS without telling which part was wrong. */
+export async function logIn(deps: AccountDeps, input: { email: string; password: string }, open: SessionRequest): Promise<{ user: User; sessions: Opened }> {
+  const email = input.email.trim().toLowerCase();
+  const found = await deps.users.findByEmailWithHash(email);
+  if (!(await checkPassword(deps, input.password, found?.passwordHash)) || !found) throw new AppError('INVALID_CREDENTIALS');
+  return { user: found.user, sessions: await openSessions(deps, found.user.id, open) };
+}
+
+/** Checks the password again in an open session, which then counts as recently signed in; INVALID_CREDENTIALS if wrong. */
+export async function reauthenticate(deps: AccountDeps, input: { userId: string; sessionId: string; password: string }): Promise<void> {
+  if (!(await checkPassword(deps, input.password, await deps.users.passwordHash(input.userId)))) throw new AppError('INVALID_CREDENTIALS');
+  await deps.sessions.markAuthenticated(input.sessionId);
+}
+
+async function openSessions(deps: AccountDeps, userId: string, open: SessionRequest): Promise<Opened> {
+  const out: Opened = { bearer: await deps.sessions.create(userId, 'bearer', { ...open.bearer, authenticated: true }) };
+  if (open.cookie) out.cookie = await deps.sessions.create(userId, 'cookie', { authenticated: true });
   return out;
 }

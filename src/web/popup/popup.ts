@@ -42,13 +42,14 @@ function handOver({ token, user }: AuthResult) {
 }
 
 /** Runs one sign-in request from `button`, which ignores repeats until the answer arrives. */
-async function signIn(button: HTMLElement | null, path: string, body?: Record<string, string>) {
+async function signIn(button: HTMLElement | null, path: string, body: Record<string, string> = {}) {
   // Without a checked origin the server already shows its own error; nothing may be posted anywhere.
   if (!targetOrigin || button?.getAttribute('aria-busy') === 'true') return;
   button?.setAttribute('aria-busy', 'true');
   showError('');
   try {
-    handOver(await req<AuthResult>('POST', path, body));
+    // The server makes the token for that page's site only (it can comment there, nothing else).
+    handOver(await req<AuthResult>('POST', path, { ...body, origin: targetOrigin }));
   } catch (e) {
     showError(e instanceof ApiError ? e.message : s.offline);
   } finally {

@@ -23,6 +23,10 @@ export function staffRepository(db: Db) {
       const rows = await db.selectFrom('site_moderators').select('site_id').where('user_id', '=', userId).orderBy('site_id').execute();
       return rows.map((r) => r.site_id);
     },
+    /** Whether a user is listed as a moderator of one site. */
+    async moderates(userId: string, siteId: string): Promise<boolean> {
+      return (await db.selectFrom('site_moderators').select('user_id').where('site_id', '=', siteId).where('user_id', '=', userId).executeTakeFirst()) !== undefined;
+    },
     async moderatorsOf(siteId: string): Promise<{ id: string; displayName: string; email: string | null }[]> {
       const rows = await db
         .selectFrom('site_moderators as m')

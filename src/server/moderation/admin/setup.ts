@@ -4,6 +4,8 @@ import type { Db } from '../../storage/db.js';
 import { withTx } from '../../storage/tx.js';
 import { newId, nowIso } from '../../storage/ids.js';
 import { hashPassword } from '../../users/passwords.js';
+import { assertStrongPassword } from '../../users/password-strength.js';
+import type { Lang } from '../../../i18n/discussion.js';
 import type { User } from '../../users/repository.js';
 import { normaliseDisplayName, normaliseEmail } from '../../users/use-cases.js';
 import { auditLog } from '../audit.js';
@@ -40,12 +42,13 @@ export async function needsSetup(db: Db): Promise<boolean> {
  * Creates an admin account, or makes an existing account (same email) an admin. Used by `agora admin create` and,
  * with a valid setup token, by the first-run form. Returns the user and whether it was created.
  */
-export async function createAdmin(db: Db, input: { email: string; password?: string | undefined; displayName?: string | undefined }, scryptN: number): Promise<{ user: User; created: boolean }> {
+export async function createAdmin(db: Db, input: { email: string; password?: string | undefined; displayName?: string | undefined; lang?: Lang | undefined }, scryptN: number): Promise<{ user: User; created: boolean }> {
   const email = normaliseEmail(input.email);
   const staff = staffRepository(db);
   const existing = await staff.findByEmail(email);
   if (existing) {
-    if (input.password !== undefined && [...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
+    // The same strength rule as every password (WEAK_PASSWORD says why).
+    if (input.password !== undefined) await assertStrongPassword(input.password, { lang: input.lang ?? 'en', userInputs: [email] });
     const hash = input.password !== undefined ? await hashPassword(input.password, scryptN) : null;
     await withTx(db, async (tx) => {
       await staff.setRole(tx, existing.id, 'admin');
@@ -55,8 +58,9 @@ export async function createAdmin(db: Db, input: { email: string; password?: str
     const row = await db.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
     return { user: { id: row.id, email: row.email, displayName: row.display_name, role: 'admin', createdAt: row.created_at }, created: false };
   }
-  if (input.password === undefined || [...input.password].length < 10) throw new AppError('WEAK_PASSWORD');
   const displayName = normaliseDisplayName(input.displayName ?? email.split('@')[0] ?? 'Admin');
+  if (input.password === undefined) throw new AppError('WEAK_PASSWORD');
+  await assertStrongPassword(input.password, { lang: input.lang ?? 'en', userInputs: [email, displayName] });
   const user: User = { id: newId(), email, displayName, role: 'admin', createdAt: nowIso() };
   const hash = await hashPassword(input.password, scryptN);
   await withTx(db, async (tx) => {
@@ -67,7 +71,7 @@ export async function createAdmin(db: Db, input: { email: string; password?: str
 }
 
 /** The first-run form: checks the setup token, then creates the first admin and retires the token. */
-export async function completeSetup(db: Db, input: { token: string; email: string; password: string; displayName: string }, scryptN: number): Promise<User> {
+export async function completeSetup(db: Db, input: { token: string; email: string; password: string; displayName: string; lang?: Lang | undefined }, scryptN: number): Promise<User> {
   const row = await db.selectFrom('meta').select('value').where('key', '=', KEY).executeTakeFirst();
   const a = Buffer.from(row?.value ?? '');
   const b = Buffer.from(digest(input.token));

@@ -6,7 +6,7 @@ import type { CommentsRepository } from '../../comments/repository.js';
 import type { ChangeRunner } from '../../events/change.js';
 import type { AuditLog } from '../audit.js';
 import type { ModerationRepository, Standing } from '../repository.js';
-import { assertSite, type Scope } from './access.js';
+import { assertSite, type Scope, type StaffRepository } from './access.js';
 import { applyDecision } from './decisions.js';
 
 export interface UserAdminDeps {
@@ -15,6 +15,7 @@ export interface UserAdminDeps {
   audit: AuditLog;
   comments: CommentsRepository;
   change: ChangeRunner;
+  staff: Pick<StaffRepository, 'moderates'>;
 }
 
 /** A user as a moderator of a site sees them. */
@@ -71,12 +72,16 @@ const BANNED_REASON = {
   en: 'This comment was removed: its author was banned from the discussion.',
 } as const;
 
-/** Bans, suspends for a time, or puts a user on pre-moderation on one site; audited with before and after. */
+/**
+ * Bans, suspends for a time, or puts a user on pre-moderation on one site; audited with before and after. Only an
+ * admin changes the standing of staff (admins, moderators, the site's own moderators).
+ */
 export async function changeStanding(deps: UserAdminDeps, scope: Scope, siteId: string, userId: string, change: StandingChange, now = Date.now()): Promise<{ standing: Standing; hidden: number }> {
   assertSite(scope, siteId);
   const u = await userRow(deps.db, userId);
-  // Staff are managed through roles; a moderator cannot lock out another moderator or an admin.
-  if (u.role !== 'commenter' && !scope.isAdmin) throw new AppError('FORBIDDEN');
+  // Staff are managed through roles, by admins: a moderator must not silence a fellow moderator of the site (listed in
+  // site_moderators with the role 'commenter') any more than a global moderator or an admin.
+  if (!scope.isAdmin && (u.role !== 'commenter' || (await deps.staff.moderates(userId, siteId)))) throw new AppError('STAFF_STANDING_ADMIN_ONLY');
   const before = await deps.moderation.standing(siteId, userId);
   const after: Standing = {
     banned: change.banned ?? before.banned,

@@ -5,6 +5,7 @@ import { prepareForBulkWrites } from '../../storage/bulk.js';
 import type { ChangeRunner } from '../../events/change.js';
 import { createChanges } from '../../events/wiring.js';
 import { recount } from '../../comments/counters.js';
+import { renderCommentBody } from '../../comments/markdown.js';
 import { EXPORT_FORMAT, EXPORT_VERSION, TABLES, type ExportHeader, type TableSpec } from './format.js';
 import { appliedMigrations, existingTables, loose, type LooseDb, type Row } from './tables.js';
 
@@ -16,7 +17,42 @@ export interface RestoreSummary {
   format: string;
   version: number;
   siteId: string;
-  tables: Record<string, { inserted: number; existing: number }>;
+  tables: Record<string, { inserted: number; existing: number; skipped?: number }>;
+  /** Admin and moderator roles (users.role, site_moderators) restored, or left out (without restoreRoles). */
+  roles: { restored: number; dropped: number };
+}
+
+export interface RestoreOptions {
+  /** Keep the file's admin and moderator roles; otherwise every restored account is a commenter. */
+  restoreRoles?: boolean;
+}
+
+const STAFF = new Set(['admin', 'moderator']);
+
+/**
+ * What a restore does not take from the file as it is, because a file can be edited: HTML is made again from the
+ * Markdown by our renderer (a body_html written by hand would otherwise reach readers' pages unescaped), and roles
+ * that give power over the site are kept only when the operator asks. False when the row is left out.
+ */
+function distrust(table: string, row: Row, opts: RestoreOptions, roles: RestoreSummary['roles']): boolean {
+  if (table === 'comments') {
+    const body = row.body === null || row.body === undefined ? '' : String(row.body);
+    row.body_html = body === '' ? '' : renderCommentBody(body);
+  } else if (table === 'users') {
+    const staff = typeof row.role === 'string' && STAFF.has(row.role);
+    if (staff && opts.restoreRoles) roles.restored++;
+    else {
+      if (staff) roles.dropped++;
+      row.role = 'commenter';
+    }
+  } else if (table === 'site_moderators') {
+    if (opts.restoreRoles) roles.restored++;
+    else {
+      roles.dropped++;
+      return false;
+    }
+  }
+  return true;
 }
 
 type Line = { kind: 'header'; header: ExportHeader } | { kind: 'row'; table: string; row: Row } | { kind: 'end'; rows: Record<string, number> };
@@ -120,8 +156,8 @@ function erasedRow(spec: TableSpec, row: Row, erased: Erased): boolean {
 }
 
 /** Writes one batch of a table: rows already there (same id) are kept, rows meeting a natural key are matched. */
-async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, all: Row[], remap: Map<string, Map<string, string>>, stats: { inserted: number; existing: number; skipped?: number }, erased: Erased) {
-  const rows = all.filter((r) => !erasedRow(spec, r, erased));
+async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, all: Row[], remap: Map<string, Map<string, string>>, stats: { inserted: number; existing: number; skipped?: number }, erased: Erased, trust: (row: Row) => boolean) {
+  const rows = all.filter((r) => !erasedRow(spec, r, erased) && trust(r));
   if (rows.length < all.length) stats.skipped = (stats.skipped ?? 0) + all.length - rows.length;
   if (rows.length === 0) return 0;
   for (const row of rows) {
@@ -165,8 +201,10 @@ async function writeBatch(db: LooseDb, spec: TableSpec, siteId: string, all: Row
  * Restores an agora-export file. Two passes: the first checks the whole file (nothing is written if any line is
  * wrong), the second writes in batches. Rows already in the database are kept as they are, so restoring twice adds
  * nothing, and an account, story or imported comment that exists here under another id is matched, not duplicated.
+ * Comment HTML is rendered again from the Markdown, and admin and moderator roles come back only with
+ * `restoreRoles` (see distrust).
  */
-export async function restoreExport(db: Db, path: string, change: ChangeRunner = createChanges(db).change): Promise<RestoreSummary> {
+export async function restoreExport(db: Db, path: string, change: ChangeRunner = createChanges(db).change, opts: RestoreOptions = {}): Promise<RestoreSummary> {
   const present = await existingTables(db);
   const erased: Erased = {
     users: new Set((await db.selectFrom('privacy_audit').select('subject_user_id').where('action', '=', 'deletion.completed').execute()).map((r) => r.subject_user_id)),
@@ -174,7 +212,7 @@ export async function restoreExport(db: Db, path: string, change: ChangeRunner =
   };
   const header = await check(path, present, await appliedMigrations(db));
   await prepareForBulkWrites(db);
-  const summary: RestoreSummary = { format: header.format, version: header.version, siteId: header.site, tables: {} };
+  const summary: RestoreSummary = { format: header.format, version: header.version, siteId: header.site, tables: {}, roles: { restored: 0, dropped: 0 } };
   const remap = new Map<string, Map<string, string>>();
   const restored = new Set<string>();
   let batch: Row[] = [];
@@ -187,7 +225,7 @@ export async function restoreExport(db: Db, path: string, change: ChangeRunner =
     const stats = (summary.tables[s.table] ??= { inserted: 0, existing: 0 });
     // Each batch is a change; restored comments tell their stories' readers and caches.
     await change(async (ch) => {
-      const inserted = await writeBatch(loose(ch.tx as unknown as Db), s, header.site, rows, remap, stats, erased);
+      const inserted = await writeBatch(loose(ch.tx as unknown as Db), s, header.site, rows, remap, stats, erased, (row) => distrust(s.table, row, opts, summary.roles));
       if (s.table === 'comments' && inserted > 0) {
         for (const storyId of new Set(rows.map((r) => String(r.story_id)))) restored.add(storyId);
         for (const storyId of new Set(rows.map((r) => String(r.story_id)))) ch.emit({ type: 'comments.bulk_written', siteId: header.site, storyId, inserted, source: 'restore' });

@@ -83,4 +83,8 @@ export const disqusFormat: SourceFormat = {
   map(record) {
     return record.node.local === 'thread' ? threadOf(record.node) : postOf(record.node);
   },
+  describe(record) {
+    const id = attr(record.node, DISQUS_INTERNALS, 'id');
+    return `${record.node.local} ${id ? `dsq:id ${id}` : '(no dsq:id)'}${record.line === undefined ? '' : ` at line ${record.line}`}`;
+  },
 };

@@ -12,6 +12,32 @@ export const SKIP_REASONS = {
 } as const;
 export type SkipReason = keyof typeof SKIP_REASONS;
 
+/**
+ * Why comments of a post that was not public in the source are held for review instead of published: WordPress
+ * shows them only to readers who have the password, or to no reader at all. The sentence is what a moderator reads
+ * (the console shows the code's translation, `import_<reason>`); the summary counts each.
+ */
+export const HELD_REASONS = {
+  password: 'on a password-protected post (only readers with the password could see it)',
+  private: 'on a private post',
+  draft: 'on a draft or a post awaiting review',
+  future: 'on a scheduled post, not yet published',
+  trash: 'on a post in the trash',
+} as const;
+export type HeldReason = keyof typeof HELD_REASONS;
+
+/**
+ * Comments of the file that were not imported because something already in the database stands in their way, or the
+ * file contradicts itself: each is a loss, reported by name with its count, and the command exits non-zero unless
+ * --allow-conflicts. (A comment this site already has from the same source is "already imported", not a conflict.)
+ */
+export const CONFLICTS = {
+  otherComment: 'this site already has a different comment under the same source id (another blog or forum imported into this site?)',
+  sameIdInFile: 'the file has two different comments under the same id (only the first can be imported)',
+  idTaken: 'their comment id is already used by another comment',
+} as const;
+export type ConflictKind = keyof typeof CONFLICTS;
+
 /** Why a source thread (article) was not made a story. */
 export const THREAD_PROBLEMS = {
   noId: 'threads without an id',
@@ -30,6 +56,11 @@ export interface SourceThread {
   createdAt: string | null;
   /** Made a story only when a comment of the file belongs to it (WordPress drafts, attachments). */
   onlyIfCommented?: boolean;
+  /** Set when the post was not public in the source: its comments are held for review and its story is not listed. */
+  hidden?: HeldReason | null;
+  /** The source's id of the post (WordPress post_id), and of the post it inherits its visibility from (attachments). */
+  postId?: string;
+  inheritFrom?: string;
 }
 
 /** Who wrote a source comment: a stable subject within the source, and the name to show. */
@@ -53,6 +84,8 @@ export interface SourcePost {
   createdAt: string | null;
   /** Set when the source itself says not to import (spam, pingback). */
   skip: SkipReason | null;
+  /** Set when the comment itself was not public, whatever its post (WordPress 'post-trashed'). */
+  held?: HeldReason;
 }
 
 /** What a mapper makes of one record. */
@@ -66,6 +99,8 @@ export interface SourceFormat {
   checkRoot(root: { uri: string; local: string; attrs: { uri: string; local: string; value: string }[] }): void;
   isRecord(uri: string, local: string, depth: number, insideRecord: boolean): boolean;
   map(record: XmlRecord): SourceItem;
+  /** Names a record for the operator ("post 1234"), from what was read of it; used for rejected records. */
+  describe(record: XmlRecord): string;
 }
 
 /** Parses a source date to the schema's ISO 8601 UTC form; null when absent or not a date. */

@@ -22,6 +22,25 @@ const NONE = -1;
 const STATUS = { published: 0, pending: 1, deleted: 2 } as const;
 
 /**
+ * Why a post of the file is not written: a skip reason counted in the summary, 'stored' when this site already has it
+ * from an earlier import of the same source (it stays as it is, under its id, and replies of the file hang under it),
+ * or 'conflict' when something else stands in its way (counted by the importer, see CONFLICTS).
+ */
+export type NotWritten = SkipReason | 'stored' | 'conflict';
+
+/** A 32-bit FNV-1a hash: tells two posts with the same id apart by what they say, for 4 bytes a post. */
+export function fingerprint(parts: readonly (string | null)[]): number {
+  let h = 0x811c9dc5;
+  for (const part of parts) {
+    // null and '' differ; a separator after each part keeps ('ab', 'c') apart from ('a', 'bc').
+    const s = part ?? '\u0001';
+    for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    h = Math.imul(h ^ 0xfffe, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
  * What the first pass learns about the posts of a file, and where each will sit in its thread.
  *
  * Memory is bounded by the number of posts, never by their text: per post it keeps its key, its parent's key (until
@@ -36,7 +55,8 @@ export class ImportPlan {
   private readonly threadKeys: string[] = [];
   private readonly threadIndex = new Map<string, number>();
   private readonly seqs: number[] = [];
-  readonly skip: (SkipReason | null)[] = [];
+  private readonly prints: number[] = [];
+  readonly skip: (NotWritten | null)[] = [];
   private readonly status: number[] = [];
   /** Parent, root and "in reply to" of each post: a file index, NONE, or -2-e for the stored comment externals[e]. */
   private parent = new Int32Array(0);
@@ -51,10 +71,15 @@ export class ImportPlan {
     return this.keys.length;
   }
 
-  /** Records a post of the first pass; 'duplicate' when its key was already seen (the first one is imported). */
-  add(post: Pick<SourcePost, 'key' | 'threadKey' | 'parentKey' | 'skip'> & { status?: SourcePost['status'] }, seq: number): 'added' | 'duplicate' {
-    if (this.index.has(post.key)) return 'duplicate';
+  /**
+   * Records a post of the first pass. A key already seen is 'duplicate' when the post says the same thing (the same
+   * comment exported twice), 'conflict' when it differs (two comments under one id: the first one is imported).
+   */
+  add(post: Pick<SourcePost, 'key' | 'threadKey' | 'parentKey' | 'skip'> & { status?: SourcePost['status'] }, seq: number, print = 0): 'added' | 'duplicate' | 'conflict' {
+    const seen = this.index.get(post.key);
+    if (seen !== undefined) return this.prints[seen] === print ? 'duplicate' : 'conflict';
     this.index.set(post.key, this.keys.length);
+    this.prints.push(print);
     this.keys.push(post.key);
     this.parentKeys.push(post.parentKey);
     let t = NONE;
@@ -84,10 +109,22 @@ export class ImportPlan {
     return new Set(this.threadKeys);
   }
 
-  /** Parent keys that no post of the file has: they may be comments stored by an earlier import. */
+  /** Index of the first post with this key, if any. */
+  indexOf(key: string): number | undefined {
+    return this.index.get(key);
+  }
+
+  /**
+   * Parent keys that no post of the file will write: they may be comments stored by an earlier import (of another
+   * file, or of this one: posts marked 'stored' are read from the database as parents, with the id they have there).
+   */
   unknownParentKeys(): string[] {
     const out = new Set<string>();
-    for (const k of this.parentKeys) if (k !== null && !this.index.has(k)) out.add(k);
+    for (const k of this.parentKeys) {
+      if (k === null) continue;
+      const j = this.index.get(k);
+      if (j === undefined || this.skip[j] === 'stored') out.add(k);
+    }
     return [...out];
   }
 
@@ -101,14 +138,18 @@ export class ImportPlan {
    * (spam…) climbs to the nearest imported ancestor; one whose parent is nowhere (or in another story) becomes a
    * top-level comment. Cycles in corrupt files are broken the same way.
    */
-  resolve(opts: { storyOf: (threadKey: string | null) => { storyId: string } | { skip: SkipReason }; stored: Map<string, StoredParent> }): void {
+  resolve(opts: { storyOf: (threadKey: string | null) => { storyId: string; held?: boolean } | { skip: SkipReason }; stored: Map<string, StoredParent> }): void {
     const n = this.size;
     const story: (string | null)[] = new Array<string | null>(n).fill(null);
     for (let i = 0; i < n; i++) {
       if (this.skip[i] !== null) continue;
       const s = opts.storyOf(this.threadKeyOf(i));
       if ('skip' in s) this.skip[i] = s.skip;
-      else story[i] = s.storyId;
+      else {
+        story[i] = s.storyId;
+        // Held for review: not counted among the visible replies of its parent.
+        if (s.held && this.status[i] === STATUS.published) this.status[i] = STATUS.pending;
+      }
     }
     // Effective parent: a file index, NONE, or an external stored comment.
     const eff = new Int32Array(n).fill(NONE);
@@ -120,7 +161,7 @@ export class ImportPlan {
       eff[i] = NONE;
       while (k !== null && steps++ <= n) {
         const j = this.index.get(k);
-        if (j === undefined) {
+        if (j === undefined || this.skip[j] === 'stored') {
           const s = opts.stored.get(k);
           if (s && s.storyId === story[i]) eff[i] = this.external(s.id);
           break;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isoDate, type SourceFormat, type SourceItem } from './model.js';
+import { isoDate, type HeldReason, type SourceFormat, type SourceItem } from './model.js';
 import { childText, ImportFileError, type XmlNode } from './xml-stream.js';
 
 // WXR 1.0, 1.1 and 1.2 differ in the version of this namespace URI; elements of the wp: vocabulary are matched by
@@ -16,11 +16,27 @@ function wp(node: XmlNode, local: string): string {
 /** Post types whose items are pages of the site (attachments, menus, revisions are not). */
 const PAGE_TYPES = new Set(['post', 'page', '']);
 
+/**
+ * Whether readers could see the post in WordPress: a password hides its content and comments from readers without
+ * it; private, draft, pending, scheduled and trashed posts are seen by no reader. An attachment ('inherit') is as
+ * visible as the post it belongs to. Any status WordPress does not publish counts as unpublished.
+ */
+function visibility(status: string, password: string): { hidden: HeldReason | null; inherits: boolean } {
+  if (status === 'trash') return { hidden: 'trash', inherits: false };
+  if (status === 'future') return { hidden: 'future', inherits: false };
+  if (status === 'private') return { hidden: 'private', inherits: false };
+  if (status !== '' && status !== 'publish' && status !== 'inherit') return { hidden: 'draft', inherits: false };
+  if (password !== '') return { hidden: 'password', inherits: false };
+  return { hidden: null, inherits: status === 'inherit' };
+}
+
 function itemOf(node: XmlNode, seq: number): SourceItem {
   const type = wp(node, 'post_type');
   const status = wp(node, 'status');
   // Attachments, drafts and menus are pages of the site only when readers commented on them.
   const onlyIfCommented = !PAGE_TYPES.has(type) || (status !== '' && status !== 'publish');
+  const { hidden, inherits } = visibility(status, wp(node, 'post_password'));
+  const parent = wp(node, 'post_parent');
   return {
     kind: 'thread',
     thread: {
@@ -30,6 +46,9 @@ function itemOf(node: XmlNode, seq: number): SourceItem {
       closed: wp(node, 'comment_status') === 'closed',
       createdAt: isoDate(wp(node, 'post_date_gmt')) ?? isoDate(childText(node, 'pubDate')) ?? isoDate(wp(node, 'post_date')),
       onlyIfCommented,
+      hidden,
+      postId: wp(node, 'post_id'),
+      ...(inherits && parent && parent !== '0' ? { inheritFrom: parent } : {}),
     },
   };
 }
@@ -50,8 +69,9 @@ function commentOf(node: XmlNode, itemSeq: number | null): SourceItem {
   let skip: 'spam' | 'pingback' | null = null;
   if (approved === 'spam') skip = 'spam';
   else if (type === 'pingback' || type === 'trackback') skip = 'pingback';
-  // 'trash' and 'post-trashed' were deleted on the blog: kept as tombstones so that replies stay in place.
-  const status = approved === '1' || approved === 'approve' ? 'published' : approved === 'trash' || approved === 'post-trashed' ? 'deleted' : 'pending';
+  // A trashed comment was deleted on the blog: kept as a tombstone so that replies stay in place. 'post-trashed'
+  // marks the comments of a post sent to the trash: their text comes back if the post does, so they are held.
+  const status = approved === '1' || approved === 'approve' ? 'published' : approved === 'trash' ? 'deleted' : 'pending';
   return {
     kind: 'post',
     post: {
@@ -64,6 +84,7 @@ function commentOf(node: XmlNode, itemSeq: number | null): SourceItem {
       status,
       createdAt,
       skip,
+      ...(approved === 'post-trashed' ? { held: 'trash' as const } : {}),
     },
   };
 }
@@ -83,5 +104,10 @@ export const wordpressFormat: SourceFormat = {
   },
   map(record) {
     return record.node.local === 'item' ? itemOf(record.node, record.seq) : commentOf(record.node, record.containerSeq);
+  },
+  describe(record) {
+    const id = wp(record.node, record.node.local === 'item' ? 'post_id' : 'comment_id');
+    const what = record.node.local === 'item' ? 'post' : 'comment';
+    return `${what} ${id || '(no id)'}${record.line === undefined ? '' : ` at line ${record.line}`}`;
   },
 };
