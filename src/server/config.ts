@@ -43,6 +43,8 @@ export interface Config {
   /** Bearer token that /metrics requires; null: /metrics answers only requests from this machine (loopback). */
   metricsToken: string | null;
   heartbeatMs: number;
+  /** A story's live events arriving within this window reach each reader as one frame. */
+  liveCoalesceMs: number;
   /** Writes (comments, edits, reactions, reports) a user may make per minute: a flood guard. */
   writesPerMinute: number;
   /** smtp(s)://… for notification emails; null sends none (notifications still appear in the API). */
@@ -55,6 +57,8 @@ export interface Config {
   jobPollMs: number;
   /** How often an idle event dispatcher looks for events recorded on other nodes or by the command line. */
   dispatchPollMs: number;
+  /** How long an anonymous first page may still be served after its story moved on, while it is rebuilt. */
+  firstPageStaleMs: number;
   /** First webhook retry delay; each next one doubles, for 24 hours. */
   webhookRetryBaseMs: number;
   /** Whether webhooks may target private, loopback and other internal addresses (receivers on the operator's LAN). */
@@ -193,12 +197,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamsPerClient: int(env, 'AGORA_STREAMS_PER_CLIENT', 8, 1, 1_000_000),
     metricsToken: metricsToken(env.AGORA_METRICS_TOKEN),
     heartbeatMs: int(env, 'AGORA_HEARTBEAT_SECONDS', 20, 1, 3600) * 1000,
+    liveCoalesceMs: int(env, 'AGORA_LIVE_COALESCE_MS', 100, 0, 1000),
     writesPerMinute: int(env, 'AGORA_WRITES_PER_MINUTE', 30, 1, 1_000_000),
     smtpUrl: smtpUrl(env.SMTP_URL),
     mailFrom: env.AGORA_MAIL_FROM || `Agora <no-reply@${new URL(publicUrl).hostname}>`,
     runJobs: env.AGORA_RUN_JOBS !== 'false',
     jobPollMs: int(env, 'AGORA_JOB_POLL_MS', 1000, 10, 60_000),
     dispatchPollMs: int(env, 'AGORA_DISPATCH_POLL_MS', 250, 10, 60_000),
+    firstPageStaleMs: int(env, 'AGORA_FIRST_PAGE_STALE_MS', 1000, 0, 1000),
     webhookRetryBaseMs: int(env, 'AGORA_WEBHOOK_RETRY_SECONDS', 30, 1, 3600) * 1000,
     webhookAllowPrivate: flag(env, 'AGORA_WEBHOOK_ALLOW_PRIVATE', false),
     storyPageCheck: flag(env, 'AGORA_STORY_PAGE_CHECK', true),

@@ -78,7 +78,7 @@ async function outboxSeen(id: string, type?: string): Promise<number | null> {
 async function snapshot(id: string) {
   const [c] = await rows(db, sql<{ status: string; rejection_reason: string | null; featured: number; story_id: string; parent_id: string | null; moderated_by: string | null }>`SELECT status, rejection_reason, featured, story_id, parent_id, moderated_by FROM comments WHERE id = ${id}`);
   assert.ok(c, `comment ${id} exists`);
-  const [story] = await rows(db, sql<{ comment_count: number }>`SELECT comment_count FROM stories WHERE id = ${c.story_id}`);
+  const [story] = await rows(db, sql<{ comment_count: number }>`SELECT comment_count + COALESCE((SELECT SUM(count_delta) FROM story_pending WHERE story_id = ${c.story_id}), 0) AS comment_count FROM stories WHERE id = ${c.story_id}`);
   const [parent] = c.parent_id ? await rows(db, sql<{ reply_count: number }>`SELECT reply_count FROM comments WHERE id = ${c.parent_id}`) : [];
   return {
     status: c.status,
@@ -323,7 +323,7 @@ describe('a comment post whose transaction fails leaves nothing behind', () => {
     return {
       comments: await count(db, sql<N>`SELECT count(*) AS n FROM comments WHERE story_id = ${storyId}`),
       marked: await count(db, sql<N>`SELECT count(*) AS n FROM comments WHERE body LIKE ${like(marker)}`),
-      commentCount: Number((await rows(db, sql<{ c: number }>`SELECT comment_count AS c FROM stories WHERE id = ${storyId}`))[0]?.c),
+      commentCount: Number((await rows(db, sql<{ c: number }>`SELECT comment_count + COALESCE((SELECT SUM(count_delta) FROM story_pending WHERE story_id = ${storyId}), 0) AS c FROM stories WHERE id = ${storyId}`))[0]?.c),
       parentReplies: Number((await rows(db, sql<{ c: number }>`SELECT reply_count AS c FROM comments WHERE id = ${parentId}`))[0]?.c),
       outboxEver: await outboxSeen(marker),
       outboxNow: hasOutbox ? await count(db, sql<N>`SELECT count(*) AS n FROM outbox WHERE payload LIKE ${like(marker)}`) : null,

@@ -20,7 +20,7 @@ function fakeRes() {
 const ids = (sent: string) => [...sent.matchAll(/^id: (\d+)$/gm)].map((m) => Number(m[1]));
 const msg = (seq: number): StoryMessage => ({ storyId: 's', seq, type: 'comment.created', data: `{"n":${seq}}` });
 const tick = () => new Promise((r) => setTimeout(r, 10));
-const opts = { maxStreams: 10, heartbeatMs: 60_000, maxReplay: 100, maxQueuedBytes: 1 << 20 };
+const opts = { maxStreams: 10, heartbeatMs: 60_000, maxReplay: 100, maxQueuedBytes: 1 << 20, coalesceMs: 0 };
 
 test('messages arriving out of order or with a gap are filled from the log, each sent once, in order', async () => {
   const rows = [msg(1), msg(2), msg(3), msg(4), msg(5)];
@@ -63,5 +63,33 @@ test('closed readers are forgotten and a slow reader is dropped rather than buff
   b.writableLength = 1000;
   hub.dispatch(msg(1));
   assert.equal(hub.size, 0);
+  hub.closeAll();
+});
+
+test('a story\'s messages within the window reach each reader as one frame, one write, each event with its own id', async () => {
+  const rows: StoryMessage[] = [];
+  const hub = streamHub(fakeLog(rows), { ...opts, coalesceMs: 30 });
+  const readers = [fakeRes(), fakeRes(), fakeRes()];
+  const writes = readers.map(() => 0);
+  readers.forEach((r, i) => {
+    const write = r.write.bind(r);
+    r.write = (t: string) => ((writes[i] = (writes[i] ?? 0) + 1), write(t));
+  });
+  for (const r of readers) await hub.open('s', r as unknown as ServerResponse, null);
+  const before = [...writes];
+  for (const seq of [2, 1, 3, 4]) {
+    rows.push(msg(seq));
+    hub.dispatch(msg(seq)); // out of order within the window: sorted in the frame
+  }
+  assert.deepEqual(ids(readers[0]!.sent), [], 'nothing before the window closes');
+  await new Promise((r) => setTimeout(r, 60));
+  for (const [i, r] of readers.entries()) {
+    assert.deepEqual(ids(r.sent), [1, 2, 3, 4]);
+    assert.equal((writes[i] ?? 0) - (before[i] ?? 0), 1, 'one write for the four events');
+  }
+  // A reader that resumes after event 2 of that frame gets exactly 3 and 4.
+  const late = fakeRes();
+  await hub.open('s', late as unknown as ServerResponse, 2);
+  assert.deepEqual(ids(late.sent), [3, 4]);
   hub.closeAll();
 });

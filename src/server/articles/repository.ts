@@ -1,3 +1,4 @@
+import { storyCount } from '../comments/counters.js';
 import type { Db } from '../storage/db.js';
 import type { Lang } from '../../i18n/discussion.js';
 
@@ -40,11 +41,11 @@ export function articlesRepository(db: Db) {
         .selectFrom('articles as a')
         .innerJoin('stories as s', 's.id', 'a.story_id')
         .selectAll('a')
-        .select('s.comment_count')
+        .select(storyCount('s').as('comment_count'))
         .where('a.site_id', '=', siteId)
         .orderBy('a.published_at', 'desc')
         .execute();
-      return rows.map((r) => ({ ...toArticle(r), commentCount: r.comment_count }));
+      return rows.map((r) => ({ ...toArticle(r), commentCount: Number(r.comment_count) }));
     },
     async bySlug(siteId: string, slug: string): Promise<Article | undefined> {
       const row = await db.selectFrom('articles').selectAll().where('site_id', '=', siteId).where('slug', '=', slug).executeTakeFirst();

@@ -30,12 +30,27 @@ export async function recount(q: Queryable, storyIds: Iterable<string>): Promise
       .set({ comment_count: sql<number>`(select count(*) from comments as c where c.story_id = stories.id and c.status = 'published')` })
       .where('id', 'in', chunk)
       .execute();
+    await forgetPendingCounts(q, chunk);
   }
+}
+
+/** An absolute count already includes what the deltas still waiting for the sequencer would add (migration 009). */
+async function forgetPendingCounts(q: Queryable, storyIds: readonly string[]): Promise<void> {
+  await q.updateTable('story_pending').set({ count_delta: 0 }).where('story_id', 'in', storyIds).where('count_delta', '!=', 0).execute();
+}
+
+/**
+ * A story's published-comment count as readers see it: the stored count plus the deltas the sequencer has not folded
+ * in yet (see migration 009), so a count is never behind the comments. `story` is the SQL name of the story's id.
+ */
+export function storyCount(alias: string) {
+  return sql<number>`(${sql.ref(`${alias}.comment_count`)} + coalesce((select sum(p.count_delta) from story_pending as p where p.story_id = ${sql.ref(`${alias}.id`)}), 0))`;
 }
 
 /** Sets the published-comment count of stories whose comments were all written by one bulk operation. */
 export async function setStoryCounts(q: Queryable, counts: [storyId: string, published: number][]): Promise<void> {
   for (const [id, n] of counts) await q.updateTable('stories').set({ comment_count: n }).where('id', '=', id).execute();
+  await forgetPendingCounts(q, counts.map(([id]) => id));
 }
 
 /** Recounts the reactions of these comments from the reactions table (after an account's reactions went). */

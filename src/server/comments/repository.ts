@@ -6,6 +6,7 @@ import type { Database } from '../storage/schema.js';
 import { authorDisplay, type AuthorDisplay } from '../sso/display.js';
 import type { Cursor } from './cursor.js';
 import type { CommentRecord, CommentSort, CommentStatus } from './model.js';
+import { storyCount } from './counters.js';
 
 type Eb = ExpressionBuilder<
   Omit<Database, 'comments' | 'users' | 'sso_profiles'> & { c: Database['comments']; u: Database['users']; p: Database['sso_profiles'] },
@@ -226,8 +227,8 @@ export function commentsRepository(db: Db) {
     },
 
     async countPublished(siteId: string, storyId: string): Promise<number> {
-      const row = await db.selectFrom('stories').select('comment_count').where('site_id', '=', siteId).where('id', '=', storyId).executeTakeFirst();
-      return row?.comment_count ?? 0;
+      const row = await db.selectFrom('stories').select(storyCount('stories').as('n')).where('site_id', '=', siteId).where('id', '=', storyId).executeTakeFirst();
+      return Number(row?.n ?? 0);
     },
 
     /** Stores a new comment and moves the counters it affects, in the change's transaction. */

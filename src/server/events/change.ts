@@ -1,10 +1,10 @@
 import type { Db } from '../storage/db.js';
 import { sql } from 'kysely';
 import { isPostgres, withTx, type Tx } from '../storage/tx.js';
-import { appendPublic, scrubPublic, type StoryMessage } from '../realtime/event-log.js';
+import { pendingRows, scrubPublic } from '../realtime/event-log.js';
 import { changedComment, publicEffect, type PublicAppend, type PublicScrub } from '../realtime/public-events.js';
 import type { DomainEvent } from './domain.js';
-import type { OutboxStore } from './outbox.js';
+import { outboxRows, type OutboxStore } from './outbox.js';
 
 /** What a use case writes through while it makes one change. */
 export interface Change {
@@ -12,8 +12,8 @@ export interface Change {
   /** Records a domain event; it commits with the change's rows or not at all. */
   emit(event: DomainEvent): void;
   /**
-   * The story's published-comment count moves by `delta`. Applied at the end, in the same statement that numbers
-   * the story's public events, so the story's row is written (and, on PostgreSQL, locked) once per change.
+   * The story's published-comment count moves by `delta`: recorded beside the change's public events and folded
+   * into the story by the sequencer, so no change writes (or, on PostgreSQL, waits on) the story's row.
    */
   countStory(storyId: string, delta: number): void;
 }
@@ -21,8 +21,8 @@ export interface Change {
 /** A committed change, for what must follow it (live streams, caches, the dispatcher). */
 export interface Committed {
   events: DomainEvent[];
-  /** Its public events, numbered, in order. */
-  messages: StoryMessage[];
+  /** It recorded public events or counts for the sequencer to number and fold. */
+  public: boolean;
   /** Stories whose public state changed. */
   stories: string[];
   /** Something public was taken back: every node must drop what it cached before the request answers. */
@@ -44,13 +44,32 @@ export interface ChangeOptions {
   logError: (err: unknown, msg: string) => void;
 }
 
+/**
+ * Writes a change's outbox events and its public events. On PostgreSQL both inserts go as one statement (a
+ * data-modifying CTE): a comment costs one round trip less. SQLite has no round trips; it takes the two inserts.
+ */
+async function record(tx: Tx, events: readonly DomainEvent[], appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>): Promise<void> {
+  const pending = pendingRows(appends, counts);
+  if (isPostgres(tx) && events.length > 0 && pending.length > 0) {
+    await tx
+      .with('recorded', (db) => db.insertInto('outbox').values(outboxRows(events)))
+      .insertInto('story_pending')
+      .values(pending)
+      .execute();
+    return;
+  }
+  if (events.length > 0) await tx.insertInto('outbox').values(outboxRows(events)).execute();
+  if (pending.length > 0) await tx.insertInto('story_pending').values(pending).execute();
+}
+
 /** Changes committed together at most, on SQLite (see `grouped` below). */
 const MAX_GROUP = 64;
 
 /**
  * The unit of work: one transaction per state change. The use case writes its rows and audit entry through
  * `tx`, emits its events; then, still inside the transaction, earlier public events of changed comments are
- * rewritten or dropped, the events go to the outbox, and the public log and counters are written. Side effects
+ * rewritten or dropped, the events go to the outbox, and the public events and count deltas are recorded for the
+ * sequencer (realtime/sequencer.ts), which numbers them once committed. Side effects
  * run only after the commit, from what was recorded.
  *
  * On SQLite, changes that arrive together share one commit (group commit): each runs inside its own savepoint, so
@@ -71,18 +90,21 @@ export function changeRunner(opts: ChangeOptions) {
     });
     const scrubs: PublicScrub[] = [];
     const appends: PublicAppend[] = [];
+    const touched = new Set<string>();
     for (const e of events) {
       const effect = publicEffect(e);
       if (effect.scrub) scrubs.push(effect.scrub);
       if (effect.append) appends.push(effect.append);
+      if (effect.scrub || effect.append) touched.add(e.storyId);
     }
     await scrubPublic(tx, scrubs);
     const changed = new Set(events.map(changedComment).filter((id): id is string => id !== null));
     for (const id of changed) for (const hook of opts.removalHooks) await hook(tx, id);
-    await opts.outbox.record(tx, events);
-    const messages = await appendPublic(tx, appends, counts);
-    const stories = [...new Set([...messages.map((m) => m.storyId), ...[...counts].filter(([, d]) => d !== 0).map(([id]) => id)])];
-    return { value, committed: { events, messages, stories, removal: scrubs.length > 0 } };
+    await record(tx, events, appends, counts);
+    const counted = [...counts].filter(([, d]) => d !== 0).map(([id]) => id);
+    for (const id of counted) touched.add(id);
+    const stories = [...touched];
+    return { value, committed: { events, public: appends.length > 0 || counted.length > 0, stories, removal: scrubs.length > 0 } };
   }
 
   async function after(c: Committed): Promise<void> {

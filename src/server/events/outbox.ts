@@ -14,16 +14,18 @@ export interface OutboxEvent {
 /** After this many failed dispatches an event is left aside (kept for an operator, counted in /metrics). */
 export const MAX_DISPATCH_ATTEMPTS = 10;
 
+/** The outbox rows of these events. */
+export function outboxRows(events: readonly DomainEvent[]) {
+  const at = nowIso();
+  return events.map((e) => ({ type: e.type, site_id: e.siteId, story_id: e.storyId, payload: JSON.stringify(e), last_error: null, created_at: at }));
+}
+
 /** The outbox: the one table domain events are written to, in the transaction of the change they describe. */
 export function outboxStore(db: Db) {
   return {
     async record(tx: Tx, events: readonly DomainEvent[]): Promise<void> {
       if (events.length === 0) return;
-      const at = nowIso();
-      await tx
-        .insertInto('outbox')
-        .values(events.map((e) => ({ type: e.type, site_id: e.siteId, story_id: e.storyId, payload: JSON.stringify(e), last_error: null, created_at: at })))
-        .execute();
+      await tx.insertInto('outbox').values(outboxRows(events)).execute();
     },
     /** The oldest events not yet dispatched (and not left aside), at most `limit`. */
     async pending(limit: number): Promise<OutboxEvent[]> {

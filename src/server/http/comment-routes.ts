@@ -50,19 +50,20 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       // Anonymous first pages are the hot path of a busy story: served pre-serialised from the cache.
       const cacheKey = viewerId === null && !request.query.cursor ? `${storyId}:${sort}:${limit}` : null;
       const { cache, events } = deps.realtime;
-      if (cacheKey) {
-        const hit = await cache.get(cacheKey, () => events.currentSeq(storyId));
-        // Bytes are sent as they are: Fastify serialises only objects.
-        if (hit) return reply.type('application/json; charset=utf-8').send(hit as never);
+      if (!cacheKey) {
+        const story = await getStory(deps, storyId);
+        // Read before the page: an event in between is then sent again rather than missed (the widget dedupes).
+        const eventSeq = (await events.currentSeq(story.id)) ?? 0;
+        const page = await listComments(cd, { story, viewerId, sort, limit, cursor: request.query.cursor });
+        return { ...page, comments: page.comments.map((c) => presentComment(c, viewerId)), eventSeq };
       }
-      const story = await getStory(deps, storyId);
-      // Read before the page: an event in between is then sent again rather than missed (the widget dedupes).
-      const eventSeq = (await events.currentSeq(story.id)) ?? 0;
-      const page = await listComments(cd, { story, viewerId, sort, limit, cursor: request.query.cursor });
-      const result = { ...page, comments: page.comments.map((c) => presentComment(c, viewerId)), eventSeq };
-      if (!cacheKey) return result;
-      const body = Buffer.from(JSON.stringify(result));
-      cache.set(cacheKey, story.id, eventSeq, body);
+      const body = await cache.load(cacheKey, storyId, () => events.currentSeq(storyId), async () => {
+        const story = await getStory(deps, storyId);
+        const seq = (await events.currentSeq(story.id)) ?? 0;
+        const page = await listComments(cd, { story, viewerId: null, sort, limit });
+        return { seq, body: Buffer.from(JSON.stringify({ ...page, comments: page.comments.map((c) => presentComment(c, null)), eventSeq: seq })) };
+      });
+      // Bytes are sent as they are: Fastify serialises only objects.
       return reply.type('application/json; charset=utf-8').send(body as never);
     },
   );

@@ -3,7 +3,7 @@ import { recordsByAuthor } from '../comments/repository.js';
 import type { Change } from '../events/change.js';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
-import type { Tx } from '../storage/tx.js';
+import { isPostgres, type Tx } from '../storage/tx.js';
 import { recount, recountReactions } from '../comments/counters.js';
 import { removeAuthorLeaves, tombstoneAuthor } from '../comments/bulk.js';
 import { loose } from '../portability/export/tables.js';
@@ -105,22 +105,39 @@ export async function eraseAccount(ch: Change, present: Map<string, Set<string>>
   return report;
 }
 
-/** Events of other readers' replies name the erased author in "in reply to": that name goes too. */
+/** Events of other readers' replies name the erased author in "in reply to": that name goes too, numbered or not. */
 async function forgetReplyName(tx: Tx, erased: string[]): Promise<void> {
   const gone = new Set(erased);
+  const rename = (payload: string): string | null => {
+    const p = JSON.parse(payload) as { comment?: { inReplyTo?: { id: string; displayName: string } | null } };
+    const to = p.comment?.inReplyTo;
+    if (!to || !gone.has(to.id)) return null;
+    to.displayName = DELETED_NAME;
+    return JSON.stringify(p);
+  };
   for (let i = 0; i < erased.length; i += 400) {
+    const replyTo = erased.slice(i, i + 400);
+    // Waiting rows first (locked, so the sequencer cannot take one meanwhile), then the numbered log, read after.
+    const waiting = await tx
+      .selectFrom('story_pending as e')
+      .innerJoin('comments as c', 'c.id', 'e.comment_id')
+      .select(['e.id', 'e.payload'])
+      .where('c.in_reply_to_id', 'in', replyTo)
+      .$if(isPostgres(tx), (q) => q.forUpdate('e'))
+      .execute();
+    for (const r of waiting) {
+      const payload = r.payload === null ? null : rename(r.payload);
+      if (payload) await tx.updateTable('story_pending').set({ payload }).where('id', '=', r.id).execute();
+    }
     const rows = await tx
       .selectFrom('story_events as e')
       .innerJoin('comments as c', 'c.id', 'e.comment_id')
       .select(['e.story_id', 'e.seq', 'e.payload'])
-      .where('c.in_reply_to_id', 'in', erased.slice(i, i + 400))
+      .where('c.in_reply_to_id', 'in', replyTo)
       .execute();
     for (const r of rows) {
-      const p = JSON.parse(r.payload) as { comment?: { inReplyTo?: { id: string; displayName: string } | null } };
-      const to = p.comment?.inReplyTo;
-      if (!to || !gone.has(to.id)) continue;
-      to.displayName = DELETED_NAME;
-      await tx.updateTable('story_events').set({ payload: JSON.stringify(p) }).where('story_id', '=', r.story_id).where('seq', '=', r.seq).execute();
+      const payload = rename(r.payload);
+      if (payload) await tx.updateTable('story_events').set({ payload }).where('story_id', '=', r.story_id).where('seq', '=', r.seq).execute();
     }
   }
 }

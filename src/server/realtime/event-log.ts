@@ -15,27 +15,47 @@ export interface StoryMessage {
 const byId = <T>(a: [string, T], b: [string, T]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
 /**
- * Writes a change's public events inside its transaction. Each story touched gets ONE update that moves both its
- * published-comment count and its event number, done last so that on PostgreSQL the story's row lock is held for
- * the fewest statements before the commit; stories are updated in id order so two changes cannot deadlock.
- * Returns the numbered messages, for the broker once the transaction has committed.
+ * A change's public events and count deltas, to insert in its transaction, unnumbered: an insert that no other
+ * writer waits on (see migration 009); the sequencer numbers them once committed. A count delta rides on the
+ * story's first event, or on a row of its own.
  */
-export async function appendPublic(tx: Tx, appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>): Promise<StoryMessage[]> {
+export function pendingRows(appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>) {
+  const at = nowIso();
+  const deltas = new Map([...counts].filter(([, d]) => d !== 0));
+  const rows = appends.map((a) => {
+    const count_delta = deltas.get(a.storyId) ?? 0;
+    deltas.delete(a.storyId);
+    return { story_id: a.storyId, type: a.type, payload: a.data, comment_id: a.commentId, count_delta, created_at: at };
+  });
+  for (const [story_id, count_delta] of deltas) rows.push({ story_id, type: null as unknown as string, payload: null as unknown as string, comment_id: null, count_delta, created_at: at });
+  return rows;
+}
+
+/**
+ * The sequencer's step: takes the oldest recorded public events (in one transaction, so a crash either numbers them
+ * or leaves them), numbers them per story in the order they are taken, and folds their count deltas into each story
+ * with ONE update per story. Only the sequencer writes `stories.event_seq`, so no change waits on it. Returns the
+ * numbered messages for the broker, once committed.
+ */
+export async function numberPending(tx: Tx, limit: number): Promise<{ taken: number; messages: StoryMessage[] }> {
+  // FOR UPDATE: a second sequencer (a lease that expired mid-batch) waits, then finds these rows gone.
+  const picked = isPostgres(tx)
+    ? (await sql<PendingRow>`select id, story_id, type, payload, comment_id, count_delta from story_pending order by id limit ${limit} for update`.execute(tx)).rows
+    : await tx.selectFrom('story_pending').select(['id', 'story_id', 'type', 'payload', 'comment_id', 'count_delta']).orderBy('id').limit(limit).execute();
+  if (picked.length === 0) return { taken: 0, messages: [] };
+  const ids = picked.map((r) => Number(r.id));
+  for (let i = 0; i < ids.length; i += 500) await tx.deleteFrom('story_pending').where('id', 'in', ids.slice(i, i + 500)).execute();
   const stories = new Map<string, { delta: number; items: PublicAppend[] }>();
-  for (const [id, delta] of counts) if (delta !== 0) stories.set(id, { delta, items: [] });
-  for (const a of appends) {
-    const s = stories.get(a.storyId) ?? { delta: 0, items: [] };
-    s.items.push(a);
-    stories.set(a.storyId, s);
+  for (const r of picked) {
+    const s = stories.get(r.story_id) ?? { delta: 0, items: [] };
+    s.delta += Number(r.count_delta);
+    if (r.type !== null && r.payload !== null) s.items.push({ storyId: r.story_id, type: r.type, data: r.payload, commentId: r.comment_id });
+    stories.set(r.story_id, s);
   }
   const out: StoryMessage[] = [];
   const at = nowIso();
   for (const [storyId, { delta, items }] of [...stories].sort(byId)) {
     const n = items.length;
-    if (n > 0 && isPostgres(tx)) {
-      out.push(...(await appendInOneStatement(tx, storyId, delta, items, at)));
-      continue;
-    }
     const row = await tx
       .updateTable('stories')
       .set((eb) => ({ comment_count: eb('comment_count', '+', delta), event_seq: eb('event_seq', '+', n) }))
@@ -50,25 +70,16 @@ export async function appendPublic(tx: Tx, appends: readonly PublicAppend[], cou
       .execute();
     items.forEach((e, i) => out.push({ storyId, seq: first + i, type: e.type, data: e.data }));
   }
-  return out;
+  return { taken: picked.length, messages: out };
 }
 
-/**
- * PostgreSQL: the story's update and its events' insert as one statement (a data-modifying CTE), so the story's row
- * is locked for one round trip less before the commit, and the change costs one round trip less. SQLite has no
- * UPDATE in a CTE and no round trips: it takes the two statements above.
- */
-async function appendInOneStatement(tx: Tx, storyId: string, delta: number, items: readonly PublicAppend[], at: string): Promise<StoryMessage[]> {
-  const values = sql.join(items.map((e, i) => sql`(${i + 1}::int, ${e.type}::text, ${e.data}::text, ${e.commentId}::text)`));
-  const { rows } = await sql<{ seq: number }>`with s as (
-      update stories set comment_count = comment_count + ${delta}, event_seq = event_seq + ${items.length} where id = ${storyId} returning event_seq
-    )
-    insert into story_events (story_id, seq, type, payload, comment_id, created_at)
-    select ${storyId}, s.event_seq - ${items.length} + v.ord, v.type, v.payload, v.comment_id, ${at}
-    from s cross join (values ${values}) as v(ord, type, payload, comment_id)
-    returning seq`.execute(tx);
-  const seqs = rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-  return items.map((e, i) => ({ storyId, seq: seqs[i] as number, type: e.type, data: e.data })).filter((m) => m.seq !== undefined);
+interface PendingRow {
+  id: number | string;
+  story_id: string;
+  type: string | null;
+  payload: string | null;
+  comment_id: string | null;
+  count_delta: number;
 }
 
 /**
@@ -77,9 +88,18 @@ async function appendInOneStatement(tx: Tx, storyId: string, delta: number, item
  * go only when the comment goes.
  */
 export async function scrubPublic(tx: Tx, scrubs: readonly PublicScrub[]): Promise<void> {
+  // Waiting rows first, then numbered ones, each its own statement: on PostgreSQL, a row the sequencer is numbering
+  // at this moment is locked, so the first statement waits for the sequencer's commit, and the second (a new
+  // snapshot) then finds the row in the numbered log. In the other order the scrub could miss it in both.
   for (const s of scrubs) {
-    if (s.payload === null) await tx.deleteFrom('story_events').where('comment_id', '=', s.commentId).execute();
-    else await tx.updateTable('story_events').set({ payload: s.payload }).where('comment_id', '=', s.commentId).where('type', '!=', 'comment.reaction').execute();
+    if (s.payload === null) {
+      // A waiting row keeps its count delta: only what it would have said goes.
+      await tx.updateTable('story_pending').set({ type: null, payload: null, comment_id: null }).where('comment_id', '=', s.commentId).execute();
+      await tx.deleteFrom('story_events').where('comment_id', '=', s.commentId).execute();
+    } else {
+      await tx.updateTable('story_pending').set({ payload: s.payload }).where('comment_id', '=', s.commentId).where('type', '!=', 'comment.reaction').execute();
+      await tx.updateTable('story_events').set({ payload: s.payload }).where('comment_id', '=', s.commentId).where('type', '!=', 'comment.reaction').execute();
+    }
   }
 }
 

@@ -13,6 +13,7 @@ import * as m005 from './migrations/005_realtime.js';
 import * as m006 from './migrations/006_top_level_indexes.js';
 import * as m007 from './migrations/007_outbox.js';
 import * as m008 from './migrations/008_session_scope.js';
+import * as m009 from './migrations/009_story_pending.js';
 
 export type Db = Kysely<Database>;
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '006_top_level_indexes': m006,
   '007_outbox': m007,
   '008_session_scope': m008,
+  '009_story_pending': m009,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -36,6 +36,7 @@ export interface Database {
   moderation_examples: ModerationExamplesTable;
   moderation_models: ModerationModelsTable;
   story_events: StoryEventsTable;
+  story_pending: StoryPendingTable;
   privacy_deletions: PrivacyDeletionsTable;
   privacy_audit: PrivacyAuditTable;
   outbox: OutboxTable;
@@ -171,6 +172,17 @@ export interface StoryEventsTable {
   /** JSON of the event's data, presented for a reader with no special rights. */
   payload: string;
   comment_id: string | null;
+  created_at: string;
+}
+
+/** Public events and count deltas a change recorded, until the sequencer numbers and folds them (migration 009). */
+export interface StoryPendingTable {
+  id: Generated<number>;
+  story_id: string;
+  type: string | null;
+  payload: string | null;
+  comment_id: string | null;
+  count_delta: number;
   created_at: string;
 }
 

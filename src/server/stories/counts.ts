@@ -1,3 +1,4 @@
+import { storyCount } from '../comments/counters.js';
 import type { SiteStore } from '../sites/store.js';
 import type { Db } from '../storage/db.js';
 import { normaliseStoryUrl, pickStoryUrl, storyUrlKey, storyUrlVariants } from './url.js';
@@ -30,8 +31,8 @@ export async function commentCounts(deps: { db: Db; origins: Pick<SiteStore, 'si
   }
   for (const [siteId, wanted] of bySite) {
     const variants = [...new Set([...wanted.values()].flatMap(storyUrlVariants))];
-    const rows = await deps.db.selectFrom('stories').select(['url', 'comment_count']).where('site_id', '=', siteId).where('url', 'in', variants).execute();
-    const byKey = new Map<string, { url: string; comment_count: number }[]>();
+    const rows = await deps.db.selectFrom('stories').select(['url', storyCount('stories').as('comment_count')]).where('site_id', '=', siteId).where('url', 'in', variants).execute();
+    const byKey = new Map<string, { url: string; comment_count: number | string }[]>();
     for (const r of rows) {
       const key = storyUrlKey(r.url);
       byKey.set(key, [...(byKey.get(key) ?? []), r]);
@@ -39,7 +40,7 @@ export async function commentCounts(deps: { db: Db; origins: Pick<SiteStore, 'si
     for (const [raw, url] of wanted) {
       const found = byKey.get(storyUrlKey(url)) ?? [];
       const chosen = pickStoryUrl(found.map((r) => r.url), url);
-      out.set(raw, found.find((r) => r.url === chosen)?.comment_count ?? 0);
+      out.set(raw, Number(found.find((r) => r.url === chosen)?.comment_count ?? 0));
     }
   }
   return out;

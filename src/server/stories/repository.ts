@@ -1,3 +1,4 @@
+import { storyCount } from '../comments/counters.js';
 import type { Db } from '../storage/db.js';
 import type { Queryable } from '../storage/tx.js';
 import type { Selectable } from 'kysely';
@@ -26,7 +27,7 @@ export interface Story {
   message?: string | null;
 }
 
-function toStory(row: Selectable<StoriesTable>, now = Date.now()): Story {
+function toStory(row: Selectable<StoriesTable> & { live_count?: number | string }, now = Date.now()): Story {
   const settings = readStorySettings(row.settings);
   const closes = closesAt(settings, row.published_at, row.created_at);
   return {
@@ -36,7 +37,7 @@ function toStory(row: Selectable<StoriesTable>, now = Date.now()): Story {
     title: row.title,
     lang: row.lang === 'fr' ? 'fr' : 'en',
     closed: row.closed === 1 || (closes !== null && Date.parse(closes) <= now),
-    commentCount: row.comment_count,
+    commentCount: Number(row.live_count ?? row.comment_count),
     createdAt: row.created_at,
     settings,
     publishedAt: row.published_at,
@@ -49,11 +50,11 @@ function toStory(row: Selectable<StoriesTable>, now = Date.now()): Story {
 export function storiesRepository(db: Db) {
   return {
     async get(id: string): Promise<Story | undefined> {
-      const row = await db.selectFrom('stories').selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await db.selectFrom('stories').selectAll().select(storyCount('stories').as('live_count')).where('id', '=', id).executeTakeFirst();
       return row ? toStory(row) : undefined;
     },
     async findByUrl(siteId: string, url: string): Promise<Story | undefined> {
-      const row = await db.selectFrom('stories').selectAll().where('site_id', '=', siteId).where('url', '=', url).executeTakeFirst();
+      const row = await db.selectFrom('stories').selectAll().select(storyCount('stories').as('live_count')).where('site_id', '=', siteId).where('url', '=', url).executeTakeFirst();
       return row ? toStory(row) : undefined;
     },
     /**
