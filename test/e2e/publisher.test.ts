@@ -187,5 +187,9 @@ test('a guest comments without an account: name and email, a proof of work, then
   assert.equal(row.status, 'pending');
   // The email is never shown to readers.
   assert.equal(await guest.locator(HOST).getByText('invitee@example.org').count(), 0);
+  // The browser keeps the token the comment returned: its next guest comment is the same guest (the server never
+  // binds a guest to a typed email, see test/security/guests.test.ts).
+  const kept = await guest.evaluate(() => localStorage.getItem('agora:guest'));
+  assert.match(kept ?? '', /^[A-Za-z0-9_-]{20,}$/, `the guest token is kept by the page: ${kept}`);
   await guest.context().close();
 });

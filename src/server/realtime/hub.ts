@@ -46,6 +46,8 @@ export function streamHub(log: EventLog, opts: HubOptions) {
   const byStory = new Map<string, Set<Stream>>();
   /** Messages waiting for their story's frame, and the timer that sends it. */
   const waiting = new Map<string, StoryMessage[]>();
+  /** The highest event number this node heard of, per story with readers here. */
+  const heard = new Map<string, number>();
   // Slots taken (streams open, or admitted and still opening), in total and per client.
   let count = 0;
   const perClient = new Map<string, number>();
@@ -169,7 +171,10 @@ export function streamHub(log: EventLog, opts: HubOptions) {
       const close = () => {
         set.delete(s);
         held.release();
-        if (set.size === 0 && byStory.get(storyId) === set) byStory.delete(storyId);
+        if (set.size === 0 && byStory.get(storyId) === set) {
+          byStory.delete(storyId);
+          heard.delete(storyId);
+        }
       };
       // A client that went away while its request was being checked: nothing to keep.
       if (res.destroyed || res.writableEnded) return close();
@@ -194,6 +199,7 @@ export function streamHub(log: EventLog, opts: HubOptions) {
     /** A message from the broker: to every reader of its story on this node, in the story's next frame. */
     dispatch(m: StoryMessage): void {
       if (!byStory.has(m.storyId)) return;
+      if (m.seq > (heard.get(m.storyId) ?? 0)) heard.set(m.storyId, m.seq);
       if (opts.coalesceMs <= 0) return flush(m.storyId, [m]);
       const batch = waiting.get(m.storyId);
       if (batch) return void batch.push(m);
@@ -207,6 +213,9 @@ export function streamHub(log: EventLog, opts: HubOptions) {
 
     /** The story is at `seq`: readers behind it (a message that never came) catch up from the log. */
     sync(storyId: string, seq: number): void {
+      // This node already heard of that event (it may still wait in its frame's window): nothing was lost, and
+      // sending every reader of a breaking story to the log at once would be thousands of queries for nothing.
+      if ((heard.get(storyId) ?? 0) >= seq) return;
       for (const s of byStory.get(storyId) ?? [])
         if (!s.pending && s.lastSeq < seq) {
           s.pending = [];

@@ -31,6 +31,19 @@ export function createSession(firstParty: boolean): Session {
   return { firstParty, token, csrf: null };
 }
 
+/**
+ * The token a guest comment returned, so the next guest comment from this browser is the same guest (the server
+ * never binds a guest to the email typed, which anyone could type). Kept in the host page's storage, or not at all.
+ */
+export function guestToken(next?: string): string | undefined {
+  try {
+    if (next) localStorage.setItem('agora:guest', next);
+    return localStorage.getItem('agora:guest') ?? undefined;
+  } catch {
+    return next;
+  }
+}
+
 /** Keeps (or, with null, forgets) the bearer token in memory and in localStorage. */
 export function storeToken(session: Session, token: string | null): void {
   session.token = token;

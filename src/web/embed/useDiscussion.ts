@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, createClient } from './api.js';
 import { storyPath, type ReadyConfig } from './config.js';
-import { createSession, forgetSession, listenForSignIn, metaCsrf, openSignInPopup, ssoSignIn, storeToken } from './session.js';
+import { createSession, forgetSession, guestToken, listenForSignIn, metaCsrf, openSignInPopup, ssoSignIn, storeToken } from './session.js';
 import { appendPage, insertComment, keepFresh, updateComment } from './tree.js';
 import type { AuthResult, Comment, CommentPage, Sort, Story, User } from './types.js';
 import { useLive } from './live.js';
@@ -189,10 +189,11 @@ export function useDiscussion(cfg: ReadyConfig) {
       let extra = {};
       if (guest) {
         const ch = await req<{ challenge: string; difficulty: number }>('GET', `${path}guest-challenge`);
-        extra = { ...guest, challenge: ch.challenge, nonce: await solvePow(ch.challenge, ch.difficulty) };
+        extra = { ...guest, guestToken: guestToken(), challenge: ch.challenge, nonce: await solvePow(ch.challenge, ch.difficulty) };
       }
       // JSON leaves out an undefined parentId.
-      const r = await req<{ comment: Comment }>('POST', path + (guest ? 'guest-comments' : 'comments'), { ...extra, body, parentId: parentId ?? undefined });
+      const r = await req<{ comment: Comment; guestToken?: string }>('POST', path + (guest ? 'guest-comments' : 'comments'), { ...extra, body, parentId: parentId ?? undefined });
+      guestToken(r.guestToken);
       const c: Comment = { ...r.comment, replies: r.comment.replies ?? [], fresh: true };
       // Newest first puts it on top; oldest first at the bottom only when that bottom is loaded.
       setComments((l) => insertComment(l, c, sort === 'oldest' && !next));
