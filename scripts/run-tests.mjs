@@ -56,8 +56,8 @@ if (files.length === 0) {
 const results = [];
 if (dbArg === 'sqlite' || dbArg === 'both') results.push(await run('SQLite', files, { AGORA_TEST_PG: '' }));
 if (dbArg === 'postgres' || dbArg === 'both') {
-  // The two-node test runs on PostgreSQL in both passes anyway; once is enough.
-  results.push(await run(`PostgreSQL (${PG})`, files.filter((f) => !f.endsWith('cluster.test.ts')), { AGORA_TEST_PG: PG }));
+  // The two-node tests (cluster, nginx) run on PostgreSQL in both passes anyway; once is enough.
+  results.push(await run(`PostgreSQL (${PG})`, files.filter((f) => !f.endsWith('cluster.test.ts') && !f.endsWith('nginx.test.ts')), { AGORA_TEST_PG: PG }));
 }
 const total = results.reduce((a, r) => ({ pass: a.pass + r.pass, fail: a.fail + r.fail, skipped: a.skipped + r.skipped }), { pass: 0, fail: 0, skipped: 0 });
 const failed = results.some((r) => r.code !== 0) || total.fail > 0;
