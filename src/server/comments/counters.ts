@@ -36,6 +36,7 @@ export async function recount(q: Queryable, storyIds: Iterable<string>): Promise
 
 /** An absolute count already includes what the deltas still waiting for the sequencer would add (migration 009). */
 async function forgetPendingCounts(q: Queryable, storyIds: readonly string[]): Promise<void> {
+  if (storyIds.length === 0) return;
   await q.updateTable('story_pending').set({ count_delta: 0 }).where('story_id', 'in', storyIds).where('count_delta', '!=', 0).execute();
 }
 
