@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
 import { AppError } from '../server/errors.js';
 import { registerSite } from './site.js';
+import { registerSiteOidc } from './site-oidc.js';
 import { registerImport } from './import.js';
 import { registerExport } from './export.js';
 import { registerBackup } from './backup.js';
@@ -16,6 +17,7 @@ import { registerAdmin } from './admin.js';
 export function buildCli(): Command {
   const program = new Command('agora').description('Agora: self-hostable discussions for news sites').showHelpAfterError().exitOverride();
   registerSite(program);
+  registerSiteOidc(program);
   registerImport(program);
   registerExport(program);
   registerBackup(program);

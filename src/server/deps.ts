@@ -18,6 +18,7 @@ import { createModerationDeps } from './moderation/deps.js';
 import { createPublisherDeps } from './publisher/deps.js';
 import { notificationConsumer } from './notifications/service.js';
 import { webhookConsumer } from './webhooks/events.js';
+import { createOidcDeps } from './oidc/deps.js';
 
 /** The logging this layer needs (pino's logger fits). */
 export interface DepsLog {
@@ -97,6 +98,8 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     commentDeps,
     moderation,
     publisher,
+    /** Sign-in with identity providers (OpenID Connect). */
+    oidc: createOidcDeps(config, db, { secret, sites }),
     accountDeps: {
       users,
       sessions,

@@ -8,6 +8,7 @@ import { getStory } from '../stories/use-cases.js';
 import { renderArticlePage, renderIndexPage } from '../pages/article.js';
 import { renderDiscussion } from '../pages/discussion.js';
 import { renderPopupPage } from '../pages/popup.js';
+import { providerButtons } from '../oidc/pages.js';
 import { presentComment } from './presenters.js';
 import { securityPolicy } from './security-headers.js';
 import { pickLang } from '../../i18n/discussion.js';
@@ -72,7 +73,11 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       // Tokens are only ever posted to an origin that a site allowed: a stranger's page gets nothing.
       const allowed = origin === own || (origin !== '' && (await deps.origins.siteForOrigin(origin)) !== undefined);
       const auth = request.auth?.via === 'cookie' ? request.auth : null;
+      // The site's identity providers, one button each (oidc/pages.ts).
+      const site = allowed ? await deps.origins.siteForOrigin(origin) : undefined;
+      const providers = site ? providerButtons(await deps.oidc.repo.list(site.id), { origin, lang }) : undefined;
       const page = renderPopupPage({
+        providers,
         lang,
         targetOrigin: allowed ? origin : null,
         signedInAs: auth?.user.displayName ?? null,

@@ -1,12 +1,12 @@
 import { discussionStrings, type Lang } from '../../i18n/discussion.js';
-import { html } from './html.js';
+import { html, type Raw } from './html.js';
 import { layout } from './layout.js';
 
 /**
  * The first-party sign-in window opened by the embed. It runs on Agora's origin, so its session cookie is first
  * party; it hands the embed a bearer token with postMessage, addressed to `targetOrigin` only.
  */
-export function renderPopupPage(opts: { lang: Lang; targetOrigin: string | null; signedInAs: string | null; csrfToken: string | null }): string {
+export function renderPopupPage(opts: { lang: Lang; targetOrigin: string | null; signedInAs: string | null; csrfToken: string | null; providers?: Raw | undefined }): string {
   const t = discussionStrings[opts.lang];
   const fr = opts.lang === 'fr';
   if (!opts.targetOrigin) {
@@ -16,6 +16,7 @@ export function renderPopupPage(opts: { lang: Lang; targetOrigin: string | null;
   const body = html`<h1>${t.signInTitle}</h1>
 <p id="agora-popup-error" role="alert"></p>
 ${opts.signedInAs ? html`<p><button type="button" id="agora-continue">${t.continueAs(opts.signedInAs)}</button></p>` : ''}
+${opts.providers ?? ''}
 <form id="agora-login" class="auth">
 <h2>${t.signIn}</h2>
 <p><label for="login-email">${t.email}</label><br><input id="login-email" name="email" type="email" autocomplete="email" required></p>

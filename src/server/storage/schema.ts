@@ -41,6 +41,8 @@ export interface Database {
   privacy_audit: PrivacyAuditTable;
   outbox: OutboxTable;
   leases: LeasesTable;
+  oidc_providers: OidcProvidersTable;
+  oidc_secrets: OidcSecretsTable;
 }
 
 export interface SitesTable {
@@ -429,4 +431,22 @@ export interface LeasesTable {
   name: string;
   holder: string;
   expires_at: string;
+}
+
+/** An OpenID Connect provider a site's readers may sign in with (migration 011). */
+export interface OidcProvidersTable {
+  id: string;
+  site_id: string;
+  slug: string;
+  label: string;
+  issuer: string;
+  client_id: string;
+  created_at: string;
+}
+
+/** A provider's client secret, apart from what is listed or presented (like site_secrets). */
+export interface OidcSecretsTable {
+  provider_id: string;
+  client_secret: string;
+  created_at: string;
 }
