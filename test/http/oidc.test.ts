@@ -253,4 +253,12 @@ describe('a sign-in that fails says why, in the reader’s language, never with 
     assert.equal(stranger.statusCode, 403);
     assert.match(stranger.body, /ORIGIN_NOT_ALLOWED/);
   });
+
+  test('a site that signs its readers in itself (local accounts off) starts no provider sign-in', async () => {
+    await makeSite(deps, 'sso-only', ['https://sso-only.example'], { settings: { localAccounts: false } });
+    await addProvider(deps.oidc.admin, 'sso-only', { slug: 'local', label: 'Local ID', issuer: idp.issuer, clientId: 'agora', clientSecret: 'x' });
+    const res = await app.inject({ method: 'GET', url: `/auth/oidc/local/start?origin=${encodeURIComponent('https://sso-only.example')}&lang=fr` });
+    assert.equal(res.statusCode, 403);
+    assert.match(res.body, /LOCAL_ACCOUNTS_DISABLED/);
+  });
 });

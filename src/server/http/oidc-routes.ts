@@ -61,6 +61,8 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       // The same rule as the sign-in window: a token is only ever handed to a page of an allowed origin.
       const site = origin === '' ? undefined : await deps.origins.siteForOrigin(origin);
       if (!site) return fail(reply, lang, new AppError('ORIGIN_NOT_ALLOWED'), null);
+      // A site that signs readers in itself only (local accounts off) opens no sign-in window; its providers wait.
+      if (site.settings.localAccounts === false) return fail(reply, lang, new AppError('LOCAL_ACCOUNTS_DISABLED'), null);
       try {
         const provider = await oidc.repo.get(site.id, request.params.provider);
         if (!provider) throw new AppError('OIDC_PROVIDER_NOT_FOUND');

@@ -24,7 +24,14 @@ export interface FlowChecks {
 /** Discovery answers are kept this long: a provider rotating its endpoints is seen within it. */
 const DISCOVERY_TTL_MS = 10 * 60_000;
 
-/** Turns openid-client's and our fetch's errors into what the reader is told. */
+/** The innermost reason of an error ("unexpected ID Token "nonce" claim value"): what an operator needs to read. */
+function rootMessage(err: Error): string {
+  let e: Error = err;
+  while (e.cause instanceof Error) e = e.cause;
+  return e.message;
+}
+
+/** Turns openid-client's and our fetch's errors into what the reader is told; the details name the failed check. */
 function mapError(err: unknown): AppError {
   for (let e: unknown = err; e instanceof Error; e = e.cause) {
     if (e instanceof AppError) return e;
@@ -34,10 +41,10 @@ function mapError(err: unknown): AppError {
   // Everything openid-client checked and refused: the token endpoint's error, the ID token's signature, iss, aud,
   // nonce, expiry, or a discovery document that names another issuer.
   if (err instanceof oidc.ClientError || err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError) {
-    const code = 'code' in err && typeof err.code === 'string' ? err.code : 'error' in err ? String(err.error) : '';
-    return new AppError('OIDC_TOKEN_REFUSED', `(${err.message}${code ? `: ${code}` : ''})`, { cause: err });
+    const code = err instanceof oidc.ResponseBodyError || err instanceof oidc.AuthorizationResponseError ? err.error : (err.code ?? '');
+    return new AppError('OIDC_TOKEN_REFUSED', `(${rootMessage(err)}${code ? `; ${code}` : ''})`, { cause: err });
   }
-  return new AppError('OIDC_PROVIDER_UNAVAILABLE', undefined, { cause: err });
+  return new AppError('OIDC_PROVIDER_UNAVAILABLE', err instanceof Error ? `(${rootMessage(err)})` : undefined, { cause: err });
 }
 
 const str = (v: unknown, max: number): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, max) : null);
@@ -46,9 +53,10 @@ const str = (v: unknown, max: number): string | null => (typeof v === 'string' &
  * Clients of the sites' providers: discovery (kept `DISCOVERY_TTL_MS`), the authorisation URL with PKCE, state and
  * nonce, and the code exchange with its checks, every call through the guarded, bounded fetch.
  */
-export function oidcClients(o: { egress: OidcEgressOptions; redirectUri: string; now?: () => number }) {
+export function oidcClients(o: { egress: OidcEgressOptions; redirectUri: string; now?: () => number; fetchForTests?: oidc.CustomFetch }) {
   const now = o.now ?? Date.now;
-  const fetch = guardedFetch(o.egress);
+  // TEST ONLY: a provider answered in memory (Microsoft's tenant issuers cannot be served locally over https).
+  const fetch = o.fetchForTests ?? guardedFetch(o.egress);
   const cache = new Map<string, { key: string; at: number; config: Promise<oidc.Configuration> }>();
 
   function discover(p: OidcProvider, secret: string): Promise<oidc.Configuration> {
