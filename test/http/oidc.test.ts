@@ -71,7 +71,7 @@ async function signInAs(account: string) {
   assert.ok(session, 'a session cookie on Agora’s origin');
   const me = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `agora_session=${session}` } });
   assert.equal(me.statusCode, 200, me.body);
-  return { page: back.body, user: me.json<{ user: { id: string; displayName: string; email?: string } }>().user };
+  return { page: back.body, session, user: me.json<{ user: { id: string; displayName: string; email?: string } }>().user };
 }
 
 describe('admins configure a site’s providers', () => {
@@ -146,6 +146,10 @@ describe('the sign-in window and the code flow against a real provider', () => {
     assert.match(first.page, /<meta name="agora-oidc-done"/);
     assert.ok(first.page.includes(`<meta name="agora-origin" content="${PAGE}">`));
     assert.match(first.page, /<script src="\/popup.js"/);
+    // A provider's sign-in is a fresh sign-in: an account without a password may download its data.
+    const own = new URL(deps.config.publicUrl).origin;
+    const exported = await app.inject({ method: 'GET', url: '/api/v1/me/export', headers: { cookie: `agora_session=${first.session}`, origin: own, 'sec-fetch-site': 'same-origin' } });
+    assert.equal(exported.statusCode, 200, exported.body);
     const again = await signInAs('alice');
     assert.equal(again.user.id, first.user.id, 'the same (provider, subject) is the same account');
     const row = await deps.db.selectFrom('users').select('email').where('id', '=', first.user.id).executeTakeFirstOrThrow();

@@ -112,7 +112,8 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         const { userId, outcome } = await accountFor(deps.db, provider, claims, flow.lang);
         const user = await deps.users.get(userId);
         if (!user) throw new Error('OIDC account vanished');
-        const session = await deps.sessions.create(userId, 'cookie');
+        // The provider has just authenticated the reader: as recent a sign-in as a password (export, deletion).
+        const session = await deps.sessions.create(userId, 'cookie', { authenticated: true });
         setSessionCookie(reply, deps, session.token);
         request.log.info({ provider: provider.slug, site: provider.siteId, outcome }, 'OpenID Connect sign-in');
         const page = renderOidcDone({ lang: flow.lang, targetOrigin: flow.origin, displayName: user.displayName, csrfToken: deps.csrf.issue(session.id) });
