@@ -11,11 +11,11 @@ import { assertErrorEnvelope, listRoutes, ROLES, securityWorld, type Actor, type
 // entry whose route is gone fails too. Each cell sends a request that is valid in every other way (a fresh comment
 // to delete, a solved challenge, the right CSRF token), so what decides the answer is who is asking.
 //
-// ok: 2xx or 3xx. 401/403/404: exactly that status. refused: a 4xx denial, or a 2xx whose body says the item was
+// ok: 2xx or 3xx. 400/401/403/404: exactly that status. refused: a 4xx denial, or a 2xx whose body says the item was
 // refused (bulk decisions report each comment alone). A cell may carry `known`: a finding of issue 11 another
 // engineer is fixing; it then runs as a TODO (reported, not failing) until the fix lands and the marker is removed.
 
-type Expect = 'ok' | 401 | 403 | 404 | 'refused';
+type Expect = 'ok' | 400 | 401 | 403 | 404 | 'refused';
 type Cell = Expect | { expect: Expect; known: string };
 type Expectations = Record<Exclude<Role, 'other'>, Cell> & { other?: Cell };
 
@@ -56,6 +56,9 @@ async function adminJson<T>(w: World, opts: InjectOptions): Promise<T> {
   assert.ok(res.statusCode < 300, `fixture request ${opts.method} ${opts.url}: ${res.statusCode} ${res.body}`);
   return res.json<T>();
 }
+const oidcSlug = () => `p${newId().toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20)}`;
+const oidcProvider = async (w: World) =>
+  (await adminJson<{ provider: { slug: string } }>(w, { method: 'POST', url: `/api/v1/admin/sites/${w.siteA.id}/oidc-providers`, payload: { slug: oidcSlug(), label: 'ID', issuer: 'https://id.example.com', clientId: 'c', clientSecret: 's' } })).provider.slug;
 const webhook = async (w: World) =>
   (await adminJson<{ webhook: { id: string } }>(w, { method: 'POST', url: `/api/v1/admin/sites/${w.siteA.id}/webhooks`, payload: { url: 'https://hooks.example.com/agora' } })).webhook.id;
 const ssoToken = async (w: World) => hsToken((await w.deps.publisher.siteStore.ssoSecret(w.siteA.id)) ?? '', { sub: `reader-${newId()}`, aud: w.siteA.id, name: 'Jeanne Martin' });
@@ -152,6 +155,13 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/admin/sites/:siteId/webhooks/:webhookId': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks/${await webhook(w)}`, 'PATCH', { active: false }) },
   'DELETE /api/v1/admin/sites/:siteId/webhooks/:webhookId': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks/${await webhook(w)}`, 'DELETE') },
   'GET /api/v1/admin/sites/:siteId/webhook-deliveries': { expect: ADMIN, build: ({ w }) => get(`/api/v1/admin/sites/${w.siteA.id}/webhook-deliveries`) },
+  // Sign-in with identity providers (issue 12): the admins' API, and the sign-in window's pages, the same for everyone
+  // (no provider of that name: 404; a callback with no sign-in in progress in this browser: 400 OIDC_STATE_INVALID).
+  'GET /api/v1/admin/sites/:siteId/oidc-providers': { expect: ADMIN, build: ({ w }) => get(`/api/v1/admin/sites/${w.siteA.id}/oidc-providers`) },
+  'POST /api/v1/admin/sites/:siteId/oidc-providers': { expect: ADMIN, build: ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/oidc-providers`, 'POST', { slug: oidcSlug(), label: 'ID', issuer: 'https://id.example.com', clientId: 'c', clientSecret: 's' }) },
+  'DELETE /api/v1/admin/sites/:siteId/oidc-providers/:slug': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/oidc-providers/${await oidcProvider(w)}`, 'DELETE') },
+  'GET /auth/oidc/:provider/start': { expect: { anonymous: 404, commenter: 404, modHere: 404, modElsewhere: 404, admin: 404 }, build: ({ w }) => get(`/auth/oidc/none/start?origin=${encodeURIComponent(w.siteA.origin)}`) },
+  'GET /auth/oidc/callback': { expect: { anonymous: 400, commenter: 400, modHere: 400, modElsewhere: 400, admin: 400 }, build: () => get('/auth/oidc/callback?code=c&state=s') },
   'GET /admin/sites': { auth: 'cookie', expect: ADMIN, build: () => get('/admin/sites') },
   'POST /admin/sites': { auth: 'form', expect: ADMIN, build: () => { const id = `f-${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`; return { method: 'POST', url: '/admin/sites', payload: { id, name: id, origins: `https://${id}.example`, lang: 'en' } }; } },
   'POST /admin/sites/:siteId': { auth: 'form', expect: ADMIN, build: ({ w }) => ({ method: 'POST', url: `/admin/sites/${w.siteA.id}`, payload: { name: 'Site A', origins: w.siteA.origin, lang: 'en', localAccounts: 'on', guests: 'on' } }) },
