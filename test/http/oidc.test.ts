@@ -234,6 +234,11 @@ describe('a sign-in that fails says why, in the reader’s language, never with 
     assert.match(res.body, /data-code="OIDC_CANCELLED"/);
     assert.match(res.body, /annulée/);
     assert.ok(res.body.includes(`href="/auth/popup?origin=${encodeURIComponent(PAGE)}&amp;lang=fr"`));
+    // The provider's own trouble is said as such.
+    const next = await start();
+    const busy = await callback(new URL(`/auth/oidc/callback?error=temporarily_unavailable&state=${next.location.searchParams.get('state')}`, 'http://x'), next.flow);
+    assert.equal(busy.statusCode, 502);
+    assert.match(busy.body, /OIDC_PROVIDER_UNAVAILABLE/);
   });
 
   test('a provider that is down, or that never answers, gives a clear 502 page within the timeout', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import * as client from 'openid-client';
 import { pickLang, type Lang } from '../../i18n/discussion.js';
 import { AppError, errorCatalog, type ErrorCode } from '../errors.js';
@@ -91,9 +91,9 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       helmet: securityPolicy.popup,
       config: PAGE_RATE,
       // Providers add parameters of their own (iss, scope, session_state): only ours are read, none refused.
-      schema: { hide: true, querystring: Type.Object({ state: Type.Optional(Type.String({ maxLength: 512 })), error: Type.Optional(Type.String({ maxLength: 200 })) }) },
+      schema: { hide: true, querystring: Type.Object({ state: Type.Optional(Type.String({ maxLength: 2048 })), error: Type.Optional(Type.String({ maxLength: 256 })) }) },
     },
-    async (request: FastifyRequest<{ Querystring: { state?: string; error?: string } }>, reply) => {
+    async (request, reply) => {
       const flow = openFlow(oidc.flowSecret, request.cookies[FLOW_COOKIE]);
       // One use: whatever happens next, this flow is over.
       reply.clearCookie(FLOW_COOKIE, cookieOptions);
@@ -104,8 +104,11 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         // The state is checked before anything else, the provider's error included: an answer to another browser's
         // sign-in (login CSRF) is refused as such.
         if (request.query.state !== flow.state) throw new AppError('OIDC_STATE_INVALID', '(state does not match)');
-        if (request.query.error === 'access_denied') throw new AppError('OIDC_CANCELLED');
-        if (request.query.error) throw new AppError('OIDC_TOKEN_REFUSED', `(${request.query.error})`);
+        const providerError = request.query.error;
+        if (providerError === 'access_denied') throw new AppError('OIDC_CANCELLED');
+        // RFC 6749 §4.1.2.1: the provider's own trouble is not a failed check.
+        if (providerError === 'server_error' || providerError === 'temporarily_unavailable') throw new AppError('OIDC_PROVIDER_UNAVAILABLE', `(${providerError})`);
+        if (providerError) throw new AppError('OIDC_TOKEN_REFUSED', `(${providerError})`);
         const provider = await oidc.repo.byId(flow.siteId, flow.providerId);
         if (!provider) throw new AppError('OIDC_PROVIDER_NOT_FOUND');
         const claims = await oidc.clients.exchange(provider, await oidc.repo.secret(provider.id), new URL(request.url, deps.config.publicUrl), flow);
