@@ -13,6 +13,8 @@ let app: FastifyInstance;
 let deps: Deps;
 let close: () => Promise<void>;
 let idp: TestProvider;
+/** A second provider that takes the client secret only with HTTP Basic. */
+let basic: TestProvider;
 let hanging: Server;
 let hangingUrl: string;
 let admin: { auth: { authorization: string } };
@@ -21,14 +23,16 @@ const TIMEOUT_MS = 1500;
 
 before(async () => {
   idp = await startTestProvider();
+  basic = await startTestProvider();
   // A provider that accepts connections and never answers: the timeout must cut it.
   hanging = createServer(() => {});
   await new Promise<void>((r) => hanging.listen(0, '127.0.0.1', r));
   hangingUrl = `http://127.0.0.1:${(hanging.address() as AddressInfo).port}`;
   const closed = `http://127.0.0.1:${await freePort()}`;
   // The three issuers run on 127.0.0.1, allowed explicitly (AGORA_OIDC_INTERNAL_ISSUERS); nothing else internal is.
-  ({ app, deps, close } = await buildTestApp({ oidcInternalIssuers: [idp.issuer, hangingUrl, closed], oidcTimeoutMs: TIMEOUT_MS }));
+  ({ app, deps, close } = await buildTestApp({ oidcInternalIssuers: [idp.issuer, basic.issuer, hangingUrl, closed], oidcTimeoutMs: TIMEOUT_MS }));
   idp.start({ clientId: 'agora', clientSecret: 'a long enough client secret', redirectUri: deps.oidc.redirectUri });
+  basic.start({ clientId: 'agora-basic', clientSecret: 'a basic client secret', redirectUri: deps.oidc.redirectUri, basicAuthOnly: true });
   await makeSite(deps, 'paper', [PAGE], { lang: 'fr' });
   admin = await signUpAdmin(app, deps);
   const oidcAdmin = deps.oidc.admin;
@@ -40,6 +44,7 @@ after(async () => {
   hanging.closeAllConnections();
   hanging.close();
   await idp.close();
+  await basic.close();
   await close();
 });
 
@@ -174,6 +179,15 @@ describe('the sign-in window and the code flow against a real provider', () => {
     // An absent email_verified is not true either.
     idp.accounts.set('carol-2', { email: 'carol@paper.example', name: 'Carol 2' });
     assert.notEqual((await signInAs('carol-2')).user.id, local.user.id);
+  });
+
+  test('a provider that takes the client secret only in the Authorization header (Basic) works too', async () => {
+    basic.accounts.set('dan', { email: 'dan@basic.example', email_verified: true, name: 'Dan Basic' });
+    await addProvider(deps.oidc.admin, 'paper', { slug: 'basic', label: 'Basic ID', issuer: basic.issuer, clientId: 'agora-basic', clientSecret: 'a basic client secret' });
+    const { location, flow } = await start('basic');
+    const back = await callback(await basic.login(location.href, 'dan'), flow);
+    assert.equal(back.statusCode, 200, back.body);
+    assert.match(back.body, /Dan Basic/);
   });
 
   test('a staff account is never linked by a provider, however verified', async () => {

@@ -68,7 +68,17 @@ export function oidcClients(o: { egress: OidcEgressOptions; redirectUri: string;
         timeout: Math.ceil(o.egress.timeoutMs / 1000),
         ...(plainHttp ? { execute: [oidc.allowInsecureRequests] } : {}),
       })
-      .then((config) => {
+      .then((discovered) => {
+        let config = discovered;
+        // The secret goes in the form (client_secret_post) unless the provider takes it only in the Authorization
+        // header; a provider that lists nothing takes Basic (RFC 8414 §2). Rebuilt only then: openid-client's
+        // handling of Microsoft's issuer template lives in the discovered configuration (and Microsoft takes post).
+        const methods = config.serverMetadata().token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+        if (!methods.includes('client_secret_post') && methods.includes('client_secret_basic')) {
+          config = new oidc.Configuration(config.serverMetadata(), p.clientId, { client_secret: secret, redirect_uris: [o.redirectUri], response_types: ['code'] }, oidc.ClientSecretBasic(secret));
+          config[oidc.customFetch] = fetch;
+          if (plainHttp) oidc.allowInsecureRequests(config);
+        }
         config.timeout = Math.ceil(o.egress.timeoutMs / 1000);
         return config;
       });
