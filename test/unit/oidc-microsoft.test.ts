@@ -17,7 +17,7 @@ const jwk = { ...(await exportJWK(keys.publicKey)), kid: 'k1', alg: 'RS256', use
 const provider: OidcProvider = { id: 'p1', siteId: 'paper', slug: 'microsoft', label: 'Microsoft', issuer: PRESETS.microsoft.issuer, clientId: 'app-id', createdAt: '' };
 const checks = { state: 'the-state', nonce: 'the-nonce', verifier: 'v'.repeat(43) };
 
-function fakeMicrosoft(idToken: (claims: JWTPayload) => JWTPayload): CustomFetch {
+function fakeMicrosoft(idToken: (claims: JWTPayload) => JWTPayload, o: { listAuthMethods?: boolean } = {}): CustomFetch {
   const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } });
   return async (url) => {
     if (url === `${MS}/common/v2.0/.well-known/openid-configuration`) {
@@ -29,6 +29,7 @@ function fakeMicrosoft(idToken: (claims: JWTPayload) => JWTPayload): CustomFetch
         response_types_supported: ['code'],
         subject_types_supported: ['pairwise'],
         id_token_signing_alg_values_supported: ['RS256'],
+        ...(o.listAuthMethods === false ? {} : { token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'] }),
       });
     }
     if (url === `${MS}/common/discovery/v2.0/keys`) return json({ keys: [jwk] });
@@ -58,6 +59,8 @@ describe('Microsoft’s common endpoint: an issuer template filled with each tok
     assert.equal(claims.emailVerified, false, 'Microsoft sends no email_verified: its email never links an account');
     assert.equal(subjectOf(provider, claims), `${MS}/${TENANT}/v2.0 pairwise-sub`);
     assert.equal(subjectOf({ issuer: 'https://accounts.google.com' }, { iss: 'https://accounts.google.com', sub: '42' }), '42');
+    // Without a list of client authentication methods (Basic by default), the tenant template still holds.
+    assert.equal((await exchange(fakeMicrosoft((c) => c, { listAuthMethods: false }))).iss, `${MS}/${TENANT}/v2.0`);
   });
 
   /** Rejects with OIDC_TOKEN_REFUSED for the named claim. */

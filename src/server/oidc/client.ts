@@ -73,9 +73,10 @@ export function oidcClients(o: { egress: OidcEgressOptions; redirectUri: string;
         // The secret goes in the form (client_secret_post) unless the provider takes it only in the Authorization
         // header; a provider that lists nothing takes Basic (RFC 8414 §2). Rebuilt only then: openid-client's
         // handling of Microsoft's issuer template lives in the discovered configuration (and Microsoft takes post).
-        const methods = config.serverMetadata().token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
-        if (!methods.includes('client_secret_post') && methods.includes('client_secret_basic')) {
-          config = new oidc.Configuration(config.serverMetadata(), p.clientId, { client_secret: secret, redirect_uris: [o.redirectUri], response_types: ['code'] }, oidc.ClientSecretBasic(secret));
+        const metadata = config.serverMetadata();
+        const methods = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
+        if (!metadata.issuer.includes('{tenantid}') && !methods.includes('client_secret_post') && methods.includes('client_secret_basic')) {
+          config = new oidc.Configuration(metadata, p.clientId, { client_secret: secret, redirect_uris: [o.redirectUri], response_types: ['code'] }, oidc.ClientSecretBasic(secret));
           config[oidc.customFetch] = fetch;
           if (plainHttp) oidc.allowInsecureRequests(config);
         }
