@@ -12,7 +12,7 @@ import { DEMO_SITE_ID } from '../../src/server/sites/seed.js';
 import { addProvider } from '../../src/server/oidc/admin.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
 import { startTestProvider, type TestProvider } from '../fixtures/oidc-provider.js';
-import { TEST_TIMEOUT_MS, launchBrowser, newContext, waitForWidget, widgetPart } from './helpers.js';
+import { TEST_TIMEOUT_MS, describeViolations, launchBrowser, newContext, seriousA11yViolations, waitForWidget, widgetPart } from './helpers.js';
 
 const HOST = '.agora-embed';
 
@@ -70,6 +70,9 @@ test('the provider’s button in the sign-in window → the provider’s login �
   assert.equal(new URL(popup.url()).pathname, '/auth/popup');
 
   const button = popup.getByRole('link', { name: 'Continuer avec Test ID' });
+  await button.waitFor();
+  const violations = await seriousA11yViolations(popup);
+  assert.deepEqual(violations, [], describeViolations(violations));
   await button.click();
   // The provider's own development login form.
   await popup.waitForURL((u) => u.origin === idp.issuer);
