@@ -74,6 +74,8 @@ export const errorCatalog = {
   // Moderators and single sign-on keys (issue 11).
   STAFF_STANDING_ADMIN_ONLY: { status: 403, en: 'Only an administrator can ban, suspend or pre-moderate a moderator or an administrator.', fr: 'Seul un administrateur peut bannir, suspendre ou pré-modérer un modérateur ou un administrateur.' },
   JWKS_URL_FORBIDDEN: { status: 400, en: 'The site’s JWKS URL points to a private, loopback, link-local or other internal address, which Agora does not fetch.', fr: 'L’URL JWKS du site vise une adresse privée, de bouclage, de lien local ou autrement interne, qu’Agora ne consulte pas.' },
+  // Accounts readers can recover (issue 12).
+  EMAIL_NOT_VERIFIED: { status: 403, en: 'Confirm your email address to comment on this site: open the link we sent you, or ask for a new one from your profile.', fr: 'Confirmez votre adresse e-mail pour commenter sur ce site : ouvrez le lien que nous vous avons envoyé, ou demandez-en un nouveau depuis votre profil.' },
   INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
   UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
 } as const satisfies Record<string, { status: number } & Record<Lang, string>>;

@@ -70,13 +70,15 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       const lang = pickLang(request.query.lang ?? request.headers['accept-language']);
       const origin = request.query.origin ?? '';
       // Tokens are only ever posted to an origin that a site allowed: a stranger's page gets nothing.
-      const allowed = origin === own || (origin !== '' && (await deps.origins.siteForOrigin(origin)) !== undefined);
+      const site = origin !== '' ? await deps.origins.siteForOrigin(origin) : undefined;
+      const allowed = origin === own || site !== undefined;
       const auth = request.auth?.via === 'cookie' ? request.auth : null;
       const page = renderPopupPage({
         lang,
         targetOrigin: allowed ? origin : null,
         signedInAs: auth?.user.displayName ?? null,
         csrfToken: auth ? deps.csrf.issue(auth.sessionId) : null,
+        siteName: site?.name,
       });
       return reply.status(allowed ? 200 : 403).type('text/html; charset=utf-8').send(page);
     },
