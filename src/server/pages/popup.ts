@@ -24,7 +24,7 @@ ${opts.signedInAs ? html`<p><button type="button" id="agora-continue">${t.contin
 <p><label for="login-email">${t.email}</label><br><input id="login-email" name="email" type="email" autocomplete="email" required></p>
 <p><label for="login-password">${t.password}</label><br><input id="login-password" name="password" type="password" autocomplete="current-password" required></p>
 <p><button type="submit">${t.signIn}</button></p>
-<p><a href="/auth/forgot?origin=${encodeURIComponent(opts.targetOrigin)}&lang=${opts.lang}" data-testid="forgot-link">${accountStrings[opts.lang].forgotTitle}</a></p>
+<p><a href="/auth/forgot?origin=${encodeURIComponent(opts.targetOrigin)}&amp;lang=${opts.lang}" data-testid="forgot-link">${accountStrings[opts.lang].forgotTitle}</a></p>
 <p><a href="#agora-signup" data-show="agora-signup">${t.noAccount}</a></p>
 </form>
 <form id="agora-signup" class="auth">
