@@ -91,6 +91,15 @@ test('mot de passe oublié : le lien par e-mail, un nouveau mot de passe, puis l
     await part('auth-submit').click();
     await part('sign-out').waitFor();
     await page.locator(HOST).getByText('Connecté en tant que Camille').filter({ visible: true }).waitFor();
+
+    // The profile, under the site's name: the address, confirmed by the reset link, and the account forms.
+    await page.goto(`${server.url}/profile`);
+    assert.equal(await page.locator('header.site').innerText(), 'Agora demo newsroom');
+    assert.equal(await page.getByTestId('account-email').innerText(), email);
+    assert.match(await page.getByTestId('account-section').innerText(), /confirmée/);
+    await page.getByLabel('Nouvelle adresse e-mail').waitFor();
+    const profileViolations = await seriousA11yViolations(page);
+    assert.deepEqual(profileViolations, [], describeViolations(profileViolations));
   } finally {
     await context.close();
   }
