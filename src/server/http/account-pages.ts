@@ -37,13 +37,13 @@ export const accountPages: FastifyPluginAsyncTypebox<{
     return { status: err.status, notice: { error: true, text: errorBody(err.code, lang, err.details).error.message } };
   };
   const opts = { helmet: securityPolicy.emailLink };
+  /** Only an allowed origin is kept: it is echoed into the form and names a site in the email. */
+  const allowedOrigin = async (origin: string | undefined) => (origin && (await deps.origins.siteForOrigin(origin)) ? origin : null);
 
   app.get('/auth/forgot', { ...opts, schema: { hide: true, querystring: Query } }, async (request, reply) => {
     const lang = langOf(request, request.query.lang);
     const site = await siteOf(request.query.origin);
-    // Only an allowed origin is kept: it is echoed into the form and names a site in the email.
-    const origin = request.query.origin && (await deps.origins.siteForOrigin(request.query.origin)) ? request.query.origin : null;
-    return send(reply, 200, renderForgotPage({ lang, siteName: site.name, origin, sent: false }));
+    return send(reply, 200, renderForgotPage({ lang, siteName: site.name, origin: await allowedOrigin(request.query.origin), sent: false }));
   });
 
   app.post('/auth/forgot', { ...opts, schema: { hide: true, body: Type.Object({ email: Type.String({ maxLength: 254 }), lang: Lang_, origin: Type.Optional(Type.String({ maxLength: 300 })) }) } }, async (request, reply) => {
@@ -56,7 +56,7 @@ export const accountPages: FastifyPluginAsyncTypebox<{
     } catch (err) {
       const { status, notice } = asNotice(err, lang);
       if (err instanceof AppError && err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
-      return send(reply, status, renderForgotPage({ lang, siteName: site.name, origin: request.body.origin ?? null, sent: false, notice }));
+      return send(reply, status, renderForgotPage({ lang, siteName: site.name, origin: await allowedOrigin(request.body.origin), sent: false, notice }));
     }
     return send(reply, 200, renderForgotPage({ lang, siteName: site.name, origin: null, sent: true }));
   });

@@ -33,7 +33,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     return { name: site?.name ?? 'Agora' };
   }
 
-  async function page(request: FastifyRequest, reply: FastifyReply, auth: AuthContext, message: { error: boolean; text: string } | null, status = 200, accountNotice: Notice = null) {
+  async function page(request: FastifyRequest, reply: FastifyReply, auth: AuthContext, message: { error: boolean; text: string } | null, status = 200, accountNotice: Notice = null, accountWhat?: string) {
     const s = await nd.readerSettings.get(auth.user.id);
     const lang = s.lang ?? pickLang(request.headers['accept-language']);
     const csrfToken = deps.csrf.issue(auth.sessionId);
@@ -61,7 +61,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       recent: recentlyAuthenticated(auth, deps),
       minutes: Math.round(deps.config.reauthMs / 60_000),
       siteName: site.name,
-      notice: accountNotice,
+      notice: accountNotice ?? (await accountDone(auth, accountWhat, lang)),
     });
     const html = renderProfile({ lang, siteName: site.name, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await ownComments(deps.db, auth.user.id), message, accountSection: account, privacySection: section });
     return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store').send(html);
@@ -78,7 +78,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     }
     const q = (request.query ?? {}) as { saved?: string; account?: string };
     const lang = pickLang(request.headers['accept-language']);
-    return page(request, reply, auth, q.saved ? { error: false, text: profileMessages.saved(lang) } : null, 200, await accountDone(auth, q.account, lang));
+    return page(request, reply, auth, q.saved ? { error: false, text: profileMessages.saved(lang) } : null, 200, null, q.account);
   });
 
   /** The confirmation a profile account form redirects to (`?account=…`), with the address concerned. */
