@@ -9,6 +9,7 @@ import { registerBackup } from './backup.js';
 import { registerPrivacy } from './privacy.js';
 import { registerModeration } from './moderation.js';
 import { registerAdmin } from './admin.js';
+import { registerAccounts } from './accounts.js';
 
 /**
  * The `agora` command line. It parses arguments and calls use cases; commands register themselves from their own
@@ -24,6 +25,7 @@ export function buildCli(): Command {
   registerPrivacy(program);
   registerModeration(program);
   registerAdmin(program);
+  registerAccounts(program);
   return program;
 }
 

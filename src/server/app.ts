@@ -13,6 +13,7 @@ import { authContext } from './http/context.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { buildValidator } from './http/validator.js';
 import { authRoutes } from './http/auth-routes.js';
+import { accountRoutes } from './http/account-routes.js';
 import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
 import { pageRoutes } from './http/page-routes.js';
@@ -109,6 +110,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(opsRoutes, { deps });
 
   await app.register(authRoutes, { deps });
+  await app.register(accountRoutes, { deps });
   await app.register(storyRoutes, { deps });
   await app.register(commentRoutes, { deps });
   await app.register(pageRoutes, { deps });

@@ -82,6 +82,8 @@ export const errorCatalog = {
   OIDC_CANCELLED: { status: 401, en: 'The sign-in was cancelled at the provider.', fr: 'La connexion a été annulée chez le fournisseur.' },
   OIDC_TOKEN_REFUSED: { status: 401, en: 'The identity provider’s answer failed our security checks. Start again.', fr: 'La réponse du fournisseur d’identité n’a pas passé nos contrôles de sécurité. Recommencez.' },
   OIDC_PROVIDER_UNAVAILABLE: { status: 502, en: 'The identity provider could not be reached. Try again in a moment.', fr: 'Le fournisseur d’identité est injoignable. Réessayez dans un instant.' },
+  // Accounts readers can recover (issue 12).
+  EMAIL_NOT_VERIFIED: { status: 403, en: 'Confirm your email address to comment on this site: open the link we sent you, or ask for a new one from your profile.', fr: 'Confirmez votre adresse e-mail pour commenter sur ce site : ouvrez le lien que nous vous avons envoyé, ou demandez-en un nouveau depuis votre profil.' },
   INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
   UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
 } as const satisfies Record<string, { status: number } & Record<Lang, string>>;

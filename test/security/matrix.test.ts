@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { unsubscribeToken } from '../../src/server/notifications/service.js';
 import { newId } from '../../src/server/storage/ids.js';
+import { linkToken } from '../../src/server/users/tokens.js';
 import { hsToken } from '../fixtures/publisher.js';
 import { assertErrorEnvelope, listRoutes, ROLES, securityWorld, type Actor, type Role, type World } from './helpers.js';
 
@@ -62,6 +63,12 @@ const oidcProvider = async (w: World) =>
 const webhook = async (w: World) =>
   (await adminJson<{ webhook: { id: string } }>(w, { method: 'POST', url: `/api/v1/admin/sites/${w.siteA.id}/webhooks`, payload: { url: 'https://hooks.example.com/agora' } })).webhook.id;
 const ssoToken = async (w: World) => hsToken((await w.deps.publisher.siteStore.ssoSecret(w.siteA.id)) ?? '', { sub: `reader-${newId()}`, aud: w.siteA.id, name: 'Jeanne Martin' });
+/** A working emailed link (reset or verification) of a fresh account, as its mail would carry it. */
+async function accountLink(w: World, purpose: 'reset' | 'verify'): Promise<string> {
+  const a = await w.fresh('commenter');
+  const id = await w.deps.accountDeps.mail.tokens.issue(w.deps.db, { userId: a.id, purpose, email: purpose === 'verify' ? a.email : null, lang: 'en', siteId: null });
+  return linkToken(w.deps.publisher.secret, id);
+}
 const storyUrl = (w: World) => `${w.siteA.origin}/2027/01/a-story`;
 
 const MATRIX: Record<string, Entry> = {
@@ -89,6 +96,19 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/auth/login': { expect: PUBLIC, build: ({ w }) => json('/api/v1/auth/login', 'POST', { email: w.actors.other.email, password: w.actors.other.password }) },
   'POST /api/v1/auth/logout': { expect: SIGNED_IN, build: async ({ w, role }) => ({ ...json('/api/v1/auth/logout', 'POST'), actor: role === 'anonymous' ? null : await w.fresh(role) }) },
   'POST /api/v1/auth/reauth': { auth: 'cookie', expect: SIGNED_IN, build: ({ as }) => json('/api/v1/auth/reauth', 'POST', { password: as?.password ?? 'Vermilion-otter-quietly-grazes!' }) },
+  // Accounts readers can recover (issue 12): links are for whoever holds them; account changes need the account.
+  'POST /api/v1/auth/password-reset': { expect: PUBLIC, build: () => json('/api/v1/auth/password-reset', 'POST', { email: `someone-${newId()}@example.com` }) },
+  'POST /api/v1/auth/password-reset/confirm': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/password-reset/confirm', 'POST', { token: await accountLink(w, 'reset'), password: 'Vermilion-otter-grazes-again!' }) },
+  'POST /api/v1/auth/verify-email': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/verify-email', 'POST', { token: await accountLink(w, 'verify') }) },
+  'POST /api/v1/auth/verify-email/resend': { expect: SIGNED_IN, build: () => json('/api/v1/auth/verify-email/resend', 'POST') },
+  'POST /api/v1/me/email': { auth: 'cookie', expect: SIGNED_IN, build: () => json('/api/v1/me/email', 'POST', { email: `changed-${newId()}@example.com` }) },
+  'PUT /api/v1/me/password': { auth: 'cookie', expect: SIGNED_IN, build: async ({ w, role }) => ({ ...json('/api/v1/me/password', 'PUT', { password: 'Vermilion-otter-grazes-again!' }), actor: role === 'anonymous' ? null : await w.fresh(role) }) },
+  'GET /auth/forgot': { expect: PUBLIC, build: () => get('/auth/forgot') },
+  'POST /auth/forgot': { auth: 'form', expect: PUBLIC, build: () => ({ method: 'POST', url: '/auth/forgot', payload: { email: `someone-${newId()}@example.com` } }) },
+  'GET /auth/reset': { expect: PUBLIC, build: async ({ w }) => get(`/auth/reset?t=${await accountLink(w, 'reset')}`) },
+  'POST /auth/reset': { auth: 'form', expect: PUBLIC, build: async ({ w }) => ({ method: 'POST', url: '/auth/reset', payload: { t: await accountLink(w, 'reset'), password: 'Vermilion-otter-grazes-again!' } }) },
+  'GET /auth/verify': { expect: PUBLIC, build: async ({ w }) => get(`/auth/verify?t=${await accountLink(w, 'verify')}`) },
+  'POST /auth/verify': { auth: 'form', expect: PUBLIC, build: async ({ w }) => ({ method: 'POST', url: '/auth/verify', payload: { t: await accountLink(w, 'verify') } }) },
   'POST /api/v1/auth/token': { auth: 'cookie', expect: SIGNED_IN, build: () => json('/api/v1/auth/token', 'POST', {}) },
   'POST /api/v1/auth/sso': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/sso', 'POST', { token: await ssoToken(w) }) },
   'POST /api/v1/auth/sso/revoke': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/sso/revoke', 'POST', { token: await ssoToken(w) }) },
@@ -118,6 +138,9 @@ const MATRIX: Record<string, Entry> = {
   'POST /profile/name': { auth: 'form', expect: SIGNED_IN, build: ({ role }) => ({ method: 'POST', url: '/profile/name', payload: { displayName: `Form ${role}` } }) },
   'POST /profile/reauth': { auth: 'form', expect: SIGNED_IN, build: ({ as }) => ({ method: 'POST', url: '/profile/reauth', payload: { password: as?.password ?? 'Vermilion-otter-quietly-grazes!' } }) },
   'POST /profile/notifications': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/notifications', payload: { mode: 'immediate' } }) },
+  'POST /profile/verify-email': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/verify-email', payload: {} }) },
+  'POST /profile/email': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/email', payload: { email: `changed-${newId()}@example.com` } }) },
+  'POST /profile/password': { auth: 'form', expect: SIGNED_IN, build: async ({ w, role }) => ({ method: 'POST', url: '/profile/password', payload: { password: 'Vermilion-otter-grazes-again!' }, actor: role === 'anonymous' ? null : await w.fresh(role) }) },
   'GET /profile/privacy': { auth: 'cookie', expect: SIGNED_IN, build: () => get('/profile/privacy') },
   // Without the confirmation box: the form is accepted (303) and nothing is scheduled.
   'POST /profile/privacy/deletion': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/privacy/deletion', payload: {} }) },

@@ -16,6 +16,8 @@ const EMBED_ROUTES: Record<string, EmbedReach> = {
   'POST /api/v1/auth/logout': 'none',
   // The exchange keeps the presented session only when it is of the same reader and site (sso/use-cases.ts).
   'POST /api/v1/auth/sso': 'none',
+  // Mails the reader's own address its link again: what a reader refused with EMAIL_NOT_VERIFIED needs.
+  'POST /api/v1/auth/verify-email/resend': 'none',
   'GET /api/v1/stories/lookup': 'none',
   'GET /api/v1/counts': 'none',
   'GET /api/v1/stories/:storyId': 'story',

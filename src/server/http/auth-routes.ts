@@ -50,7 +50,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     },
     async (request, reply) => {
       const { origin, ...input } = request.body;
-      const { user, sessions } = await signUp(deps.accountDeps, { ...input, lang: request.lang }, await sessionsFor(request, origin));
+      const open = await sessionsFor(request, origin);
+      // The verification email names the site the reader signs up on: the page's, else our own origin's.
+      const siteId = open.bearer.siteId ?? (await deps.origins.siteForOrigin(own))?.id ?? null;
+      const { user, sessions } = await signUp(deps.accountDeps, { ...input, lang: request.lang, siteId }, open);
       const cookie = sessions.cookie;
       if (cookie) setSessionCookie(reply, deps, cookie.token);
       return reply.status(201).send({ user: presentUser(user, true), token: sessions.bearer?.token ?? '', ...(cookie ? { csrfToken: deps.csrf.issue(cookie.id) } : {}) });

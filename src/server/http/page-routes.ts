@@ -71,17 +71,18 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       const lang = pickLang(request.query.lang ?? request.headers['accept-language']);
       const origin = request.query.origin ?? '';
       // Tokens are only ever posted to an origin that a site allowed: a stranger's page gets nothing.
-      const allowed = origin === own || (origin !== '' && (await deps.origins.siteForOrigin(origin)) !== undefined);
+      const site = origin !== '' ? await deps.origins.siteForOrigin(origin) : undefined;
+      const allowed = origin === own || site !== undefined;
       const auth = request.auth?.via === 'cookie' ? request.auth : null;
       // The site's identity providers, one button each (oidc/pages.ts).
-      const site = allowed ? await deps.origins.siteForOrigin(origin) : undefined;
-      const providers = site ? providerButtons(await deps.oidc.repo.list(site.id), { origin, lang }) : undefined;
+      const providers = allowed && site ? providerButtons(await deps.oidc.repo.list(site.id), { origin, lang }) : undefined;
       const page = renderPopupPage({
         providers,
         lang,
         targetOrigin: allowed ? origin : null,
         signedInAs: auth?.user.displayName ?? null,
         csrfToken: auth ? deps.csrf.issue(auth.sessionId) : null,
+        siteName: site?.name,
       });
       return reply.status(allowed ? 200 : 403).type('text/html; charset=utf-8').send(page);
     },

@@ -33,6 +33,7 @@ const PERSONAL: [table: string, column: string][] = [
   ['notification_settings', 'user_id'],
   ['notifications', 'user_id'],
   ['display_name_changes', 'user_id'],
+  ['account_tokens', 'user_id'],
 ];
 
 // Rows that hold a comment's text or hang on a comment row: removed with its text, or with the comment.

@@ -43,6 +43,7 @@ export interface Database {
   leases: LeasesTable;
   oidc_providers: OidcProvidersTable;
   oidc_secrets: OidcSecretsTable;
+  account_tokens: AccountTokensTable;
 }
 
 export interface SitesTable {
@@ -63,6 +64,8 @@ export interface UsersTable {
   password_hash: string | null;
   role: string;
   created_at: string;
+  /** When the reader proved they receive mail at `email` (a link we sent); null when never (migration 010). */
+  email_verified_at: string | null;
 }
 
 export interface UserIdentitiesTable {
@@ -449,4 +452,22 @@ export interface OidcSecretsTable {
   provider_id: string;
   client_secret: string;
   created_at: string;
+}
+
+/** A single-use link sent by email: password reset, email verification (migration 010). */
+export interface AccountTokensTable {
+  id: string;
+  /** sha256 of the token in the link: the database alone never yields a usable link. */
+  token_hash: string;
+  user_id: string;
+  /** 'reset' or 'verify'. */
+  purpose: string;
+  /** For 'verify': the address being verified (the account's, or the new one of an email change). */
+  email: string | null;
+  lang: string;
+  /** The site whose reader asked (its name goes in the email); null on Agora's own pages. */
+  site_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
