@@ -15,6 +15,7 @@ import { buildValidator } from './http/validator.js';
 import { authRoutes } from './http/auth-routes.js';
 import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
+import { ignoredRoutes } from './http/ignored-routes.js';
 import { pageRoutes } from './http/page-routes.js';
 import { privacyRoutes } from './http/privacy-routes.js';
 import { staticRoutes } from './http/static-routes.js';
@@ -110,6 +111,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(authRoutes, { deps });
   await app.register(storyRoutes, { deps });
   await app.register(commentRoutes, { deps });
+  await app.register(ignoredRoutes, { deps });
   await app.register(pageRoutes, { deps });
   await app.register(realtimeRoutes, { deps });
   await app.register(publisherRoutes, { deps });

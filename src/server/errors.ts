@@ -74,6 +74,10 @@ export const errorCatalog = {
   // Moderators and single sign-on keys (issue 11).
   STAFF_STANDING_ADMIN_ONLY: { status: 403, en: 'Only an administrator can ban, suspend or pre-moderate a moderator or an administrator.', fr: 'Seul un administrateur peut bannir, suspendre ou pré-modérer un modérateur ou un administrateur.' },
   JWKS_URL_FORBIDDEN: { status: 400, en: 'The site’s JWKS URL points to a private, loopback, link-local or other internal address, which Agora does not fetch.', fr: 'L’URL JWKS du site vise une adresse privée, de bouclage, de lien local ou autrement interne, qu’Agora ne consulte pas.' },
+  // The Discussion (issue 12): Respect, ignored readers.
+  CANNOT_REACT_OWN: { status: 403, en: 'You cannot give Respect to your own comment.', fr: 'Vous ne pouvez pas donner de Respect à votre propre commentaire.' },
+  CANNOT_IGNORE_SELF: { status: 400, en: 'You cannot ignore yourself.', fr: 'Vous ne pouvez pas vous ignorer vous-même.' },
+  TOO_MANY_IGNORED: { status: 409, en: 'You ignore too many readers already. Stop ignoring some first.', fr: 'Vous ignorez déjà trop de lecteurs. Cessez d’en ignorer certains d’abord.' },
   INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
   UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
 } as const satisfies Record<string, { status: number } & Record<Lang, string>>;

@@ -41,6 +41,7 @@ export interface Database {
   privacy_audit: PrivacyAuditTable;
   outbox: OutboxTable;
   leases: LeasesTable;
+  ignored_users: IgnoredUsersTable;
 }
 
 export interface SitesTable {
@@ -429,4 +430,11 @@ export interface LeasesTable {
   name: string;
   holder: string;
   expires_at: string;
+}
+
+/** A reader's ignored readers (migration 012): their comments are folded for that reader. */
+export interface IgnoredUsersTable {
+  user_id: string;
+  ignored_id: string;
+  created_at: string;
 }
