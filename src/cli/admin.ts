@@ -25,7 +25,8 @@ export function registerAdmin(program: Command): void {
       await withDatabase(async (db, config) => {
         const { user, created } = await createAdmin(db, { email: opts.email, password: opts.password, displayName: opts.name }, config.scryptN).catch(plain);
         process.stdout.write(`${created ? 'created' : 'promoted'} admin ${user.email} (${user.id}); sign in at ${config.publicUrl}/admin\n`);
-      });
+        // The first step of a new install (docs/deploy.md): it may create the database.
+      }, { create: true });
     });
   admin
     .command('moderator')

@@ -8,6 +8,7 @@ import { registerBackup } from './backup.js';
 import { registerPrivacy } from './privacy.js';
 import { registerModeration } from './moderation.js';
 import { registerAdmin } from './admin.js';
+import { registerDb } from './init.js';
 
 /**
  * The `agora` command line. It parses arguments and calls use cases; commands register themselves from their own
@@ -22,6 +23,7 @@ export function buildCli(): Command {
   registerPrivacy(program);
   registerModeration(program);
   registerAdmin(program);
+  registerDb(program);
   return program;
 }
 
