@@ -87,6 +87,9 @@ describe('ignoring a reader', () => {
     const eve = await signUp(app, 'Eve');
     await ignore(dan.auth, eve.user.id);
     await ignore(eve.auth, dan.user.id);
+    // Dan's list is in his data download, as what he ignores (not who ignores him).
+    const data = (await app.inject({ method: 'GET', url: `/api/v1/admin/users/${dan.user.id}/export`, headers: admin.auth })).json<{ other: Record<string, { ignored_id: string }[]> }>();
+    assert.deepEqual(data.other.ignored_users?.map((r) => r.ignored_id), [eve.user.id]);
     const res = await app.inject({ method: 'POST', url: `/api/v1/admin/users/${dan.user.id}/deletion`, headers: admin.auth, payload: { immediate: true } });
     assert.equal(res.statusCode, 200, res.body);
     const left = await deps.db.selectFrom('ignored_users').selectAll().where((eb) => eb.or([eb('user_id', '=', dan.user.id), eb('ignored_id', '=', dan.user.id)])).execute();
