@@ -10,6 +10,7 @@ import { registerPrivacy } from './privacy.js';
 import { registerModeration } from './moderation.js';
 import { registerAdmin } from './admin.js';
 import { registerAccounts } from './accounts.js';
+import { registerDb } from './init.js';
 
 /**
  * The `agora` command line. It parses arguments and calls use cases; commands register themselves from their own
@@ -26,6 +27,7 @@ export function buildCli(): Command {
   registerModeration(program);
   registerAdmin(program);
   registerAccounts(program);
+  registerDb(program);
   return program;
 }
 

@@ -1,26 +1,22 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../server/config.js';
 import { AppError, errorCatalog } from '../server/errors.js';
 import { addProvider, listProviders, PRESETS, removeProvider, type OidcAdminDeps, type PresentedProvider } from '../server/oidc/admin.js';
 import { callbackPath } from '../server/oidc/deps.js';
 import { oidcRepository } from '../server/oidc/repository.js';
 import { siteStore } from '../server/sites/store.js';
-import { migrate, openDatabase } from '../server/storage/db.js';
+import { withDatabase } from './db.js';
 
-/** Opens the configured database (same environment as the server), runs `work`, always closes it. */
+/** Runs `work` on the configured database (same environment as the server; never a new one: cli/db.ts). */
 async function withProviders<T>(work: (deps: OidcAdminDeps, redirectUri: string) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const db = openDatabase(config);
-  try {
-    await migrate(db);
-    return await work({ siteStore: siteStore(db), oidc: oidcRepository(db), internalOrigins: config.oidcInternalIssuers }, new URL(callbackPath, config.publicUrl).href);
-  } catch (err) {
-    // The operator reads words, not codes.
-    if (err instanceof AppError) throw new Error(`${errorCatalog[err.code].en}${err.details ? ` ${err.details}` : ''}`, { cause: err });
-    throw err;
-  } finally {
-    await db.destroy();
-  }
+  return withDatabase(async (db, config) => {
+    try {
+      return await work({ siteStore: siteStore(db), oidc: oidcRepository(db), internalOrigins: config.oidcInternalIssuers }, new URL(callbackPath, config.publicUrl).href);
+    } catch (err) {
+      // The operator reads words, not codes.
+      if (err instanceof AppError) throw new Error(`${errorCatalog[err.code].en}${err.details ? ` ${err.details}` : ''}`, { cause: err });
+      throw err;
+    }
+  });
 }
 
 /** The secret from standard input (`--client-secret -`): kept out of the shell's history and the process list. */

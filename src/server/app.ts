@@ -16,6 +16,7 @@ import { authRoutes } from './http/auth-routes.js';
 import { accountRoutes } from './http/account-routes.js';
 import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
+import { ignoredRoutes } from './http/ignored-routes.js';
 import { pageRoutes } from './http/page-routes.js';
 import { oidcRoutes } from './http/oidc-routes.js';
 import { privacyRoutes } from './http/privacy-routes.js';
@@ -113,6 +114,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(accountRoutes, { deps });
   await app.register(storyRoutes, { deps });
   await app.register(commentRoutes, { deps });
+  await app.register(ignoredRoutes, { deps });
   await app.register(pageRoutes, { deps });
   await app.register(oidcRoutes, { deps });
   await app.register(realtimeRoutes, { deps });

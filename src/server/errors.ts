@@ -84,6 +84,10 @@ export const errorCatalog = {
   OIDC_PROVIDER_UNAVAILABLE: { status: 502, en: 'The identity provider could not be reached. Try again in a moment.', fr: 'Le fournisseur d’identité est injoignable. Réessayez dans un instant.' },
   // Accounts readers can recover (issue 12).
   EMAIL_NOT_VERIFIED: { status: 403, en: 'Confirm your email address to comment on this site: open the link we sent you, or ask for a new one from your profile.', fr: 'Confirmez votre adresse e-mail pour commenter sur ce site : ouvrez le lien que nous vous avons envoyé, ou demandez-en un nouveau depuis votre profil.' },
+  // The Discussion (issue 12): Respect, ignored readers.
+  CANNOT_REACT_OWN: { status: 403, en: 'You cannot give Respect to your own comment.', fr: 'Vous ne pouvez pas donner de Respect à votre propre commentaire.' },
+  CANNOT_IGNORE_SELF: { status: 400, en: 'You cannot ignore yourself.', fr: 'Vous ne pouvez pas vous ignorer vous-même.' },
+  TOO_MANY_IGNORED: { status: 409, en: 'You ignore too many readers already. Stop ignoring some first.', fr: 'Vous ignorez déjà trop de lecteurs. Cessez d’en ignorer certains d’abord.' },
   INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
   UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
 } as const satisfies Record<string, { status: number } & Record<Lang, string>>;

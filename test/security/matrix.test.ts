@@ -114,6 +114,9 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/auth/sso/revoke': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/sso/revoke', 'POST', { token: await ssoToken(w) }) },
   'GET /api/v1/me': { expect: SIGNED_IN, build: () => get('/api/v1/me') },
   'PATCH /api/v1/me': { expect: SIGNED_IN, build: ({ role }) => json('/api/v1/me', 'PATCH', { displayName: `Renamed ${role}` }) },
+  'GET /api/v1/me/ignored': { expect: SIGNED_IN, build: () => get('/api/v1/me/ignored') },
+  'POST /api/v1/me/ignored/:userId': { expect: SIGNED_IN, build: ({ w }) => json(`/api/v1/me/ignored/${w.actors.other.id}`, 'POST') },
+  'DELETE /api/v1/me/ignored/:userId': { expect: SIGNED_IN, build: ({ w }) => json(`/api/v1/me/ignored/${w.actors.other.id}`, 'DELETE') },
   'GET /api/v1/me/notification-settings': { expect: SIGNED_IN, build: () => get('/api/v1/me/notification-settings') },
   'PUT /api/v1/me/notification-settings': { expect: SIGNED_IN, build: () => json('/api/v1/me/notification-settings', 'PUT', { mode: 'digest' }) },
   // Account-level actions from Agora's own pages: a first-party cookie session with its CSRF token.
@@ -162,8 +165,10 @@ const MATRIX: Record<string, Entry> = {
   },
   'PATCH /api/v1/comments/:id': { expect: OWNER, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}`, 'PATCH', { body: `Edited ${newId()}` }) },
   'DELETE /api/v1/comments/:id': { expect: OWNER, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}`, 'DELETE') },
-  'POST /api/v1/comments/:id/reaction': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reaction`, 'POST') },
+  // Someone else's comment: nobody may give Respect to their own (CANNOT_REACT_OWN, test/http/reactions-own.test.ts).
+  'POST /api/v1/comments/:id/reaction': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment(w.actors.other)}/reaction`, 'POST') },
   'DELETE /api/v1/comments/:id/reaction': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reaction`, 'DELETE') },
+  'GET /api/v1/comments/:id/context': { expect: PUBLIC, build: async ({ w }) => get(`/api/v1/comments/${await w.comment()}/context`) },
   'POST /api/v1/comments/:id/reports': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reports`, 'POST', { reason: 'spam' }) },
   'GET /api/v1/counts': { expect: PUBLIC, build: ({ w }) => get(`/api/v1/counts?url=${encodeURIComponent(storyUrl(w))}`) },
 

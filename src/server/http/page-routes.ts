@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { COMMENT_SORTS, type CommentSort } from '../comments/model.js';
+import { commentContext } from '../comments/context.js';
 import { listComments } from '../comments/use-cases.js';
 import { getStory } from '../stories/use-cases.js';
 import { renderArticlePage, renderIndexPage } from '../pages/article.js';
@@ -24,6 +25,15 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     return reply.type('text/html; charset=utf-8').send(renderIndexPage(articles));
   });
 
+  const threadOf = async (commentId: string, viewerId: string | null) => {
+    try {
+      return await commentContext(deps.commentDeps, { commentId, viewerId });
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'COMMENT_NOT_FOUND') return null;
+      throw err;
+    }
+  };
+
   app.get(
     '/articles/:slug',
     {
@@ -31,7 +41,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       schema: {
         hide: true,
         params: Type.Object({ slug: Type.String({ maxLength: 200 }) }),
-        querystring: Type.Object({ sort: Type.Optional(Type.String()), cursor: Type.Optional(Type.String({ maxLength: 500 })) }),
+        querystring: Type.Object({ sort: Type.Optional(Type.String()), cursor: Type.Optional(Type.String({ maxLength: 500 })), comment: Type.Optional(Type.String({ maxLength: 64 })) }),
       },
     },
     async (request, reply) => {
@@ -40,6 +50,23 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       if (!article) throw new AppError('NOT_FOUND');
       const story = await getStory(deps, article.storyId);
       const viewerId = request.auth?.user.id ?? null;
+      const csrfToken = request.auth?.via === 'cookie' ? deps.csrf.issue(request.auth.sessionId) : null;
+      // A permalink without JavaScript (?comment=<id>): that comment's thread alone, wherever it is in the discussion.
+      // A comment readers cannot see, or one of another story, shows the whole discussion as an unknown id would.
+      const ctx = request.query.comment ? await threadOf(request.query.comment, viewerId) : null;
+      if (ctx && ctx.story.id === story.id) {
+        const discussion = renderDiscussion({
+          storyId: story.id,
+          lang: article.lang,
+          totalCount: await deps.commentDeps.comments.countPublished(story.siteId, story.id),
+          comments: [presentComment(ctx.thread, viewerId)],
+          nextHref: null,
+          closed: story.closed,
+          message: story.message ?? null,
+          thread: { target: ctx.comment.id, allHref: `/articles/${encodeURIComponent(article.slug)}#agora-discussion` },
+        });
+        return reply.type('text/html; charset=utf-8').send(renderArticlePage({ article, discussion, canonicalUrl: story.url, csrfToken }));
+      }
       const sort: CommentSort = COMMENT_SORTS.includes(request.query.sort as CommentSort) ? (request.query.sort as CommentSort) : 'newest';
       let page;
       try {
@@ -59,7 +86,6 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         closed: story.closed,
         message: story.message ?? null,
       });
-      const csrfToken = request.auth?.via === 'cookie' ? deps.csrf.issue(request.auth.sessionId) : null;
       return reply.type('text/html; charset=utf-8').send(renderArticlePage({ article, discussion, canonicalUrl: story.url, csrfToken }));
     },
   );

@@ -32,6 +32,8 @@ article.story p{margin:0 0 1rem}
 .discussion .body pre{overflow-x:auto;background:#f5f5f5;padding:.5rem}
 .discussion .tombstone{color:#666;font-style:italic}
 .discussion .actions{font-size:.85rem;color:#555}
+.discussion .permalink{color:inherit}
+.discussion .comment.target,.discussion .comment:target{background:#fff8d6;outline:2px solid #e0b400;outline-offset:.25rem}
 footer.site{max-width:42rem;margin:2rem auto;padding:1rem;font:.85rem system-ui,sans-serif;color:#555;border-top:1px solid #eee}
 `;
 

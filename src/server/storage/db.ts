@@ -16,6 +16,7 @@ import * as m008 from './migrations/008_session_scope.js';
 import * as m009 from './migrations/009_story_pending.js';
 import * as m010 from './migrations/010_accounts.js';
 import * as m011 from './migrations/011_oidc.js';
+import * as m012 from './migrations/012_ignored.js';
 
 export type Db = Kysely<Database>;
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '009_story_pending': m009,
   '010_accounts': m010,
   '011_oidc': m011,
+  '012_ignored': m012,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -44,6 +44,7 @@ export interface Database {
   oidc_providers: OidcProvidersTable;
   oidc_secrets: OidcSecretsTable;
   account_tokens: AccountTokensTable;
+  ignored_users: IgnoredUsersTable;
 }
 
 export interface SitesTable {
@@ -470,4 +471,11 @@ export interface AccountTokensTable {
   created_at: string;
   expires_at: string;
   used_at: string | null;
+}
+
+/** A reader's ignored readers (migration 012): their comments are folded for that reader. */
+export interface IgnoredUsersTable {
+  user_id: string;
+  ignored_id: string;
+  created_at: string;
 }
