@@ -1,4 +1,4 @@
-import { pickLang, type WidgetStrings, type Lang } from '../../i18n/discussion.js';
+import { pickLang, type ReadStrings, type Lang } from '../../i18n/discussion.js';
 
 /** What a page can pass: the script tag's data-* attributes (same names, camelCased) or `Agora.render` options. */
 export interface EmbedOptions {
@@ -24,8 +24,8 @@ export interface Config {
   ssoToken?: string;
 }
 
-/** A widget's settings once its language's strings are loaded. */
-export type ReadyConfig = Config & { s: WidgetStrings };
+/** A widget's settings once its language's reading strings are loaded. */
+export type ReadyConfig = Config & { s: ReadStrings };
 
 /** Resolves options; the API defaults to the origin the script was loaded from. */
 export function resolveConfig(o: EmbedOptions, scriptSrc: string | undefined, host: Element): Config {

@@ -12,7 +12,7 @@ import { css } from './styles.js';
 export function mount(host: Element, cfg: Config): () => void {
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   let live = true;
-  loadStrings(cfg.api, cfg.lang).then(
+  loadStrings(cfg.lang).then(
     (s) =>
       live &&
       render(
