@@ -28,14 +28,15 @@ const enRead = {
   retry: 'Retry',
   networkError: 'The discussion could not be loaded.',
   closed: 'Comments are closed on this story.',
-  popupBlocked: 'The sign-in window was blocked. Allow pop-ups for this site and try again.',
   dismiss: 'Dismiss',
   offline: 'The server could not be reached. Check your connection and try again.',
   asGuest: 'Comment without an account',
+
 } as const;
 
 /** What the interaction chunks show (composer, sign-in, report, bell, guest form, account): loaded on first use. */
 const enMore = {
+  popupBlocked: 'The sign-in window was blocked. Allow pop-ups for this site and try again.',
   edit: 'Edit',
   delete: 'Delete',
   pending: 'Awaiting moderation: only you can see this comment.',
@@ -121,13 +122,14 @@ const frRead: ReadStrings = {
   retry: 'Réessayer',
   networkError: 'La discussion n’a pas pu être chargée.',
   closed: 'Les commentaires sont fermés pour cet article.',
-  popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pour ce site et réessayez.',
   dismiss: 'Fermer',
   offline: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   asGuest: 'Commenter sans compte',
+
 };
 
 const frMore: MoreStrings = {
+  popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pour ce site et réessayez.',
   edit: 'Modifier',
   delete: 'Supprimer',
   pending: 'En attente de modération : vous seul voyez ce commentaire.',

@@ -2,7 +2,8 @@
  * Sign-in that comes from outside the widget: the popup's answer (third-party pages) and the publisher's single
  * sign-on token. In the auth chunk: a reader who only reads never needs them.
  */
-import type { Request } from './api.js';
+import { ApiError, type Request } from './api.js';
+import { emit, type Config } from './config.js';
 import { storeToken, type Session } from './session.js';
 import type { AuthResult, User } from './types.js';
 
@@ -20,9 +21,30 @@ export function listenForSignIn(apiOrigin: string, onAuth: (token: string, user:
   return () => removeEventListener('message', onMessage);
 }
 
-/** Exchanges the publisher's single sign-on token for a bearer session, kept like a popup sign-in. */
-export async function ssoSignIn(req: Request, session: Session, token: string): Promise<User> {
-  const r = await req<AuthResult>('POST', '/auth/sso', { token });
-  storeToken(session, r.token);
-  return r.user;
+/**
+ * Exchanges the publisher's single sign-on token (`ssoToken`, else one from the page's `getToken`) for a bearer
+ * session, kept like a popup sign-in. An expired token (a cached page, a long-open tab) is renewed once through
+ * `getToken`. A refused token is reported to the page (a console warning and `onError`), and the reader stays signed
+ * out: never signed in some other way behind the publisher's back. Undefined: no token to exchange.
+ */
+export async function ssoSignIn(req: Request, session: Session, cfg: Config): Promise<User | null | undefined> {
+  const renew = async () => (typeof cfg.hooks.getToken == 'function' ? await cfg.hooks.getToken() : null) || undefined;
+  let token = cfg.ssoToken || (await renew());
+  for (let renewed = !cfg.ssoToken; token; ) {
+    try {
+      const r = await req<AuthResult>('POST', '/auth/sso', { token });
+      storeToken(session, r.token);
+      return r.user;
+    } catch (e) {
+      if (!(e instanceof ApiError)) throw e;
+      if (!renewed && e.code === 'SSO_TOKEN_EXPIRED' && (token = await renew())) {
+        renewed = true;
+        continue;
+      }
+      console.warn(`Agora: the single sign-on token was refused (${e.code}): ${e.message}`);
+      emit(cfg, 'onError', { code: e.code, message: e.message });
+      return null;
+    }
+  }
+  return undefined;
 }

@@ -1,7 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, createClient } from './api.js';
-import { storyPath, type ReadyConfig } from './config.js';
+import { emit, storyPath, type ReadyConfig } from './config.js';
 import { chunks } from './lazy.js';
+import { loadAllStrings } from './strings.js';
 import { createSession, forgetSession, openSignInPopup, storeToken } from './session.js';
 import { appendPage, keepFresh } from './tree.js';
 import type { Comment, CommentPage, Sort, Story, User } from './types.js';
@@ -63,8 +64,9 @@ export function useDiscussion(cfg: ReadyConfig) {
 
   async function me(): Promise<User | null> {
     try {
-      // The publisher signed its reader in: exchange its token for our session (POST /auth/sso).
-      if (cfg.ssoToken) return await (await chunks.auth()).ssoSignIn(req, session, cfg.ssoToken);
+      // The publisher signs its reader in (a token, or a hook that gives one): exchanged for our session.
+      const sso = cfg.ssoToken || cfg.hooks.getToken ? await (await chunks.auth()).ssoSignIn(req, session, cfg) : undefined;
+      if (sso !== undefined) return sso;
       if (!session.firstParty && !session.token) return null;
       const r = await req<{ user: User; csrfToken?: string }>('GET', '/me');
       if (r.csrfToken) session.csrf = r.csrfToken;
@@ -85,6 +87,8 @@ export function useDiscussion(cfg: ReadyConfig) {
     } catch (e) {
       fail(e);
       setPhase('failed');
+      // The client's errors are ApiErrors (a network failure too): code and message, in the reader's language.
+      emit(cfg, 'onError', e as ApiError);
     }
   }
 
@@ -157,9 +161,12 @@ export function useDiscussion(cfg: ReadyConfig) {
 
   function openSignIn() {
     setStatus('');
-    if (cfg.firstParty) setAuthOpen((n) => n + 1);
+    // A publisher with its own accounts sends the reader to its sign-in.
+    if (cfg.hooks.onLoginRequest) emit(cfg, 'onLoginRequest');
+    else if (cfg.firstParty) setAuthOpen((n) => n + 1);
     else if (openSignInPopup(cfg.api, cfg.lang)) listen();
-    else setStatus(s.popupBlocked);
+    // Rare enough that its message comes with the interaction strings.
+    else void loadAllStrings(cfg.lang).then((all) => setStatus(all.popupBlocked), () => setStatus(s.offline));
   }
 
   /** True when signed in; otherwise starts sign-in so the reader can come back to the action. */

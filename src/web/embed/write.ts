@@ -3,6 +3,7 @@
  * downloads them. Each runs through `d.run` (the live region reports a failure) and updates the Discussion's state.
  */
 import type { Discussion } from './useDiscussion.js';
+import { emit } from './config.js';
 import { allStrings } from './strings.js';
 import { insertComment, updateComment } from './tree.js';
 import type { Comment } from './types.js';
@@ -40,6 +41,7 @@ export const post = (d: Discussion, body: string, parentId: string | null, guest
     if (!c.parentId) d.setTotal((t) => t + 1);
     if (c.status === 'published') d.bumpCount(1);
     d.setFocus({ id: c.id });
+    emit(d.cfg, 'onCommentPosted', c);
   });
 
 export const edit = (d: Discussion, id: string, body: string) =>

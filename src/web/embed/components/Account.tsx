@@ -1,4 +1,5 @@
 import { ApiError } from '../api.js';
+import { emit } from '../config.js';
 import { useD } from '../context.js';
 import { forgetSession } from '../session.js';
 import { Lazy, chunks, useS } from '../lazy.js';
@@ -17,6 +18,7 @@ export function Account() {
       } finally {
         forgetSession(d.session);
         d.setUser(null);
+        emit(d.cfg, 'onLogout');
       }
     });
   return (

@@ -1,6 +1,6 @@
 import { useEffect } from 'preact/hooks';
 import { DiscussionProvider, useD, useUid } from '../context.js';
-import type { ReadyConfig } from '../config.js';
+import { emit, type ReadyConfig } from '../config.js';
 import { Lazy, chunks, prefetch } from '../lazy.js';
 import { useDiscussion } from '../useDiscussion.js';
 import { CommentList } from './CommentList.js';
@@ -12,9 +12,11 @@ export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   const d = useDiscussion(cfg);
   const { s, story, phase } = d;
   const headingId = useUid();
-  // Once the comments are shown, the chunks this reader may use next (the inline sign-in form is first-party only).
+  // Once the comments are shown: the page is told, and the chunks this reader may use next are fetched.
   useEffect(() => {
-    if (phase === 'ready') prefetch(cfg.lang, Object.values(chunks).filter((c) => (c !== chunks.auth || cfg.firstParty) && (c !== chunks.guest || story?.guests)));
+    if (phase !== 'ready') return;
+    emit(cfg, 'onReady', { story: story!, user: d.user });
+    prefetch(cfg.lang, Object.values(chunks).filter((c) => c !== chunks.guest || story?.guests));
   }, [phase === 'ready']);
   return (
     <DiscussionProvider value={d}>
