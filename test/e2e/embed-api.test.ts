@@ -21,7 +21,7 @@ let browser: Browser;
 let context: BrowserContext;
 
 /** The body of each test page, by name; the publisher serves it at /<name>.html inside its page shell. */
-const bodies = new Map<string, { lang: 'en' | 'fr'; body: string }>();
+const bodies = new Map<string, { lang: 'en' | 'fr'; body: string; csp?: string }>();
 
 /** A token for reader `sub` as the publisher's backend signs it (`exp`: seconds since the epoch, to make one stale). */
 const token = (sub: string, o: { exp?: number; secret?: string } = {}) =>
@@ -39,9 +39,10 @@ function startPublisher(): Promise<Server> {
     }
     const page = bodies.get(url.pathname.slice(1).replace(/\.html$/, ''));
     if (url.pathname === '/article.html' || page) {
+      if (page?.csp) res.setHeader('content-security-policy', page.csp);
       res.end(`<!doctype html><html lang="${page?.lang ?? 'fr'}"><head><meta charset="utf-8"><title>Un article</title>
 <link rel="canonical" href="${origin}/article.html"></head><body><h1>Un article</h1>
-<script>window.seen = []; window.Agora = window.Agora || [];</script>
+<script nonce="n0nce">window.seen = []; window.Agora = window.Agora || [];</script>
 ${page?.body ?? ''}</body></html>`);
       return;
     }
@@ -80,14 +81,14 @@ after(async () => {
 });
 
 /** Opens test page `name` with `body`, collecting page errors and console warnings. */
-async function open(name: string, lang: 'en' | 'fr', body: string) {
-  bodies.set(name, { lang, body: body.replaceAll('AGORA', agora.url).replaceAll('ORIGIN', origin) });
+async function open(name: string, lang: 'en' | 'fr', body: string, csp?: string) {
+  bodies.set(name, { lang, body: body.replaceAll('AGORA', agora.url).replaceAll('ORIGIN', origin), csp: csp?.replaceAll('AGORA', agora.url) });
   const page = await context.newPage();
   const errors: string[] = [];
   const warnings: string[] = [];
   const popups: Page[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => m.type() === 'warning' && warnings.push(m.text()));
+  page.on('console', (m) => (m.type() === 'warning' || m.type() === 'error') && warnings.push(m.text()));
   page.on('popup', (p) => popups.push(p));
   await page.goto(`${origin}/${name}.html`);
   return { page, errors, warnings, popups, seen: () => page.evaluate(() => (window as unknown as { seen: unknown[][] }).seen) };
@@ -217,5 +218,30 @@ test('onCommentPosted and onLogout, for a reader signed in through getToken alon
   await part('sign-out').click();
   await part('sign-in').waitFor();
   await eventually(async () => assert.deepEqual(await seen(), [['posted', 'published', true], ['logout']]));
+  await page.close();
+});
+
+test('under a strict CSP that allows only Agora’s origin for scripts, and next to an AMD loader, the widget loads', { timeout: TEST_TIMEOUT_MS }, async () => {
+  // No eval, no blob:, no inline script but the page's own (nonce): embed.js and its modules come from Agora's origin.
+  const csp = "default-src 'none'; script-src 'nonce-n0nce' AGORA; connect-src AGORA; style-src 'unsafe-inline'; img-src AGORA data:";
+  // An AMD loader and CommonJS globals, as old host pages have: a UMD bundle would register itself with them.
+  const { page, errors, warnings } = await open('strict', 'fr', `<script nonce="n0nce">
+  window.define = function () { seen.push(['define']); };
+  window.define.amd = {};
+  window.module = { exports: {} };
+  window.exports = window.module.exports;
+</script>
+<script>seen.push(['inline script without the nonce ran: no CSP in force']);</script>
+<script async src="AGORA/embed.js" data-story-url="ORIGIN/article.html"></script>`, csp);
+  await waitForWidget(page, '.agora-embed');
+  await widgetPart(page, '.agora-embed')('cta').filter({ hasText: 'Rejoignez la conversation' }).waitFor();
+  // Fetched while idle: the chunks load under the same policy.
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => /\/embed\/composer-/.test(r.name)));
+  await widgetPart(page, '.agora-embed')('sign-in').click();
+  assert.deepEqual(errors, []);
+  // The one refusal is the page's own un-nonced inline script, which shows the policy is in force.
+  assert.deepEqual(warnings.filter((w) => /Content Security Policy|Refused/i.test(w) && !/inline script/i.test(w)), [], 'no CSP violation');
+  assert.deepEqual(await page.evaluate(() => (window as unknown as { seen: unknown[] }).seen), [], 'nothing registered itself with the AMD loader, and the policy held');
+  assert.equal(await discussions(page), 1);
   await page.close();
 });
