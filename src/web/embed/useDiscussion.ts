@@ -4,7 +4,7 @@ import { emit, storyPath, type ReadyConfig } from './config.js';
 import { chunks } from './lazy.js';
 import { loadAllStrings } from './strings.js';
 import { createSession, forgetSession, openSignInPopup, storeToken } from './session.js';
-import { appendPage, keepFresh } from './tree.js';
+import { appendPage } from './tree.js';
 import type { Comment, CommentPage, Sort, Story, User } from './types.js';
 import { useLive } from './live.js';
 
@@ -127,7 +127,7 @@ export function useDiscussion(cfg: ReadyConfig) {
     fetchPage(storyId, null)
       .then((p) => {
         if (n !== seq.current) return;
-        setComments((l) => keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor));
+        setComments((l) => chunks.composer.m?.keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor) ?? p.comments);
         setNext(p.nextCursor);
         setTotal(p.totalCount);
         setEventSeq((e) => e ?? p.eventSeq ?? null);

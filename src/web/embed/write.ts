@@ -81,3 +81,19 @@ export function react(d: Discussion, c: Comment) {
     }
   });
 }
+
+/**
+ * Re-adds the reader's just-posted comments that a freshly loaded page does not contain yet
+ * (the load started before the post), so a comment never vanishes right after being posted. Here, with posting:
+ * without this chunk there is no just-posted comment.
+ */
+export function keepFresh(prev: Comment[], loaded: Comment[], atEnd: boolean): Comment[] {
+  const ids = new Set<string>();
+  const walk = (l: Comment[], fn: (c: Comment) => void) => l.forEach((c) => (fn(c), walk(c.replies, fn)));
+  walk(loaded, (c) => ids.add(c.id));
+  let out = loaded;
+  walk(prev, (c) => {
+    if (c.fresh && !ids.has(c.id)) out = insertComment(out, { ...c, replies: [] }, atEnd);
+  });
+  return out;
+}

@@ -2,5 +2,5 @@
 // (src/web/embed/lazy.tsx).
 export { Composer } from '../components/Composer.js';
 export { OwnActions, OwnNote } from '../components/Own.js';
-export { post, edit, react } from '../write.js';
+export { post, edit, react, keepFresh } from '../write.js';
 import '../read.js';
