@@ -6,12 +6,41 @@
 export type Lang = 'en' | 'fr';
 export const LANGS: readonly Lang[] = ['en', 'fr'];
 
-const en = {
+/** What the reading path shows: loaded with every widget (the page's language only). */
+const enRead = {
   discussion: 'Discussion',
   cta: 'Join the conversation',
   empty: 'Be the first to comment',
   commentCount: (n: number) => (n === 1 ? '1 comment' : `${n} comments`),
   signIn: 'Sign in',
+  reply: 'Reply',
+  report: 'Report',
+  respect: 'Respect',
+  edited: 'edited',
+  deleted: 'This comment was deleted.',
+  inReplyTo: (name: string) => `in reply to ${name}`,
+  sortBy: 'Sort by',
+  sorts: { newest: 'Newest', oldest: 'Oldest', reactions: 'Most respected', replies: 'Most replies', featured: 'Featured' },
+  loadMore: 'Load more comments',
+  newComments: (n: number) => (n === 1 ? 'Show 1 new comment' : `Show ${n} new comments`),
+  showMoreReplies: (n: number) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
+  loading: 'Loading…',
+  retry: 'Retry',
+  networkError: 'The discussion could not be loaded.',
+  closed: 'Comments are closed on this story.',
+  dismiss: 'Dismiss',
+  offline: 'The server could not be reached. Check your connection and try again.',
+  asGuest: 'Comment without an account',
+
+} as const;
+
+/** What the interaction chunks show (composer, sign-in, report, bell, guest form, account): loaded on first use. */
+const enMore = {
+  popupBlocked: 'The sign-in window was blocked. Allow pop-ups for this site and try again.',
+  edit: 'Edit',
+  delete: 'Delete',
+  pending: 'Awaiting moderation: only you can see this comment.',
+  rejected: 'This comment was not published.',
   signUp: 'Create an account',
   signOut: 'Sign out',
   signedInAs: (name: string) => `Signed in as ${name}`,
@@ -28,11 +57,7 @@ const en = {
   postReply: 'Post reply',
   save: 'Save',
   cancel: 'Cancel',
-  reply: 'Reply',
-  edit: 'Edit',
-  delete: 'Delete',
   confirmDelete: 'Delete this comment?',
-  report: 'Report',
   reportReason: 'Reason',
   reportNote: 'Note (optional)',
   sendReport: 'Send report',
@@ -44,26 +69,8 @@ const en = {
     misinformation: 'Misinformation',
     other: 'Other',
   },
-  respect: 'Respect',
-  edited: 'edited',
-  deleted: 'This comment was deleted.',
-  pending: 'Awaiting moderation: only you can see this comment.',
-  rejected: 'This comment was not published.',
-  inReplyTo: (name: string) => `in reply to ${name}`,
-  sortBy: 'Sort by',
-  sorts: { newest: 'Newest', oldest: 'Oldest', reactions: 'Most respected', replies: 'Most replies', featured: 'Featured' },
-  loadMore: 'Load more comments',
-  newComments: (n: number) => (n === 1 ? 'Show 1 new comment' : `Show ${n} new comments`),
-  showMoreReplies: (n: number) => (n === 1 ? 'Show 1 more reply' : `Show ${n} more replies`),
-  loading: 'Loading…',
-  retry: 'Retry',
-  networkError: 'The discussion could not be loaded.',
   charactersLeft: (n: number) => `${n} characters left`,
-  closed: 'Comments are closed on this story.',
-  popupBlocked: 'The sign-in window was blocked. Allow pop-ups for this site and try again.',
   signInTitle: 'Sign in to comment',
-  dismiss: 'Dismiss',
-  offline: 'The server could not be reached. Check your connection and try again.',
   notifications: (n: number) => (n ? `Notifications (${n} new)` : 'Notifications'),
   noNotifications: 'Nothing new.',
   notice: (kind: string, who: string | null, why: string | null) =>
@@ -72,7 +79,6 @@ const en = {
       : kind === 'rejected'
         ? `Your comment was not published. ${why ?? ''}`
         : `Your comment was ${kind === 'featured' ? 'featured' : 'published'}`,
-  asGuest: 'Comment without an account',
   emailNeverShown: 'Never shown',
 } as const;
 
@@ -92,17 +98,48 @@ const enPages = {
 
 /** A catalog's type from the English one: each language must have the same keys and argument lists. */
 type Catalog<T> = { [K in keyof T]: T[K] extends (...a: infer A) => string ? (...a: A) => string : T[K] extends Record<string, string> ? { [R in keyof T[K]]: string } : string };
-/** What the embed widget shows (embed-<lang>.js carries exactly this). */
-export type WidgetStrings = Catalog<typeof en>;
+/** What the widget's reading path shows (its strings module per language carries exactly this). */
+export type ReadStrings = Catalog<typeof enRead>;
+/** What the widget's interaction chunks show (loaded with the first of them, in the page's language). */
+export type MoreStrings = Catalog<typeof enMore>;
+/** Everything the embed widget shows. */
+export type WidgetStrings = ReadStrings & MoreStrings;
 /** Every reader-facing string of the Discussion: the widget's and the pages'. */
 export type DiscussionStrings = WidgetStrings & Catalog<typeof enPages>;
 
-const fr: WidgetStrings = {
+const frRead: ReadStrings = {
   discussion: 'Discussion',
   cta: 'Rejoignez la conversation',
   empty: 'Soyez le premier à commenter',
   commentCount: (n) => (n <= 1 ? `${n} commentaire` : `${n} commentaires`),
   signIn: 'Se connecter',
+  reply: 'Répondre',
+  report: 'Signaler',
+  respect: 'Respect',
+  edited: 'modifié',
+  deleted: 'Ce commentaire a été supprimé.',
+  inReplyTo: (name) => `en réponse à ${name}`,
+  sortBy: 'Trier par',
+  sorts: { newest: 'Plus récents', oldest: 'Plus anciens', reactions: 'Plus de respects', replies: 'Plus de réponses', featured: 'À la une' },
+  loadMore: 'Afficher plus de commentaires',
+  newComments: (n) => (n === 1 ? 'Afficher 1 nouveau commentaire' : `Afficher ${n} nouveaux commentaires`),
+  showMoreReplies: (n) => (n === 1 ? 'Afficher 1 autre réponse' : `Afficher ${n} autres réponses`),
+  loading: 'Chargement…',
+  retry: 'Réessayer',
+  networkError: 'La discussion n’a pas pu être chargée.',
+  closed: 'Les commentaires sont fermés pour cet article.',
+  dismiss: 'Fermer',
+  offline: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
+  asGuest: 'Commenter sans compte',
+
+};
+
+const frMore: MoreStrings = {
+  popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pour ce site et réessayez.',
+  edit: 'Modifier',
+  delete: 'Supprimer',
+  pending: 'En attente de modération : vous seul voyez ce commentaire.',
+  rejected: 'Ce commentaire n’a pas été publié.',
   signUp: 'Créer un compte',
   signOut: 'Se déconnecter',
   signedInAs: (name) => `Connecté en tant que ${name}`,
@@ -119,11 +156,7 @@ const fr: WidgetStrings = {
   postReply: 'Répondre',
   save: 'Enregistrer',
   cancel: 'Annuler',
-  reply: 'Répondre',
-  edit: 'Modifier',
-  delete: 'Supprimer',
   confirmDelete: 'Supprimer ce commentaire ?',
-  report: 'Signaler',
   reportReason: 'Motif',
   reportNote: 'Précision (facultatif)',
   sendReport: 'Envoyer le signalement',
@@ -135,26 +168,8 @@ const fr: WidgetStrings = {
     misinformation: 'Désinformation',
     other: 'Autre',
   },
-  respect: 'Respect',
-  edited: 'modifié',
-  deleted: 'Ce commentaire a été supprimé.',
-  pending: 'En attente de modération : vous seul voyez ce commentaire.',
-  rejected: 'Ce commentaire n’a pas été publié.',
-  inReplyTo: (name) => `en réponse à ${name}`,
-  sortBy: 'Trier par',
-  sorts: { newest: 'Plus récents', oldest: 'Plus anciens', reactions: 'Plus de respects', replies: 'Plus de réponses', featured: 'À la une' },
-  loadMore: 'Afficher plus de commentaires',
-  newComments: (n) => (n === 1 ? 'Afficher 1 nouveau commentaire' : `Afficher ${n} nouveaux commentaires`),
-  showMoreReplies: (n) => (n === 1 ? 'Afficher 1 autre réponse' : `Afficher ${n} autres réponses`),
-  loading: 'Chargement…',
-  retry: 'Réessayer',
-  networkError: 'La discussion n’a pas pu être chargée.',
   charactersLeft: (n) => `${n} caractères restants`,
-  closed: 'Les commentaires sont fermés pour cet article.',
-  popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pour ce site et réessayez.',
   signInTitle: 'Connectez-vous pour commenter',
-  dismiss: 'Fermer',
-  offline: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   notifications: (n) => (n ? `Notifications (${n} nouvelle${n > 1 ? 's' : ''})` : 'Notifications'),
   noNotifications: 'Rien de nouveau.',
   notice: (kind, who, why) =>
@@ -163,7 +178,6 @@ const fr: WidgetStrings = {
       : kind === 'rejected'
         ? `Votre commentaire n’a pas été publié. ${why ?? ''}`
         : `Votre commentaire a été ${kind === 'featured' ? 'mis à la une' : 'publié'}`,
-  asGuest: 'Commenter sans compte',
   emailNeverShown: 'Jamais affichée',
 };
 
@@ -180,11 +194,14 @@ const frPages: Catalog<typeof enPages> = {
 };
 
 /** One language's whole catalog. Called with a pure annotation: bundles that never read `discussionStrings` (the
- * widget's embed-<lang>.js) then drop it, and with it the other language, which an object spread would keep. */
+ * widget's strings modules) then drop it, and with it the other language, which an object spread would keep. */
 const whole = <A, B>(a: A, b: B): A & B => ({ ...a, ...b });
-export const discussionStrings: Record<Lang, DiscussionStrings> = { en: /* @__PURE__ */ whole(en, enPages), fr: /* @__PURE__ */ whole(fr, frPages) };
-/** One language's catalog, for bundles that carry a single language (the embed loads only the page's). */
-export { en as discussionEn, fr as discussionFr };
+export const discussionStrings: Record<Lang, DiscussionStrings> = {
+  en: /* @__PURE__ */ whole(/* @__PURE__ */ whole(enRead, enMore), enPages),
+  fr: /* @__PURE__ */ whole(/* @__PURE__ */ whole(frRead, frMore), frPages),
+};
+/** One language's part of the widget's catalog, for bundles that carry a single language and part (docs/adr/0017). */
+export { enRead as discussionEnRead, enMore as discussionEnMore, frRead as discussionFrRead, frMore as discussionFrMore };
 
 /** Picks a supported language from a tag such as `fr-FR` or an Accept-Language header; English otherwise. */
 export function pickLang(tag: string | null | undefined): Lang {

@@ -6,7 +6,7 @@ import type { FastifyInstance, InjectOptions } from 'fastify';
 import { ConfigError, loadConfig } from '../../src/server/config.js';
 import type { Deps } from '../../src/server/deps.js';
 import { unsubscribeToken } from '../../src/server/notifications/service.js';
-import { buildTestApp, ensureWebBuilt, startTestServer } from '../fixtures/server.js';
+import { buildTestApp, embedModule, ensureWebBuilt, startTestServer } from '../fixtures/server.js';
 import { openSse } from '../fixtures/sse.js';
 import { codeOf, signUp } from '../fixtures/publisher.js';
 
@@ -103,7 +103,7 @@ function everyKind(): { what: string; kind: Kind; req: InjectOptions }[] {
     { what: 'the unsubscribe page', kind: 'emailLink', req: { method: 'GET', url: `/unsubscribe?u=${u}&t=${unsubscribeToken(deps.publisher.notificationDeps.secret, u)}` } },
     { what: 'a forged unsubscribe link', kind: 'emailLink', req: { method: 'GET', url: `/unsubscribe?u=${u}&t=forged` } },
     { what: 'the embed script', kind: 'script', req: { method: 'GET', url: '/embed.js' } },
-    { what: 'the embed strings', kind: 'script', req: { method: 'GET', url: '/embed-fr.js' } },
+    { what: 'a module of the embed', kind: 'script', req: { method: 'GET', url: `/embed/${embedModule()}` } },
     { what: 'the sign-in window’s script', kind: 'script', req: { method: 'GET', url: '/popup.js' } },
     { what: 'the count script', kind: 'script', req: { method: 'GET', url: '/count.js' } },
   ];

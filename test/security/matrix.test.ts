@@ -5,6 +5,7 @@ import { unsubscribeToken } from '../../src/server/notifications/service.js';
 import { newId } from '../../src/server/storage/ids.js';
 import { linkToken } from '../../src/server/users/tokens.js';
 import { hsToken } from '../fixtures/publisher.js';
+import { embedModule } from '../fixtures/server.js';
 import { assertErrorEnvelope, listRoutes, ROLES, securityWorld, type Actor, type Role, type World } from './helpers.js';
 
 // The authorisation matrix: every route of the app × every kind of caller, with the status class each must get.
@@ -86,8 +87,7 @@ const MATRIX: Record<string, Entry> = {
   'GET /admin.js': { expect: PUBLIC, build: () => get('/admin.js') },
   'GET /popup.js': { expect: PUBLIC, build: () => get('/popup.js') },
   'GET /embed.js': { expect: PUBLIC, build: () => get('/embed.js') },
-  'GET /embed-en.js': { expect: PUBLIC, build: () => get('/embed-en.js') },
-  'GET /embed-fr.js': { expect: PUBLIC, build: () => get('/embed-fr.js') },
+  'GET /embed/:file': { expect: PUBLIC, build: () => get(`/embed/${embedModule()}`) },
   'GET /count.js': { expect: PUBLIC, build: () => get('/count.js') },
   'OPTIONS /*': { expect: PUBLIC, build: ({ w }) => ({ method: 'OPTIONS', url: '/api/v1/me', headers: { origin: w.siteA.origin, 'access-control-request-method': 'GET' } }) },
 

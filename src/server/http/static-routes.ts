@@ -3,14 +3,20 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
 import { securityPolicy } from './security-headers.js';
 
 /** Both src/server/http and dist/server/http sit three levels below the project root. */
 export const WEB_DIR = join(fileURLToPath(new URL('../../../', import.meta.url)), 'dist', 'web');
 
-const FILES = { '/embed.js': 'embed.js', '/embed-en.js': 'embed-en.js', '/embed-fr.js': 'embed-fr.js', '/popup.js': 'popup.js', '/count.js': 'count.js', '/admin.js': 'admin.js' } as const;
+const FILES = { '/embed.js': 'embed.js', '/popup.js': 'popup.js', '/count.js': 'count.js', '/admin.js': 'admin.js' } as const;
+
+/**
+ * The widget's modules (dist/web/embed/, docs/adr/0017): names the build gives them, a content hash in each, e.g.
+ * `shared-4ESPTTDS.js`; the pattern also keeps a request from naming any other file.
+ */
+const MODULE = /^[a-z]+(?:-[a-z]+)?-[A-Z2-7]{8}\.js$/;
 
 /**
  * The gzip bytes to send for `body`: the build's `<name>.gz` (Zopfli, smaller than zlib can make) when it inflates
@@ -28,7 +34,8 @@ async function gzipOf(path: string, body: Buffer): Promise<Buffer> {
 
 /**
  * Serves the built widget and popup script from memory, pre-compressed: the embed is fetched on every article view
- * of every publisher's site, so it must be small on the wire and cheap to serve.
+ * of every publisher's site, so it must be small on the wire and cheap to serve. The classic scripts keep their
+ * names and are cached for 5 minutes; the widget's modules, hashed, are cached for good.
  */
 export async function staticRoutes(app: FastifyInstance, opts: { webDir?: string }): Promise<void> {
   const dir = opts.webDir ?? WEB_DIR;
@@ -47,14 +54,29 @@ export async function staticRoutes(app: FastifyInstance, opts: { webDir?: string
     }
     return entry;
   }
+  async function send(request: FastifyRequest, reply: FastifyReply, name: string, cacheControl: string) {
+    const f = await load(name);
+    reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', cacheControl).header('etag', f.etag).header('vary', 'accept-encoding');
+    if (request.headers['if-none-match'] === f.etag) return reply.status(304).send();
+    if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(f.gzip);
+    return reply.send(f.body);
+  }
   for (const [path, name] of Object.entries(FILES)) {
     // Any page may load the scripts (CORP cross-origin in `securityPolicy.script`): they carry no user data.
-    app.get(path, { schema: { hide: true }, helmet: securityPolicy.script }, async (request, reply) => {
-      const f = await load(name);
-      reply.header('content-type', 'text/javascript; charset=utf-8').header('cache-control', 'public, max-age=300').header('etag', f.etag).header('vary', 'accept-encoding');
-      if (request.headers['if-none-match'] === f.etag) return reply.status(304).send();
-      if (/\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) return reply.header('content-encoding', 'gzip').send(f.gzip);
-      return reply.send(f.body);
-    });
+    app.get(path, { schema: { hide: true }, helmet: securityPolicy.script }, (request, reply) => send(request, reply, name, 'public, max-age=300'));
   }
+  // Modules are fetched in CORS mode (import() from a publisher's page): any origin may read them, without
+  // credentials. A hashed name never changes content, so browsers and CDNs may keep it for a year.
+  app.get<{ Params: { file: string } }>('/embed/:file', { schema: { hide: true }, helmet: securityPolicy.script }, async (request, reply) => {
+    const { file } = request.params;
+    if (!MODULE.test(file)) throw new AppError('NOT_FOUND');
+    reply.header('access-control-allow-origin', '*');
+    try {
+      return await send(request, reply, `embed/${file}`, 'public, max-age=31536000, immutable');
+    } catch (e) {
+      // A name from no build (or from one before the last two, which the build deletes) is simply not there.
+      if (e instanceof AppError && e.code === 'UNAVAILABLE') throw new AppError('NOT_FOUND');
+      throw e;
+    }
+  });
 }

@@ -18,9 +18,8 @@ ${a.paragraphs.map((p) => html`<p>${p}</p>`)}
 </article>
 ${opts.discussion}
 <script async src="/embed.js" data-story-id="${a.storyId}" data-container="agora-discussion" data-lang="${a.lang}"></script>`;
-  // The widget loads its strings next; fetching them alongside embed.js saves the reader a round trip.
+  // No preload of the widget's modules: embed.js fetches the reading path and the strings at once (docs/adr/0017).
   const head = html`<link rel="canonical" href="${opts.canonicalUrl}">
-<link rel="preload" href="/embed-${a.lang}.js" as="script">
 <meta property="og:title" content="${a.title}">
 ${opts.csrfToken ? html`<meta name="agora-csrf" content="${opts.csrfToken}">` : ''}`;
   return layout({ lang: a.lang, title: a.title, body, head, description: a.standfirst });

@@ -1,7 +1,24 @@
-import { pickLang, type WidgetStrings, type Lang } from '../../i18n/discussion.js';
+import { pickLang, type ReadStrings, type Lang } from '../../i18n/discussion.js';
+import type { Comment, Story, User } from './types.js';
+
+/** The page's hooks (`Agora.render` options; README, "The embed API"). Each is optional. */
+export interface EmbedHooks {
+  /** The Discussion is shown: its story, and the reader if signed in. */
+  onReady?(info: { story: Story; user: User | null }): void;
+  /** The reader posted a comment or a reply (it may be held for moderation: see `status`). */
+  onCommentPosted?(comment: Comment): void;
+  /** Set, "Sign in" (and Reply, Respect, Report while signed out) call it instead of Agora's sign-in. */
+  onLoginRequest?(): void;
+  /** The reader signed out of the Discussion. */
+  onLogout?(): void;
+  /** Something failed that the page may want to know: a refused single sign-on token, a Discussion not loaded. */
+  onError?(error: { code: string; message: string }): void;
+  /** Gives a fresh single sign-on token (or null: nobody signed in), when there is none yet or it expired. */
+  getToken?(): Promise<string | null | undefined> | string | null | undefined;
+}
 
 /** What a page can pass: the script tag's data-* attributes (same names, camelCased) or `Agora.render` options. */
-export interface EmbedOptions {
+export interface EmbedOptions extends EmbedHooks {
   storyId?: string;
   storyUrl?: string;
   lang?: string;
@@ -22,10 +39,12 @@ export interface Config {
   storyId?: string;
   storyUrl?: string;
   ssoToken?: string;
+  /** The options as given, for their hooks (a script tag's give none). */
+  hooks: EmbedHooks;
 }
 
-/** A widget's settings once its language's strings are loaded. */
-export type ReadyConfig = Config & { s: WidgetStrings };
+/** A widget's settings once its language's reading strings are loaded. */
+export type ReadyConfig = Config & { s: ReadStrings };
 
 /** Resolves options; the API defaults to the origin the script was loaded from. */
 export function resolveConfig(o: EmbedOptions, scriptSrc: string | undefined, host: Element): Config {
@@ -43,7 +62,19 @@ export function resolveConfig(o: EmbedOptions, scriptSrc: string | undefined, ho
     storyId: o.storyId,
     storyUrl: o.storyUrl,
     ssoToken: o.ssoToken,
+    hooks: o,
   };
+}
+
+type Hook = Exclude<keyof EmbedHooks, 'getToken'>;
+
+/**
+ * Calls the page's hook `name`, if it gave a function, in a microtask of its own: one that throws is reported by the
+ * browser and cannot break the widget, and the reader's click still counts for a window the hook opens.
+ */
+export function emit<K extends Hook>(cfg: Config, name: K, ...arg: Parameters<NonNullable<EmbedHooks[K]>>): void {
+  const f = cfg.hooks[name] as unknown;
+  if (typeof f == 'function') queueMicrotask(() => (f as (...a: unknown[]) => void)(...arg));
 }
 
 /** API path that returns this page's story: by id, or looked up (and created on first use) by URL. */

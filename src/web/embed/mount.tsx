@@ -4,15 +4,24 @@ import type { Config } from './config.js';
 import { loadStrings } from './strings.js';
 import { css } from './styles.js';
 
+/** What `Agora.render` returns. */
+export interface Handle {
+  /** Removes the Discussion: its live stream closes and nothing of it keeps running. */
+  destroy(): void;
+}
+
+// One Discussion per element: mounting again where one is replaces it rather than adding a second.
+const mounted = new WeakMap<Element, Handle>();
+
 /**
  * Renders a Discussion into an open shadow root on `host`. Light-DOM children (the server-rendered
  * discussion for no-JS readers and crawlers) stay in place but are not slotted, so they are not shown.
- * Returns a function that unmounts it.
  */
-export function mount(host: Element, cfg: Config): () => void {
+export function mount(host: Element, cfg: Config): Handle {
+  mounted.get(host)?.destroy();
   const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });
   let live = true;
-  loadStrings(cfg.api, cfg.lang).then(
+  loadStrings(cfg.lang).then(
     (s) =>
       live &&
       render(
@@ -25,8 +34,12 @@ export function mount(host: Element, cfg: Config): () => void {
     // Without strings nothing readable can be shown: the server-rendered discussion, if any, is put back.
     () => host.shadowRoot === root && (root.innerHTML = '<slot></slot>'),
   );
-  return () => {
-    live = false;
-    render(null, root);
+  const handle = {
+    destroy() {
+      live = false;
+      render(null, root);
+    },
   };
+  mounted.set(host, handle);
+  return handle;
 }

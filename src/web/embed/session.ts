@@ -1,6 +1,4 @@
 import type { Lang } from '../../i18n/discussion.js';
-import type { Request } from './api.js';
-import type { AuthResult, User } from './types.js';
 
 const TOKEN_KEY = 'agora:token';
 
@@ -29,19 +27,6 @@ export function createSession(firstParty: boolean): Session {
     // Storage can be disabled or throw (privacy modes, sandboxed pages): the reader then signs in per page view.
   }
   return { firstParty, token, csrf: null };
-}
-
-/**
- * The token a guest comment returned, so the next guest comment from this browser is the same guest (the server
- * never binds a guest to the email typed, which anyone could type). Kept in the host page's storage, or not at all.
- */
-export function guestToken(next?: string): string | undefined {
-  try {
-    if (next) localStorage.setItem('agora:guest', next);
-    return localStorage.getItem('agora:guest') ?? undefined;
-  } catch {
-    return next;
-  }
 }
 
 /** Keeps (or, with null, forgets) the bearer token in memory and in localStorage. */
@@ -75,25 +60,4 @@ export function openSignInPopup(api: string, lang: Lang): boolean {
   );
   popup?.focus();
   return !!popup;
-}
-
-/**
- * Listens for the popup's answer. Only messages from the API's own origin are trusted: any other frame
- * on the host page could post a look-alike message to plant its own token.
- */
-export function listenForSignIn(apiOrigin: string, onAuth: (token: string, user: User | null) => void): () => void {
-  const onMessage = (e: MessageEvent) => {
-    const d = e.data as { type?: unknown; token?: unknown; user?: { displayName?: unknown } } | null;
-    if (e.origin !== apiOrigin || d?.type !== 'agora:auth' || typeof d.token !== 'string' || !d.token) return;
-    onAuth(d.token, typeof d.user?.displayName === 'string' ? (d.user as User) : null);
-  };
-  addEventListener('message', onMessage);
-  return () => removeEventListener('message', onMessage);
-}
-
-/** Exchanges the publisher's single sign-on token for a bearer session, kept like a popup sign-in. */
-export async function ssoSignIn(req: Request, session: Session, token: string): Promise<User> {
-  const r = await req<AuthResult>('POST', '/auth/sso', { token });
-  storeToken(session, r.token);
-  return r.user;
 }

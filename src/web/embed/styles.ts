@@ -1,7 +1,8 @@
 /**
  * The widget's stylesheet, rendered into its shadow root so host-page CSS cannot reach in and ours cannot leak out.
  * Colour and background are set on :host (not inherited from the page) so contrast holds on dark sites too;
- * every text colour below is at least 4.5:1 on its background. Kept as a string so embed.js is the only request.
+ * every text colour below is at least 4.5:1 on its background. These are the reading path's rules; the forms' come
+ * with the interaction chunks (components/FormStyle.tsx).
  */
 export const css = `
 :host{display:block;color:#1f2328;background:#fff;line-height:1.5;text-align:start}
@@ -10,7 +11,6 @@ export const css = `
 h2,h3,h4{line-height:1.25;margin:0 0 .5rem}
 h2{font-size:1.375rem;display:flex;flex-wrap:wrap;gap:.25rem .75rem;align-items:baseline}
 h3{font-size:1.125rem;margin-top:.75rem}
-h4{font-size:1rem}
 p{margin:.25rem 0}
 .top{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:0 1rem}
 .count{font-size:1rem;font-weight:400;color:#57606a}
@@ -20,18 +20,12 @@ p{margin:.25rem 0}
 .row{display:flex;flex-wrap:wrap;align-items:center;gap:.5rem;margin:.5rem 0}
 button,input,select,textarea{font:inherit;color:inherit}
 button{cursor:pointer;min-height:2.25rem;padding:.375rem .875rem;border:1px solid #6e7781;border-radius:6px;background:#f6f8fa}
-button:disabled{cursor:default;color:#57606a;background:#eaeef2}
 .primary{background:#1d4ed8;border-color:#1d4ed8;color:#fff;font-weight:600}
-.primary:disabled{background:#eaeef2;border-color:#6e7781}
 .link{min-height:0;padding:.25rem;border:0;background:none;color:#1d4ed8;text-decoration:underline}
 .wide{width:100%;margin-top:1rem}
 :focus-visible,article:focus{outline:3px solid #1d4ed8;outline-offset:2px}
 label,legend{display:block;font-weight:600;margin:.5rem 0 .25rem;padding:0}
 input,select,textarea{max-width:100%;padding:.5rem;border:1px solid #6e7781;border-radius:6px;background:#fff}
-input,textarea{width:100%}
-textarea{resize:vertical;min-height:3.5rem}
-fieldset{border:0;margin:0;padding:0}
-.box{margin:.5rem 0;padding:.5rem .75rem;border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa}
 .cta button{font-size:1.0625rem}
 .note{padding:.375rem .625rem;border-radius:6px;background:#fff8c5;color:#3b2300}
 .empty{margin:1rem 0;padding:1rem;text-align:center;border:1px dashed #6e7781;border-radius:8px}
@@ -58,6 +52,5 @@ article.pending,article.rejected{border-style:dashed}
 .toast .link{color:#fff}
 .av{vertical-align:middle;border-radius:50%;margin-right:.375rem}
 .badge{margin-left:.375rem;padding:0 .375rem;border-radius:1rem;background:#ddf4ff;color:#0a3069;font-size:.75rem}
-.notices{padding:.25rem .5rem .25rem 1.5rem}
-.new{font-weight:600}
 `;
+

@@ -31,18 +31,3 @@ export function appendPage(list: Comment[], more: Comment[]): Comment[] {
   const seen = new Set(list.map((c) => c.id));
   return [...list, ...more.filter((c) => !seen.has(c.id))];
 }
-
-/**
- * Re-adds the reader's just-posted comments that a freshly loaded page does not contain yet
- * (the load started before the post), so a comment never vanishes right after being posted.
- */
-export function keepFresh(prev: Comment[], loaded: Comment[], atEnd: boolean): Comment[] {
-  const ids = new Set<string>();
-  const walk = (l: Comment[], fn: (c: Comment) => void) => l.forEach((c) => (fn(c), walk(c.replies, fn)));
-  walk(loaded, (c) => ids.add(c.id));
-  let out = loaded;
-  walk(prev, (c) => {
-    if (c.fresh && !ids.has(c.id)) out = insertComment(out, { ...c, replies: [] }, atEnd);
-  });
-  return out;
-}

@@ -87,5 +87,3 @@ export const SORTS: readonly Sort[] = ['newest', 'oldest', 'reactions', 'replies
 
 /** Reasons a reader can give when reporting a comment. */
 export type ReportReason = 'spam' | 'abuse' | 'offtopic' | 'misinformation' | 'other';
-/** Every reason, in the order the report form lists them. */
-export const REASONS: readonly ReportReason[] = ['spam', 'abuse', 'offtopic', 'misinformation', 'other'];

@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, createClient } from './api.js';
-import { storyPath, type ReadyConfig } from './config.js';
-import { createSession, forgetSession, guestToken, listenForSignIn, metaCsrf, openSignInPopup, ssoSignIn, storeToken } from './session.js';
-import { appendPage, insertComment, keepFresh, updateComment } from './tree.js';
-import type { AuthResult, Comment, CommentPage, Sort, Story, User } from './types.js';
+import { emit, storyPath, type ReadyConfig } from './config.js';
+import { chunks } from './lazy.js';
+import { loadAllStrings } from './strings.js';
+import { createSession, forgetSession, openSignInPopup, storeToken } from './session.js';
+import { appendPage } from './tree.js';
+import type { Comment, CommentPage, Sort, Story, User } from './types.js';
 import { useLive } from './live.js';
-import { solvePow } from './pow.js';
 
 /** Focus key of the main composer; comment ids are used for comments. */
 export const MAIN_COMPOSER = '';
@@ -15,7 +16,10 @@ const enc = encodeURIComponent;
 /** State and actions of one Discussion; components reach it through context. */
 export type Discussion = ReturnType<typeof useDiscussion>;
 
-/** Owns the data of one widget instance: story, session, comment pages, and every user action. */
+/**
+ * Owns the data of one widget instance: story, session, comment pages, and the reading actions (sorts, load more,
+ * live updates, starting sign-in). Writing actions live in the interaction chunks and change this state.
+ */
 export function useDiscussion(cfg: ReadyConfig) {
   const s = cfg.s;
   const [user, setUser] = useState<User | null>(null);
@@ -60,8 +64,9 @@ export function useDiscussion(cfg: ReadyConfig) {
 
   async function me(): Promise<User | null> {
     try {
-      // The publisher signed its reader in: exchange its token for our session (POST /auth/sso).
-      if (cfg.ssoToken) return await ssoSignIn(req, session, cfg.ssoToken);
+      // The publisher signs its reader in (a token, or a hook that gives one): exchanged for our session.
+      const sso = cfg.ssoToken || cfg.hooks.getToken ? await (await chunks.auth()).ssoSignIn(req, session, cfg) : undefined;
+      if (sso !== undefined) return sso;
       if (!session.firstParty && !session.token) return null;
       const r = await req<{ user: User; csrfToken?: string }>('GET', '/me');
       if (r.csrfToken) session.csrf = r.csrfToken;
@@ -82,20 +87,27 @@ export function useDiscussion(cfg: ReadyConfig) {
     } catch (e) {
       fail(e);
       setPhase('failed');
+      // The client's errors are ApiErrors (a network failure too): code and message, in the reader's language.
+      emit(cfg, 'onError', e as ApiError);
     }
   }
 
   useEffect(() => void start(), []);
 
-  useEffect(() => {
-    if (cfg.firstParty) return;
-    return listenForSignIn(cfg.apiOrigin, async (token, u) => {
-      storeToken(session, token);
-      setStatus('');
-      setUser(u ?? (await me()));
-      setFocus({ id: MAIN_COMPOSER });
-    });
-  }, []);
+  // Third-party pages sign in through the popup, whose answer the auth chunk listens for (from the first opening).
+  const stopListening = useRef<Promise<() => void>>();
+  useEffect(() => () => void stopListening.current?.then((stop) => stop()), []);
+  function listen() {
+    stopListening.current ??= chunks.auth().then((m) =>
+      m.listenForSignIn(cfg.apiOrigin, async (token, u) => {
+        storeToken(session, token);
+        setStatus('');
+        setUser(u ?? (await me()));
+        setFocus({ id: MAIN_COMPOSER });
+      }),
+    );
+    stopListening.current.catch(() => (stopListening.current = undefined));
+  }
 
   const fetchPage = (storyId: string, cursor: string | null) =>
     sort === 'featured'
@@ -115,7 +127,7 @@ export function useDiscussion(cfg: ReadyConfig) {
     fetchPage(storyId, null)
       .then((p) => {
         if (n !== seq.current) return;
-        setComments((l) => keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor));
+        setComments((l) => chunks.composer.m?.keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor) ?? p.comments);
         setNext(p.nextCursor);
         setTotal(p.totalCount);
         setEventSeq((e) => e ?? p.eventSeq ?? null);
@@ -149,95 +161,19 @@ export function useDiscussion(cfg: ReadyConfig) {
 
   function openSignIn() {
     setStatus('');
-    if (cfg.firstParty) setAuthOpen((n) => n + 1);
-    else if (!openSignInPopup(cfg.api, cfg.lang)) setStatus(s.popupBlocked);
+    // A publisher with its own accounts sends the reader to its sign-in.
+    if (cfg.hooks.onLoginRequest) emit(cfg, 'onLoginRequest');
+    else if (cfg.firstParty) setAuthOpen((n) => n + 1);
+    else if (openSignInPopup(cfg.api, cfg.lang)) listen();
+    // Rare enough that its message comes with the interaction strings.
+    else void loadAllStrings(cfg.lang).then((all) => setStatus(all.popupBlocked), () => setStatus(s.offline));
   }
 
   /** True when signed in; otherwise starts sign-in so the reader can come back to the action. */
   const need = () => !!user || (openSignIn(), false);
 
-  const signIn = (signup: boolean, fields: Record<string, string>) =>
-    run(async () => {
-      const r = await req<AuthResult>('POST', signup ? '/auth/signup' : '/auth/login', fields);
-      // First-party only: the HttpOnly cookie is the credential; the bearer token in `r` is deliberately not kept.
-      session.csrf = r.csrfToken ?? metaCsrf();
-      setAuthOpen(0);
-      setUser(r.user);
-      setFocus({ id: MAIN_COMPOSER });
-    });
-
-  const signOut = () =>
-    run(async () => {
-      try {
-        await req('POST', '/auth/logout');
-      } catch (e) {
-        if (!(e instanceof ApiError && e.status === 401)) throw e; // already signed out server-side
-      } finally {
-        forgetSession(session);
-        setUser(null);
-      }
-    });
-
   const bumpCount = (delta: number) =>
     setStory((st) => st && { ...st, commentCount: Math.max(0, st.commentCount + delta) });
-
-  /** Posts a comment or reply; with `guest` (name and email), as a guest, after solving the site's proof of work. */
-  const post = (body: string, parentId: string | null, guest?: Record<string, string>) =>
-    run(async () => {
-      if (!storyId) return;
-      const path = `/stories/${enc(storyId)}/`;
-      let extra = {};
-      if (guest) {
-        const ch = await req<{ challenge: string; difficulty: number }>('GET', `${path}guest-challenge`);
-        extra = { ...guest, guestToken: guestToken(), challenge: ch.challenge, nonce: await solvePow(ch.challenge, ch.difficulty) };
-      }
-      // JSON leaves out an undefined parentId.
-      const r = await req<{ comment: Comment; guestToken?: string }>('POST', path + (guest ? 'guest-comments' : 'comments'), { ...extra, body, parentId: parentId ?? undefined });
-      guestToken(r.guestToken);
-      const c: Comment = { ...r.comment, replies: r.comment.replies ?? [], fresh: true };
-      // Newest first puts it on top; oldest first at the bottom only when that bottom is loaded.
-      setComments((l) => insertComment(l, c, sort === 'oldest' && !next));
-      if (!c.parentId) setTotal((t) => t + 1);
-      if (c.status === 'published') bumpCount(1);
-      setFocus({ id: c.id });
-    });
-
-  const edit = (id: string, body: string) =>
-    run(async () => {
-      const r = await req<{ comment: Comment }>('PATCH', `/comments/${enc(id)}`, { body });
-      setComments((l) => updateComment(l, id, (old) => ({ ...r.comment, replies: old.replies })));
-      setFocus({ id });
-    });
-
-  const remove = async (c: Comment) =>
-    confirm(s.confirmDelete) &&
-    run(async () => {
-      const r = await req<{ comment: Comment }>('DELETE', `/comments/${enc(c.id)}`);
-      setComments((l) => updateComment(l, c.id, (old) => ({ ...r.comment, replies: old.replies })));
-      if (c.status === 'published') bumpCount(-1);
-      setFocus({ id: c.id });
-    });
-
-  function react(c: Comment) {
-    if (!need() || reacting.current.has(c.id)) return;
-    const on = !c.viewer.reacted;
-    const set = (reacted: boolean, reactionCount: number) =>
-      setComments((l) => updateComment(l, c.id, (x) => ({ ...x, reactionCount, viewer: { ...x.viewer, reacted } })));
-    // Optimistic: the toggle must answer at once; the server's numbers replace ours when they arrive.
-    set(on, c.reactionCount + (on ? 1 : -1));
-    reacting.current.add(c.id);
-    void run(async () => {
-      try {
-        const r = await req<{ reactionCount: number; reacted: boolean }>(on ? 'POST' : 'DELETE', `/comments/${enc(c.id)}/reaction`);
-        set(r.reacted, r.reactionCount);
-      } catch (e) {
-        set(c.viewer.reacted, c.reactionCount);
-        throw e;
-      } finally {
-        reacting.current.delete(c.id);
-      }
-    });
-  }
 
   const live = useLive({
     api: cfg.api,
@@ -251,12 +187,6 @@ export function useDiscussion(cfg: ReadyConfig) {
     },
     reload: () => setEpoch((n) => n + 1),
   });
-
-  const report = (id: string, reason: string, note: string) =>
-    run(async () => {
-      await req('POST', `/comments/${enc(id)}/reports`, note ? { reason, note } : { reason });
-      setStatus(s.reported);
-    });
 
   return {
     s,
@@ -281,13 +211,14 @@ export function useDiscussion(cfg: ReadyConfig) {
     loadMore,
     openSignIn,
     need,
-    signIn,
-    signOut,
-    post,
-    edit,
-    remove,
-    react,
-    report,
     live,
+    // For the interaction chunks' actions (src/web/embed/write.ts and the forms), which change this state.
+    session,
+    setUser,
+    setAuthOpen,
+    setComments,
+    setTotal,
+    bumpCount,
+    reacting,
   };
 }

@@ -1,15 +1,20 @@
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { useD } from '../context.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { FormStyle } from './FormStyle.js';
+import { useD, useUid } from '../context.js';
+import { useS } from '../lazy.js';
+import { metaCsrf } from '../session.js';
+import type { AuthResult } from '../types.js';
+import { MAIN_COMPOSER } from '../useDiscussion.js';
 import { Field } from './Field.js';
 
 /** Inline sign-in / sign-up form, first-party (cookie) mode only; third-party pages use the popup. */
 export function AuthForm() {
   const d = useD();
-  const { s } = d;
+  const s = useS();
   const [signup, setSignup] = useState(false);
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
-  const titleId = useId();
+  const titleId = useUid();
 
   // Each request to sign in (CTA, Reply, Respect…) brings the reader to the form's first field.
   useEffect(() => form.current?.querySelector('input')?.focus(), [d.authOpen, signup]);
@@ -20,13 +25,21 @@ export function AuthForm() {
     const fields: Record<string, string> = {};
     new FormData(e.currentTarget as HTMLFormElement).forEach((v, k) => (fields[k] = String(v)));
     setBusy(true);
-    await d.signIn(signup, fields);
+    await d.run(async () => {
+      const r = await d.req<AuthResult>('POST', signup ? '/auth/signup' : '/auth/login', fields);
+      // First-party only: the HttpOnly cookie is the credential; the bearer token in `r` is deliberately not kept.
+      d.session.csrf = r.csrfToken ?? metaCsrf();
+      d.setAuthOpen(0);
+      d.setUser(r.user);
+      d.setFocus({ id: MAIN_COMPOSER });
+    });
     setBusy(false);
   }
 
   // Keys keep each input bound to its own DOM node when the name field appears above them.
   return (
     <form ref={form} class="box" onSubmit={submit} aria-labelledby={titleId}>
+      <FormStyle />
       <h4 id={titleId}>{signup ? s.signUp : s.signInTitle}</h4>
       {signup && (
         <Field key="n" name="displayName" label={s.displayName} autoComplete="nickname" testid="auth-name" />

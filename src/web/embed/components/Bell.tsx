@@ -1,6 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { formatDate } from '../../../i18n/discussion.js';
 import { useD } from '../context.js';
+import { FormStyle } from './FormStyle.js';
+import { useS } from '../lazy.js';
 import type { Notice } from '../types.js';
 
 /**
@@ -9,7 +11,8 @@ import type { Notice } from '../types.js';
  */
 export function Bell() {
   const d = useD();
-  const { s, cfg } = d;
+  const s = useS();
+  const { cfg } = d;
   const [list, setList] = useState<Notice[]>([]);
   const [unread, setUnread] = useState(0);
   const [open, setOpen] = useState(false);
@@ -37,6 +40,7 @@ export function Bell() {
 
   return (
     <>
+      <FormStyle />
       <button type="button" class="link" aria-expanded={open} onClick={toggle} data-testid="bell">
         {s.notifications(unread)}
       </button>

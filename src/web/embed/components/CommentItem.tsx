@@ -2,8 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatDate } from '../../../i18n/discussion.js';
 import { useD } from '../context.js';
 import type { Comment } from '../types.js';
-import { Composer } from './Composer.js';
-import { ReportForm } from './ReportForm.js';
+import { Lazy, chunks, withChunk } from '../lazy.js';
 
 /** Direct replies shown before "Show N more replies", so one busy thread does not bury the next ones. */
 const SHOWN_REPLIES = 3;
@@ -33,6 +32,9 @@ export function CommentItem({ c }: { c: Comment }) {
 
   const published = c.status === 'published';
   const deleted = c.status === 'deleted';
+  // Only the author (a guest too, who has no account) sees these: a pending or rejected comment's note, Edit and
+  // Delete. They come with the writing chunk.
+  const own = c.viewer.isAuthor || c.viewer.canEdit || (!published && !deleted);
   // The reader's own new replies stay visible even inside a collapsed thread.
   const visible = all ? c.replies : c.replies.filter((r, i) => i < SHOWN_REPLIES || r.fresh);
   const hidden = c.replies.length - visible.length;
@@ -66,24 +68,23 @@ export function CommentItem({ c }: { c: Comment }) {
             {c.editedAt && !deleted && ` · ${s.edited}`}
           </span>
         </p>
-        {(c.status === 'pending' || c.status === 'rejected') && (
-          <p class="note">
-            {s[c.status]} {c.rejectionReason}
-          </p>
-        )}
+        {own && <Lazy c={chunks.composer}>{(m) => <m.OwnNote c={c} />}</Lazy>}
         {deleted ? (
           <p class="muted">
             <em>{s.deleted}</em>
           </p>
         ) : mode === 'edit' ? (
-          <Composer
-            label={s.yourComment}
-            submitLabel={s.save}
-            initial={c.body}
-            focus
-            onCancel={close}
-            onSubmit={async (body) => done(await d.edit(c.id, body))}
-          />
+          <Lazy c={chunks.composer}>
+            {(m) => (
+              <m.Composer
+                kind="edit"
+                initial={c.body}
+                focus
+                onCancel={close}
+                onSubmit={async (body) => done(await m.edit(d, c.id, body))}
+              />
+            )}
+          </Lazy>
         ) : (
           // Sanitised by the server (the only HTML we render); everything else goes through text nodes.
           <div class="body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
@@ -96,21 +97,11 @@ export function CommentItem({ c }: { c: Comment }) {
               </button>
             )}
             {published && (
-              <button type="button" aria-pressed={c.viewer.reacted} onClick={() => d.react(c)} data-testid="react">
+              <button type="button" aria-pressed={c.viewer.reacted} onClick={() => d.need() && withChunk(d, chunks.composer, (m) => m.react(d, c))} data-testid="react">
                 {s.respect} <span class="n">{c.reactionCount}</span>
               </button>
             )}
-            {/* `body` (the Markdown) is needed to prefill the editor; without it an edit would start from nothing. */}
-            {c.viewer.canEdit && c.body !== undefined && (
-              <button type="button" aria-expanded={mode === 'edit'} onClick={() => toggle('edit')} data-testid="edit">
-                {s.edit}
-              </button>
-            )}
-            {c.viewer.isAuthor && (
-              <button type="button" onClick={() => void d.remove(c)} data-testid="delete">
-                {s.delete}
-              </button>
-            )}
+            {own && <Lazy c={chunks.composer}>{(m) => <m.OwnActions c={c} editing={mode === 'edit'} onEdit={() => toggle('edit')} />}</Lazy>}
             {published && !c.viewer.isAuthor && (
               <button type="button" aria-expanded={mode === 'report'} onClick={() => d.need() && toggle('report')} data-testid="report">
                 {s.report}
@@ -119,15 +110,18 @@ export function CommentItem({ c }: { c: Comment }) {
           </div>
         )}
         {mode === 'reply' && (
-          <Composer
-            label={s.yourReply}
-            submitLabel={s.postReply}
-            focus
-            onCancel={close}
-            onSubmit={async (body) => done(await d.post(body, c.id))}
-          />
+          <Lazy c={chunks.composer}>
+            {(m) => (
+              <m.Composer
+                kind="reply"
+                focus
+                onCancel={close}
+                onSubmit={async (body) => done(await m.post(d, body, c.id))}
+              />
+            )}
+          </Lazy>
         )}
-        {mode === 'report' && <ReportForm id={c.id} onDone={close} />}
+        {mode === 'report' && <Lazy c={chunks.report}>{(m) => <m.ReportForm id={c.id} onDone={close} />}</Lazy>}
       </article>
       {visible.length > 0 && (
         <ol>

@@ -1,5 +1,5 @@
-import { useId } from 'preact/hooks';
-import { useD } from '../context.js';
+
+import { useD, useUid } from '../context.js';
 import { SORTS, type Sort } from '../types.js';
 import { CommentItem } from './CommentItem.js';
 
@@ -7,7 +7,7 @@ import { CommentItem } from './CommentItem.js';
 export function CommentList() {
   const d = useD();
   const { s, comments } = d;
-  const sortId = useId();
+  const sortId = useUid();
   if (!comments.length && !d.total && d.sort != 'featured') {
     return (
       <p class="empty" data-testid="empty-state">

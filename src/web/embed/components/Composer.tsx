@@ -1,13 +1,17 @@
+import { useUid } from '../context.js';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { useD } from '../context.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { useS } from '../lazy.js';
+import { FormStyle } from './FormStyle.js';
 
 /** Longest body the API accepts, in UTF-16 units like the textarea's maxlength. */
 const MAX_BODY = 5000;
 
+/** Labels per use: a new comment, a reply, or an edit of the reader's own comment. */
+const KINDS = { comment: ['yourComment', 'post'], reply: ['yourReply', 'postReply'], edit: ['yourComment', 'save'] } as const;
+
 interface ComposerProps {
-  label: string;
-  submitLabel: string;
+  kind: keyof typeof KINDS;
   initial?: string;
   /** Moves focus to the textarea whenever this value changes to something truthy. */
   focus?: unknown;
@@ -20,11 +24,12 @@ interface ComposerProps {
 
 /** Textarea with a visible label, remaining-characters counter, formatting hint and submit button. */
 export function Composer(p: ComposerProps) {
-  const { s } = useD();
+  const s = useS();
+  const [label, submitLabel] = KINDS[p.kind];
   const [text, setText] = useState(p.initial ?? '');
   const [busy, setBusy] = useState(false);
   const area = useRef<HTMLTextAreaElement>(null);
-  const id = useId();
+  const id = useUid();
   const empty = !text.trim();
 
   useEffect(() => {
@@ -42,8 +47,9 @@ export function Composer(p: ComposerProps) {
 
   return (
     <form class="composer" onSubmit={submit}>
+      <FormStyle />
       {p.children}
-      <label for={id}>{p.label}</label>
+      <label for={id}>{s[label]}</label>
       <textarea
         id={id}
         ref={area}
@@ -61,7 +67,7 @@ export function Composer(p: ComposerProps) {
       </p>
       <div class="row">
         <button type="submit" class="primary" disabled={empty} data-testid="post">
-          {p.submitLabel}
+          {s[submitLabel]}
         </button>
         {p.onCancel && (
           <button type="button" onClick={p.onCancel}>

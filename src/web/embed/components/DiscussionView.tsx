@@ -1,8 +1,8 @@
-import { useId } from 'preact/hooks';
-import { DiscussionProvider, useD } from '../context.js';
-import type { ReadyConfig } from '../config.js';
+import { useEffect } from 'preact/hooks';
+import { DiscussionProvider, useD, useUid } from '../context.js';
+import { emit, type ReadyConfig } from '../config.js';
+import { Lazy, chunks, prefetch } from '../lazy.js';
 import { useDiscussion } from '../useDiscussion.js';
-import { Bell } from './Bell.js';
 import { CommentList } from './CommentList.js';
 import { Join } from './Join.js';
 import { Status } from './Status.js';
@@ -11,7 +11,13 @@ import { Status } from './Status.js';
 export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   const d = useDiscussion(cfg);
   const { s, story, phase } = d;
-  const headingId = useId();
+  const headingId = useUid();
+  // Once the comments are shown: the page is told, and the chunks this reader may use next are fetched.
+  useEffect(() => {
+    if (phase !== 'ready') return;
+    emit(cfg, 'onReady', { story: story!, user: d.user });
+    prefetch(cfg.lang, Object.values(chunks).filter((c) => c !== chunks.guest || story?.guests));
+  }, [phase === 'ready']);
   return (
     <DiscussionProvider value={d}>
       <section class="agora" lang={cfg.lang} aria-labelledby={headingId} data-testid="discussion">
@@ -44,17 +50,11 @@ export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   );
 }
 
-/** "Signed in as X · Sign out", or the Sign in button. */
+/** The signed-in reader's bar (a chunk of its own), or the Sign in button. */
 function Who() {
-  const { s, user, signOut, openSignIn } = useD();
+  const { s, user, openSignIn } = useD();
   return user ? (
-    <div class="who">
-      {s.signedInAs(user.displayName)}{' '}
-      <button type="button" class="link" onClick={signOut} data-testid="sign-out">
-        {s.signOut}
-      </button>
-      <Bell />
-    </div>
+    <Lazy c={chunks.account}>{(m) => <m.Account />}</Lazy>
   ) : (
     <p class="who">
       <button type="button" class="link" onClick={openSignIn} data-testid="sign-in">

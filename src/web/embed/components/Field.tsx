@@ -1,5 +1,4 @@
-import { useId } from 'preact/hooks';
-
+import { useUid } from '../context.js';
 interface FieldProps {
   name: string;
   label: string;
@@ -12,7 +11,7 @@ interface FieldProps {
 
 /** A labelled, required text input with an optional hint tied to it by aria-describedby. */
 export function Field(p: FieldProps) {
-  const id = useId();
+  const id = useUid();
   const hintId = `${id}h`;
   return (
     <div>

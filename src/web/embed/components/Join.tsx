@@ -1,9 +1,7 @@
 import { useState } from 'preact/hooks';
 import { useD } from '../context.js';
+import { Lazy, chunks } from '../lazy.js';
 import { MAIN_COMPOSER } from '../useDiscussion.js';
-import { AuthForm } from './AuthForm.js';
-import { Composer } from './Composer.js';
-import { Field } from './Field.js';
 
 /** The call to action, then the composer for a signed-in reader or the way to sign in. */
 export function Join() {
@@ -25,7 +23,7 @@ export function Join() {
             {s.cta}
           </button>
         </h3>
-        {d.authOpen > 0 && <AuthForm />}
+        {d.authOpen > 0 && <Lazy c={chunks.auth}>{(m) => <m.AuthForm />}</Lazy>}
         {/* The proof of work needs WebCrypto, which plain-http pages do not have: no form that cannot work. */}
         {story?.guests && crypto.subtle && <Guest />}
       </div>
@@ -36,32 +34,29 @@ export function Join() {
       <h3 class="cta" data-testid="cta">
         {s.cta}
       </h3>
-      <Composer
-        label={s.yourComment}
-        submitLabel={s.post}
-        focus={d.focus?.id === MAIN_COMPOSER ? d.focus : null}
-        onSubmit={(body) => d.post(body, null)}
-      />
+      <Lazy c={chunks.composer}>
+        {(m) => (
+          <m.Composer
+            kind="comment"
+            focus={d.focus?.id === MAIN_COMPOSER ? d.focus : null}
+            onSubmit={(body) => m.post(d, body, null)}
+          />
+        )}
+      </Lazy>
     </div>
   );
 }
 
-/** "Comment without an account", then the composer with the guest's name and email (never shown). */
+/** "Comment without an account", then the guest's form (a chunk of its own). */
 function Guest() {
-  const d = useD();
-  const { s } = d;
+  const { s } = useD();
   const [open, setOpen] = useState(false);
   return (
     <>
       <button type="button" class="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="guest-toggle">
         {s.asGuest}
       </button>
-      {open && (
-        <Composer label={s.yourComment} submitLabel={s.post} onSubmit={(body, fields) => d.post(body, null, fields)}>
-          <Field name="name" label={s.displayName} autoComplete="nickname" testid="guest-name" />
-          <Field name="email" type="email" label={s.email} autoComplete="email" hint={s.emailNeverShown} testid="guest-email" />
-        </Composer>
-      )}
+      {open && <Lazy c={chunks.guest}>{(m) => <m.GuestForm />}</Lazy>}
     </>
   );
 }

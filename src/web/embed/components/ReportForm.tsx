@@ -1,6 +1,11 @@
-import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { useD } from '../context.js';
-import { REASONS } from '../types.js';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { FormStyle } from './FormStyle.js';
+import { useD, useUid } from '../context.js';
+import { useS } from '../lazy.js';
+import type { ReportReason } from '../types.js';
+
+/** Every reason, in the order the form lists them (here, not in types.ts: the reading path never needs them). */
+const REASONS: readonly ReportReason[] = ['spam', 'abuse', 'offtopic', 'misinformation', 'other'];
 
 /** Longest note we let a reader type; the reason carries the signal, the note is context. */
 const MAX_NOTE = 500;
@@ -8,10 +13,10 @@ const MAX_NOTE = 500;
 /** Small inline form to report a comment: a reason and an optional note. */
 export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
   const d = useD();
-  const { s } = d;
+  const s = useS();
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
-  const fid = useId();
+  const fid = useUid();
 
   useEffect(() => form.current?.querySelector('select')?.focus(), []);
 
@@ -20,13 +25,19 @@ export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
     if (busy) return;
     const f = new FormData(e.currentTarget as HTMLFormElement);
     setBusy(true);
-    const ok = await d.report(id, String(f.get('reason')), String(f.get('note') ?? '').trim());
+    const reason = String(f.get('reason'));
+    const note = String(f.get('note') ?? '').trim();
+    const ok = await d.run(async () => {
+      await d.req('POST', `/comments/${encodeURIComponent(id)}/reports`, note ? { reason, note } : { reason });
+      d.setStatus(s.reported);
+    });
     setBusy(false);
     if (ok) onDone();
   }
 
   return (
     <form ref={form} class="box" onSubmit={submit}>
+      <FormStyle />
       <fieldset>
         <legend>{s.report}</legend>
         <label for={`${fid}r`}>{s.reportReason}</label>

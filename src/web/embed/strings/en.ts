@@ -1,4 +1,4 @@
-// embed-en.js: the widget's strings in one language, loaded next to embed.js by pages in that language.
-import { discussionEn } from '../../../i18n/discussion.js';
+// The reading path's English strings: a module of their own, so a page loads only its own language (docs/adr/0017).
+import { discussionEnRead } from '../../../i18n/discussion.js';
 
-(window.AgoraStrings ??= {}).en = discussionEn;
+export default discussionEnRead;

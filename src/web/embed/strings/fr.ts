@@ -1,4 +1,4 @@
-// embed-fr.js: the widget's strings in one language, loaded next to embed.js by pages in that language.
-import { discussionFr } from '../../../i18n/discussion.js';
+// The reading path's French strings: a module of their own, so a page loads only its own language (docs/adr/0017).
+import { discussionFrRead } from '../../../i18n/discussion.js';
 
-(window.AgoraStrings ??= {}).fr = discussionFr;
+export default discussionFrRead;

@@ -1,0 +1,33 @@
+import { ApiError } from '../api.js';
+import { emit } from '../config.js';
+import { useD } from '../context.js';
+import { forgetSession } from '../session.js';
+import { Lazy, chunks, useS } from '../lazy.js';
+
+/** The signed-in reader's bar: "Signed in as X · Sign out", then the notifications bell. */
+export function Account() {
+  const d = useD();
+  const s = useS();
+  const { user } = d;
+  const signOut = () =>
+    d.run(async () => {
+      try {
+        await d.req('POST', '/auth/logout');
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 401)) throw e; // already signed out server-side
+      } finally {
+        forgetSession(d.session);
+        d.setUser(null);
+        emit(d.cfg, 'onLogout');
+      }
+    });
+  return (
+    <div class="who">
+      {s.signedInAs(user!.displayName)}{' '}
+      <button type="button" class="link" onClick={signOut} data-testid="sign-out">
+        {s.signOut}
+      </button>
+      <Lazy c={chunks.bell}>{(m) => <m.Bell />}</Lazy>
+    </div>
+  );
+}

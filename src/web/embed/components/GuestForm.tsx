@@ -1,0 +1,26 @@
+import { useD } from '../context.js';
+import { useS } from '../lazy.js';
+import { solvePow } from '../pow.js';
+import { guestToken, post } from '../write.js';
+import { Composer } from './Composer.js';
+import { Field } from './Field.js';
+
+/** The composer with the guest's name and email (the email is never shown); posts after the proof of work. */
+export function GuestForm() {
+  const d = useD();
+  const s = useS();
+  return (
+    <Composer
+      kind="comment"
+      onSubmit={(body, fields) =>
+        post(d, body, null, async (path) => {
+          const ch = await d.req<{ challenge: string; difficulty: number }>('GET', `${path}guest-challenge`);
+          return { ...fields, guestToken: guestToken(), challenge: ch.challenge, nonce: await solvePow(ch.challenge, ch.difficulty) };
+        })
+      }
+    >
+      <Field name="name" label={s.displayName} autoComplete="nickname" testid="guest-name" />
+      <Field name="email" type="email" label={s.email} autoComplete="email" hint={s.emailNeverShown} testid="guest-email" />
+    </Composer>
+  );
+}

@@ -1,0 +1,4 @@
+// The interaction chunks' English strings, loaded with the first chunk a reader uses (docs/adr/0017).
+import { discussionEnMore } from '../../../i18n/discussion.js';
+
+export default discussionEnMore;
