@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { COMMENT_SORTS, REPORT_REASONS } from '../comments/model.js';
 import { deleteComment, editComment, listComments, postComment, reportComment, setReaction } from '../comments/use-cases.js';
-import { getStory } from '../stories/use-cases.js';
+import { getStory, getStoryForRead } from '../stories/use-cases.js';
 import { requireUser } from './context.js';
 import { presentComment } from './presenters.js';
 import { CommentSchema, errors, IdParams, StoryIdParams } from './schemas.js';
@@ -51,15 +51,12 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       const cacheKey = viewerId === null && !request.query.cursor ? `${storyId}:${sort}:${limit}` : null;
       const { cache, events } = deps.realtime;
       if (!cacheKey) {
-        const story = await getStory(deps, storyId);
-        // Read before the page: an event in between is then sent again rather than missed (the widget dedupes).
-        const eventSeq = (await events.currentSeq(story.id)) ?? 0;
+        const { story, eventSeq } = await getStoryForRead(deps, storyId);
         const page = await listComments(cd, { story, viewerId, sort, limit, cursor: request.query.cursor });
         return { ...page, comments: page.comments.map((c) => presentComment(c, viewerId)), eventSeq };
       }
       const body = await cache.load(cacheKey, storyId, () => events.currentSeq(storyId), async () => {
-        const story = await getStory(deps, storyId);
-        const seq = (await events.currentSeq(story.id)) ?? 0;
+        const { story, eventSeq: seq } = await getStoryForRead(deps, storyId);
         const page = await listComments(cd, { story, viewerId: null, sort, limit });
         return { seq, body: Buffer.from(JSON.stringify({ ...page, comments: page.comments.map((c) => presentComment(c, null)), eventSeq: seq })) };
       });
