@@ -22,6 +22,7 @@ import { realtimeRoutes } from './http/realtime-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { securityHeadersPlugin } from './http/security-headers.js';
 import { accessLog } from './http/access-log.js';
+import { drainPlugin } from './http/drain.js';
 import { publisherRoutes } from './publisher/routes.js';
 import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
 import { seedDemo } from './sites/seed.js';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   installErrorHandler(app);
   await app.register(accessLog);
+  await app.register(drainPlugin);
   // Only JSON bodies: text/plain is what other sites may POST without a CORS preflight.
   app.removeContentTypeParser('text/plain');
   for (const s of [ErrorSchema, UserSchema, StorySchema, CommentSchema]) app.addSchema(s);

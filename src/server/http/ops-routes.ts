@@ -100,6 +100,8 @@ export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) =
       database = false;
     }
     const broker = deps.realtime.broker.healthy();
+    // Stopping (http/drain.ts): not ready, so traffic moves to other nodes while this one finishes its requests.
+    if (app.draining) return reply.status(503).send({ ready: false, draining: true, database, broker });
     // Redis down degrades live updates only, so the node stays ready; the database is required.
     return reply.status(database ? 200 : 503).send({ ready: database, database, broker });
   });
