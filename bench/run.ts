@@ -155,8 +155,8 @@ function row(c: string, db: string, value: string, target: string, ok: boolean |
 
 /** One rate: wrk with one thread and with two, the better of the two kept (see `ceiling`). */
 interface Rate {
-  best: Load;
-  byThreads: Load[];
+  best: Load & { cpuUsPerRequest: number };
+  byThreads: (Load & { cpuUsPerRequest: number })[];
   /** Why this rate may be below what the server could do, if it may be; null when nothing says so. */
   ceiling: string | null;
 }
@@ -167,10 +167,14 @@ interface Rate {
  * generator, not the server, set it), or when two threads beat one by more than 10% (one thread was not enough:
  * perhaps two were not either).
  */
-async function rate(url: string, durationSec = P.readSec): Promise<Rate> {
-  const byThreads: Load[] = [];
-  for (const threads of [1, 2]) byThreads.push(await wrk([url], { connections: P.connections, durationSec, threads }));
-  const [one, two] = byThreads as [Load, Load];
+async function rate(url: string, pid: number, durationSec = P.readSec): Promise<Rate> {
+  const byThreads: (Load & { cpuUsPerRequest: number })[] = [];
+  for (const threads of [1, 2]) {
+    const cpu0 = cpuMs(pid);
+    const r = await wrk([url], { connections: P.connections, durationSec, threads });
+    byThreads.push({ ...r, cpuUsPerRequest: ((cpuMs(pid) - cpu0) * 1000) / Math.max(1, r.total) });
+  }
+  const [one, two] = byThreads as [Rate['best'], Rate['best']];
   const best = two.requestsPerSec > one.requestsPerSec ? two : one;
   const why: string[] = [];
   if (best.generatorCpuPct >= 90) why.push(`wrk used ${best.generatorCpuPct}% of a core per thread`);
@@ -178,7 +182,9 @@ async function rate(url: string, durationSec = P.readSec): Promise<Rate> {
   return { best, byThreads, ceiling: why.length ? why.join('; ') : null };
 }
 
-const fmt = (r: Rate) => `${Math.round(r.best.requestsPerSec).toLocaleString('en')} req/s (wrk -t${r.best.threads}, p99 ${r.best.latencyP99} ms)`;
+const fmt = (r: Rate) => `${Math.round(r.best.requestsPerSec).toLocaleString('en')} req/s (wrk -t${r.best.threads}, p99 ${r.best.latencyP99} ms, ${Math.round(r.best.cpuUsPerRequest)} µs server CPU per request)`;
+/** Baseline CPU per request over Agora's: the rate ratio a CPU-bound server would reach, steadier under noise. */
+const cpuRatio = (base: Rate, agora: Rate) => `${Math.round((base.best.cpuUsPerRequest / agora.best.cpuUsPerRequest) * 100)}% by CPU per request`;
 const threadsOf = (r: Rate) => r.byThreads.map((l) => `-t${l.threads} ${Math.round(l.requestsPerSec)}`).join(', ');
 
 /** A baseline server (bench/baselines/<script>) in its own process, measured on `/bench`, then stopped. */
@@ -186,7 +192,7 @@ async function baseline(script: string, env: Record<string, string>): Promise<Ra
   const port = await freePort();
   const proc = await startProc(['--import', 'tsx', `bench/baselines/${script}`], { PORT: String(port), ...env }, port, '/health');
   await wrk([`${proc.url}/bench`], { connections: P.connections, durationSec: 1, threads: 1 });
-  const r = await rate(`${proc.url}/bench`);
+  const r = await rate(`${proc.url}/bench`, proc.child.pid as number);
   await proc.stop();
   return r;
 }
@@ -209,7 +215,7 @@ function truth(what: string, base: Rate, agora: Rate, above?: Rate): string {
  * (cached) against bare Fastify and node:http replaying its bytes; page 5 (cursor) against bare Fastify reading
  * the same 20 rows with the same driver.
  */
-async function reads(kind: 'sqlite' | 'postgres', readUrl: string, seeded: Seeded): Promise<Record<string, unknown>> {
+async function reads(kind: 'sqlite' | 'postgres', readUrl: string, seeded: Seeded, agora: Proc): Promise<Record<string, unknown>> {
   const body = await (await fetch(readUrl)).text();
   let deepUrl = readUrl;
   for (let page = 1; page < 5; page++) {
@@ -225,14 +231,14 @@ async function reads(kind: 'sqlite' | 'postgres', readUrl: string, seeded: Seede
   // Warm-up (JIT, caches) is not measured.
   await load([readUrl], {}, 2);
   await load([deepUrl], {}, 2);
-  const first = await rate(readUrl);
-  const deep = await rate(deepUrl);
+  const first = await rate(readUrl, agora.child.pid as number);
+  const deep = await rate(deepUrl, agora.child.pid as number);
   const r1 = first.best.requestsPerSec / fastify.best.requestsPerSec;
   const r2 = deep.best.requestsPerSec / rows20.best.requestsPerSec;
   const driver = kind === 'sqlite' ? 'better-sqlite3' : 'pg';
   const [target2, ok2] = kind === 'sqlite' ? ['≥ 40% of bare Fastify + better-sqlite3', r2 >= 0.4] : ['≥ 50% of bare Fastify + pg (within 2×)', r2 >= 0.5];
-  row(`read: anonymous first page, ${P.comments.toLocaleString('en')}-comment story`, kind, `${fmt(first)}; **${Math.round(r1 * 100)}%** of bare Fastify`, '≥ 60% of bare Fastify replaying the same bytes', r1 >= 0.6, `bare Fastify ${fmt(fastify)}; bare node:http ${fmt(nodeHttp)}; wrk threads: Agora ${threadsOf(first)}, Fastify ${threadsOf(fastify)}; ${first.best.non2xx} non-2xx; ${truth(`first page [${kind}]`, fastify, first, nodeHttp)}`);
-  row('read: deep page (page 5, cursor, newest first)', kind, `${fmt(deep)}; **${Math.round(r2 * 100)}%** of bare Fastify + ${driver}`, target2, ok2, `bare Fastify + ${driver} reading the same 20 rows: ${fmt(rows20)}; wrk threads: Agora ${threadsOf(deep)}, baseline ${threadsOf(rows20)}; ${deep.best.non2xx} non-2xx; ${truth(`deep page [${kind}]`, rows20, deep)}`);
+  row(`read: anonymous first page, ${P.comments.toLocaleString('en')}-comment story`, kind, `${fmt(first)}; **${Math.round(r1 * 100)}%** of bare Fastify (${cpuRatio(fastify, first)})`, '≥ 60% of bare Fastify replaying the same bytes', r1 >= 0.6, `bare Fastify ${fmt(fastify)}; bare node:http ${fmt(nodeHttp)}; wrk threads: Agora ${threadsOf(first)}, Fastify ${threadsOf(fastify)}; ${first.best.non2xx} non-2xx; ${truth(`first page [${kind}]`, fastify, first, nodeHttp)}`);
+  row('read: deep page (page 5, cursor, newest first)', kind, `${fmt(deep)}; **${Math.round(r2 * 100)}%** of bare Fastify + ${driver} (${cpuRatio(rows20, deep)}${kind === 'postgres' ? ', Node process only' : ''})`, target2, ok2, `bare Fastify + ${driver} reading the same 20 rows: ${fmt(rows20)}; wrk threads: Agora ${threadsOf(deep)}, baseline ${threadsOf(rows20)}; ${deep.best.non2xx} non-2xx; ${truth(`deep page [${kind}]`, rows20, deep)}`);
   return { baselines: { nodeHttp, fastify, rows20 }, first, deep, deepUrl, ratios: { firstPage: r1, deepPage: r2 } };
 }
 for (const kind of (['sqlite', 'postgres'] as const).filter((k) => !only || only === k)) {
@@ -240,7 +246,7 @@ for (const kind of (['sqlite', 'postgres'] as const).filter((k) => !only || only
   const seeded = await seed(kind);
   const agora = await startAgora({ ...seeded.env, ...FAST }, NODE_ARGS, agoraDir);
   const readUrl = `${agora.url}/api/v1/stories/${seeded.storyId}/comments`;
-  raw[kind] = writesOnly ? {} : await reads(kind, readUrl, seeded);
+  raw[kind] = writesOnly ? {} : await reads(kind, readUrl, seeded, agora);
   if (readsOnly) {
     await agora.stop();
     await seeded.drop();
@@ -305,7 +311,7 @@ const md = [
   `# Agora benchmarks (${MODE})`,
   '',
   `Run ${raw.startedAt as string} on ${process.platform} ${process.arch}, Node ${process.version}; 2 cores. Command: \`${otherTree ? 'node --import tsx bench/run.ts' : 'npm run bench --'} ${process.argv.slice(2).join(' ')}\`. Load: wrk -c${P.connections}, in its own process; reads with -t1 and -t2, the faster kept; writes -t${P.wrkThreads}.`,
-  'Read the ratios, not the rates: every baseline ran in this run, in its own process, on the same machine. A row marked **check** says why one rate may be below its ceiling (wrk near a full core per thread, or two wrk threads faster than one, or node:http below bare Fastify).',
+  'Read the ratios, not the rates: every baseline ran in this run, in its own process, on the same machine. A row marked **check** says why one rate may be below its ceiling (wrk near a full core per thread, or two wrk threads faster than one, or node:http below bare Fastify). Reads also give the server\'s CPU time per request (from /proc; on PostgreSQL the database\'s own processes are not counted), and the ratio of baseline to Agora CPU per request: on a shared machine it moves less than the rates.',
   `Agora: the build in ${tree.dir} (commit ${tree.commit}${tree.srcChanged ? ', with uncommitted changes in src/' : ''}).`,
   '',
   '| case | database | measured | target | met | detail |',
