@@ -21,7 +21,7 @@ import { moderationConsole } from './http/moderation-console.js';
 import { realtimeRoutes } from './http/realtime-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
 import { securityHeadersPlugin } from './http/security-headers.js';
-import { accessLog } from './http/access-log.js';
+import { AccessLog } from './http/access-log.js';
 import { drainPlugin } from './http/drain.js';
 import { publisherRoutes } from './publisher/routes.js';
 import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
@@ -41,7 +41,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
     // One line per request instead of Fastify's two (http/access-log.ts).
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     // A hop count as a function: Fastify takes a number at run time but its types do not say so.
     trustProxy: typeof config.trustProxy === 'number' ? ((hops) => (_addr: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy,
     bodyLimit: 256 * 1024,
@@ -65,7 +65,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await db.destroy();
   });
   installErrorHandler(app);
-  await app.register(accessLog);
   await app.register(drainPlugin);
   // Only JSON bodies: text/plain is what other sites may POST without a CORS preflight.
   app.removeContentTypeParser('text/plain');
