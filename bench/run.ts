@@ -178,7 +178,7 @@ async function rate(url: string, pid: number, durationSec = P.readSec): Promise<
   const best = two.requestsPerSec > one.requestsPerSec ? two : one;
   const why: string[] = [];
   if (best.generatorCpuPct >= 90) why.push(`wrk used ${best.generatorCpuPct}% of a core per thread`);
-  if (two.requestsPerSec > one.requestsPerSec * 1.1) why.push(`wrk -t2 beat -t1 by ${Math.round((two.requestsPerSec / one.requestsPerSec - 1) * 100)}%`);
+  if (two.requestsPerSec > one.requestsPerSec * 1.1) why.push(`wrk -t2 beat -t1 by ${Math.round((two.requestsPerSec / one.requestsPerSec - 1) * 100)}% (wrk at ${best.generatorCpuPct}% of a core per thread: ${best.generatorCpuPct >= 90 ? 'the generator' : 'noise from other work on the machine, or the generator'})`);
   return { best, byThreads, ceiling: why.length ? why.join('; ') : null };
 }
 
