@@ -5,6 +5,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Migration, type 
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { ReadWriteSqliteDialect } from './sqlite-driver.js';
+import { PREPARED } from './query-shapes.js';
 import * as m001 from './migrations/001_initial.js';
 import * as m002 from './migrations/002_moderation.js';
 import * as m003 from './migrations/003_publisher.js';
@@ -126,7 +127,15 @@ export function openPostgres(url: string, max = 10): Db {
   pool.on('error', () => {});
   // A client checked out by a transaction can lose its server between two statements; pg then emits 'error' on the
   // client itself, which would crash the process. The statement in flight fails on its own (and becomes a 503).
-  pool.on('connect', (client) => client.on('error', () => {}));
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    // SQL that query-shapes.ts marked runs as a named prepared statement: parsed and planned once per connection.
+    const query = client.query.bind(client) as (config: unknown, values?: unknown) => unknown;
+    client.query = ((text: unknown, values?: unknown) => {
+      if (typeof text === 'string' && text.startsWith(PREPARED)) return query({ name: text.slice(PREPARED.length, text.indexOf('*/')), text, values }, undefined);
+      return query(text, values);
+    }) as typeof client.query;
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
