@@ -92,7 +92,7 @@ export async function startProc(args: string[], env: Record<string, string>, por
  */
 export async function startAgora(env: Record<string, string>, nodeArgs: string[] = [], dir = ROOT): Promise<Proc> {
   const port = await freePort();
-  return startProc([...nodeArgs, join(dir, 'dist/server/main.js')], { PORT: String(port), HOST: '127.0.0.1', AGORA_PUBLIC_URL: `http://localhost:${port}`, LOG_LEVEL: 'warn', ...env }, port, '/readyz', dir);
+  return startProc([...nodeArgs, join(dir, 'dist/server/main.js')], { PORT: String(port), HOST: '127.0.0.1', AGORA_PUBLIC_URL: `http://localhost:${port}`, ...env }, port, '/readyz', dir);
 }
 
 /** Seeds with the tree `dir`'s own seed code in a child process (see bench/lib/seed-other.ts for why). */

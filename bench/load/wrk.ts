@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../lib/proc.js';
+import { cpuMs, ROOT } from '../lib/proc.js';
 
 export interface Load {
   requestsPerSec: number;
@@ -18,6 +18,9 @@ export interface Load {
   unexpected: number;
   errors: number;
   total: number;
+  /** wrk threads used, and the CPU wrk itself used per thread (% of one core): near 100, wrk set the rate. */
+  threads: number;
+  generatorCpuPct: number;
 }
 
 export interface LoadOptions {
@@ -45,7 +48,7 @@ interface WrkJson {
 
 let runs = 0;
 
-function wrkOnce(url: string, o: LoadOptions & { connections: number }): Promise<WrkJson> {
+function wrkOnce(url: string, o: LoadOptions & { connections: number }): Promise<WrkJson & { cpuMs: number }> {
   const nonce = `${process.pid.toString(36)}${Date.now().toString(36)}${(runs++).toString(36)}`;
   const tokenFile = o.tokens ? join(tmpdir(), `agora-bench-tokens-${nonce}.txt`) : undefined;
   if (tokenFile) writeFileSync(tokenFile, (o.tokens ?? []).join('\n'));
@@ -57,14 +60,25 @@ function wrkOnce(url: string, o: LoadOptions & { connections: number }): Promise
   const args = ['-t', String(threads), '-c', String(o.connections), '-d', `${o.durationSec}s`, '--timeout', '10s', '-s', join(ROOT, 'bench/load/wrk.lua'), url];
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    // wrk's own CPU time, read while it runs (its /proc entry is gone once it exits): a generator near one core per
+    // thread is the ceiling of what it measured.
+    let used = 0;
+    const poll = setInterval(() => {
+      try {
+        used = cpuMs(child.pid as number);
+      } catch {
+        // exited
+      }
+    }, 100);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
     child.on('exit', (code) => {
+      clearInterval(poll);
       if (tokenFile) rmSync(tokenFile, { force: true });
       const line = out.split('\n').find((l) => l.startsWith('WRK_JSON '));
       if (code !== 0 || !line) return reject(new Error(`wrk exited ${code}: ${out.trim()}`));
-      resolve(JSON.parse(line.slice(9)) as WrkJson);
+      resolve({ ...(JSON.parse(line.slice(9)) as WrkJson), cpuMs: used });
     });
   });
 }
@@ -84,5 +98,7 @@ export async function wrk(urls: string[], o: LoadOptions): Promise<Load> {
     unexpected: sum((r) => r.unexpected),
     errors: sum((r) => r.errors + r.timeouts),
     total: sum((r) => r.requests),
+    threads: Math.min(o.threads ?? 1, connections),
+    generatorCpuPct: Math.round(Math.max(...rs.map((r) => r.cpuMs / (r.durationUs / 1000) / Math.min(o.threads ?? 1, connections))) * 100),
   };
 }

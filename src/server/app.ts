@@ -1,7 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import { Redis } from 'ioredis';
@@ -24,7 +23,9 @@ import { staticRoutes } from './http/static-routes.js';
 import { moderationConsole } from './http/moderation-console.js';
 import { realtimeRoutes } from './http/realtime-routes.js';
 import { opsRoutes } from './http/ops-routes.js';
-import { securityHeaders } from './http/security-headers.js';
+import { securityHeadersPlugin } from './http/security-headers.js';
+import { AccessLog } from './http/access-log.js';
+import { drainPlugin } from './http/drain.js';
 import { publisherRoutes } from './publisher/routes.js';
 import { CommentSchema, ErrorSchema, StorySchema, UserSchema } from './http/schemas.js';
 import { seedDemo } from './sites/seed.js';
@@ -42,6 +43,8 @@ export interface BuildOptions {
 export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<{ app: FastifyInstance; deps: Deps }> {
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
+    // One line per request instead of Fastify's two (http/access-log.ts).
+    logController: new AccessLog(),
     // A hop count as a function: Fastify takes a number at run time but its types do not say so.
     trustProxy: typeof config.trustProxy === 'number' ? ((hops) => (_addr: string, hop: number) => hop < hops)(config.trustProxy) : config.trustProxy,
     bodyLimit: 256 * 1024,
@@ -65,6 +68,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await db.destroy();
   });
   installErrorHandler(app);
+  await app.register(drainPlugin);
   // Only JSON bodies: text/plain is what other sites may POST without a CORS preflight.
   app.removeContentTypeParser('text/plain');
   for (const s of [ErrorSchema, UserSchema, StorySchema, CommentSchema]) app.addSchema(s);
@@ -80,7 +84,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   });
   await app.register(cookie);
   // One header policy for every response (the API's); pages, the console and scripts name theirs per route.
-  await app.register(helmet, securityHeaders(config));
+  await app.register(securityHeadersPlugin, { config });
   // The embed calls the API from publishers' pages: only their allowed origins get CORS, and never credentials,
   // because the embed authenticates with a bearer token, not a third-party cookie.
   await app.register(cors, {

@@ -43,6 +43,8 @@ export interface Config {
   /** Bearer token that /metrics requires; null: /metrics answers only requests from this machine (loopback). */
   metricsToken: string | null;
   heartbeatMs: number;
+  /** After SIGTERM: how long the node keeps serving (readiness 503, Connection: close) before it stops listening. */
+  drainMs: number;
   /** A story's live events arriving within this window reach each reader as one frame. */
   liveCoalesceMs: number;
   /** Writes (comments, edits, reactions, reports) a user may make per minute: a flood guard. */
@@ -205,6 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     streamsPerClient: int(env, 'AGORA_STREAMS_PER_CLIENT', 8, 1, 1_000_000),
     metricsToken: metricsToken(env.AGORA_METRICS_TOKEN),
     heartbeatMs: int(env, 'AGORA_HEARTBEAT_SECONDS', 20, 1, 3600) * 1000,
+    drainMs: int(env, 'AGORA_DRAIN_SECONDS', 2, 0, 300) * 1000,
     liveCoalesceMs: int(env, 'AGORA_LIVE_COALESCE_MS', 100, 0, 1000),
     writesPerMinute: int(env, 'AGORA_WRITES_PER_MINUTE', 30, 1, 1_000_000),
     smtpUrl: smtpUrl(env.SMTP_URL),

@@ -15,7 +15,12 @@ async function main(): Promise<void> {
   }
   const { app } = await buildApp(config);
   const close = async (signal: string) => {
-    app.log.info({ signal }, 'shutting down');
+    // Drain first (http/drain.ts): not ready, connections closed after each response, then stop listening, end the
+    // live streams (readers resume on another node), finish in-flight requests and close the database.
+    app.log.info({ signal, drainMs: config.drainMs }, 'draining');
+    app.drain();
+    await new Promise((r) => setTimeout(r, config.drainMs));
+    app.log.info('shutting down');
     await app.close();
     process.exit(0);
   };

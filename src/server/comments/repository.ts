@@ -7,6 +7,7 @@ import { authorDisplay, type AuthorDisplay } from '../sso/display.js';
 import type { Cursor } from './cursor.js';
 import type { CommentRecord, CommentSort, CommentStatus, StaffRole } from './model.js';
 import { storyCount } from './counters.js';
+import { queryShapes, slot } from '../storage/query-shapes.js';
 
 type Eb = ExpressionBuilder<
   Omit<Database, 'comments' | 'users' | 'sso_profiles' | 'site_moderators'> & { c: Database['comments']; u: Database['users']; p: Database['sso_profiles']; sm: Database['site_moderators'] },
@@ -157,6 +158,8 @@ export async function recordsByAuthor(q: Queryable, authorId: string): Promise<C
 /** Comments storage. Every query is scoped by site so one tenant never reads another's rows. */
 export function commentsRepository(db: Db) {
   const base = () => selectRecords(db);
+  // The page and its threads, read for every page a reader opens: built once per shape (storage/query-shapes.ts).
+  const shaped = queryShapes(db);
 
   return {
     async get(siteId: string, id: string): Promise<CommentRecord | undefined> {
@@ -178,35 +181,42 @@ export function commentsRepository(db: Db) {
 
     /** One page of top-level comments in the given order, after the cursor; fetches limit + 1 to know if more exist. */
     async topLevelPage(q: { siteId: string; storyId: string; viewerId: string | null; sort: CommentSort; limit: number; after: Cursor | null }): Promise<CommentRecord[]> {
-      let query = base().where('c.site_id', '=', q.siteId).where('c.story_id', '=', q.storyId).where('c.parent_id', 'is', null).where(visibleTo(q.viewerId));
-      const after = q.after;
-      if (q.sort === 'newest' || q.sort === 'oldest') {
-        const op = q.sort === 'newest' ? '<' : '>';
-        const dir = q.sort === 'newest' ? 'desc' : 'asc';
-        // Row-value comparison: one range seek on the index, on SQLite and PostgreSQL alike (an OR of the same
-        // condition makes planners gather every row and sort).
-        if (after) query = query.where((eb) => eb(eb.refTuple('c.created_at', 'c.id'), op, eb.tuple(after.createdAt, after.id)));
-        query = query.orderBy('c.created_at', dir).orderBy('c.id', dir);
-      } else {
-        const key = SORT_KEY[q.sort];
-        if (after) query = query.where((eb) => eb(eb.refTuple(key, 'c.created_at', 'c.id'), '<', eb.tuple(after.key ?? 0, after.createdAt, after.id)));
-        query = query.orderBy(key, 'desc').orderBy('c.created_at', 'desc').orderBy('c.id', 'desc');
-      }
-      const rows = await query.limit(q.limit + 1).execute();
+      const { sort, after } = q;
+      // Slots: 0 site, 1 story, 2 viewer, 3 limit, 4–6 the cursor (sort key, creation time, id).
+      const build = () => {
+        let query = base().where('c.site_id', '=', slot<string>(0)).where('c.story_id', '=', slot<string>(1)).where('c.parent_id', 'is', null).where(visibleTo(q.viewerId === null ? null : slot<string>(2)));
+        if (sort === 'newest' || sort === 'oldest') {
+          const op = sort === 'newest' ? '<' : '>';
+          const dir = sort === 'newest' ? 'desc' : 'asc';
+          // Row-value comparison: one range seek on the index, on SQLite and PostgreSQL alike (an OR of the same
+          // condition makes planners gather every row and sort).
+          if (after) query = query.where((eb) => eb(eb.refTuple('c.created_at', 'c.id'), op, eb.tuple(slot<string>(5), slot<string>(6))));
+          query = query.orderBy('c.created_at', dir).orderBy('c.id', dir);
+        } else {
+          const key = SORT_KEY[sort];
+          if (after) query = query.where((eb) => eb(eb.refTuple(key, 'c.created_at', 'c.id'), '<', eb.tuple(slot<number>(4), slot<string>(5), slot<string>(6))));
+          query = query.orderBy(key, 'desc').orderBy('c.created_at', 'desc').orderBy('c.id', 'desc');
+        }
+        return query.limit(slot<number>(3));
+      };
+      const values = [q.siteId, q.storyId, q.viewerId, q.limit + 1, after?.key ?? 0, after?.createdAt, after?.id];
+      const rows = await shaped(`page:${sort}:${after ? 'after' : 'first'}:${q.viewerId === null ? 'anonymous' : 'reader'}`, build, values);
       return rows.map(toRecord);
     },
 
     /** Every visible reply of the given threads, oldest first; bounded so one huge thread cannot exhaust memory. */
     async threads(siteId: string, rootIds: string[], viewerId: string | null, max: number): Promise<CommentRecord[]> {
       if (rootIds.length === 0) return [];
-      const rows = await base()
-        .where('c.site_id', '=', siteId)
-        .where('c.root_id', 'in', rootIds)
-        .where(visibleTo(viewerId))
-        .orderBy('c.created_at', 'asc')
-        .orderBy('c.id', 'asc')
-        .limit(max)
-        .execute();
+      // Slots: 0 site, 1 viewer, 2 bound, then the threads. At most a page's worth of threads (the limit's maximum).
+      const build = () =>
+        base()
+          .where('c.site_id', '=', slot<string>(0))
+          .where('c.root_id', 'in', rootIds.map((_, i) => slot<string>(3 + i)))
+          .where(visibleTo(viewerId === null ? null : slot<string>(1)))
+          .orderBy('c.created_at', 'asc')
+          .orderBy('c.id', 'asc')
+          .limit(slot<number>(2));
+      const rows = await shaped(`threads:${rootIds.length}:${viewerId === null ? 'anonymous' : 'reader'}`, build, [siteId, viewerId, max, ...rootIds]);
       return rows.map(toRecord);
     },
 
@@ -254,10 +264,6 @@ export function commentsRepository(db: Db) {
       return new Set(rows.map((r) => r.comment_id));
     },
 
-    async countPublished(siteId: string, storyId: string): Promise<number> {
-      const row = await db.selectFrom('stories').select(storyCount('stories').as('n')).where('site_id', '=', siteId).where('id', '=', storyId).executeTakeFirst();
-      return Number(row?.n ?? 0);
-    },
 
     /** Stores a new comment and moves the counters it affects, in the change's transaction. */
     async insert(w: CommentWrite, c: Omit<CommentRecord, 'authorName' | 'reactionCount' | 'replyCount'> & ModerationFields): Promise<void> {

@@ -56,12 +56,10 @@ export async function listComments(
   const replies = await deps.comments.threads(q.story.siteId, roots.map((r) => r.id), q.viewerId, MAX_REPLIES_PER_PAGE);
   const all = [...roots, ...replies];
   const replyToIds = [...new Set(all.map((c) => c.inReplyToId).filter((id): id is string => id !== null))];
-  const [reacted, replyToNames, totalCount] = await Promise.all([
-    deps.comments.reactedBy(q.viewerId, all.map((c) => c.id)),
-    deps.comments.authorNames(q.story.siteId, replyToIds),
-    deps.comments.countPublished(q.story.siteId, q.story.id),
-  ]);
-  return { comments: buildThreads(roots, replies, { reacted, replyToNames }), nextCursor, totalCount };
+  const [reacted, replyToNames] = await Promise.all([deps.comments.reactedBy(q.viewerId, all.map((c) => c.id)), deps.comments.authorNames(q.story.siteId, replyToIds)]);
+  // The story's count as read with the story (the same expression as any count of published comments): one
+  // statement fewer per page, and the count and the event number then come from the same read.
+  return { comments: buildThreads(roots, replies, { reacted, replyToNames }), nextCursor, totalCount: q.story.commentCount };
 }
 
 // What renders as nothing: white space, controls, format characters (zero-width space and joiners, BOM, bidi marks)

@@ -84,10 +84,11 @@ export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) =
     }
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     requests.inc({ method: request.method, route, status: reply.statusCode });
     latency.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+    done();
   });
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
@@ -99,6 +100,8 @@ export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) =
       database = false;
     }
     const broker = deps.realtime.broker.healthy();
+    // Stopping (http/drain.ts): not ready, so traffic moves to other nodes while this one finishes its requests.
+    if (app.draining) return reply.status(503).send({ ready: false, draining: true, database, broker });
     // Redis down degrades live updates only, so the node stays ready; the database is required.
     return reply.status(database ? 200 : 503).send({ ready: database, database, broker });
   });

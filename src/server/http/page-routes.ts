@@ -58,7 +58,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         const discussion = renderDiscussion({
           storyId: story.id,
           lang: article.lang,
-          totalCount: await deps.commentDeps.comments.countPublished(story.siteId, story.id),
+          totalCount: story.commentCount,
           comments: [presentComment(ctx.thread, viewerId)],
           nextHref: null,
           closed: story.closed,

@@ -71,3 +71,13 @@ export async function getStory(deps: Pick<StoryDeps, 'stories'>, id: string): Pr
   if (!story) throw new AppError('STORY_NOT_FOUND');
   return story;
 }
+
+/**
+ * A story and its event number read together, or STORY_NOT_FOUND: read before a page of its comments, so an event
+ * recorded in between is sent again on the live stream rather than missed (the widget drops what it already has).
+ */
+export async function getStoryForRead(deps: Pick<StoryDeps, 'stories'>, id: string): Promise<{ story: Story; eventSeq: number }> {
+  const found = await deps.stories.getWithSeq(id);
+  if (!found) throw new AppError('STORY_NOT_FOUND');
+  return found;
+}
