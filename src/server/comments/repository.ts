@@ -6,7 +6,6 @@ import type { Database } from '../storage/schema.js';
 import { authorDisplay, type AuthorDisplay } from '../sso/display.js';
 import type { Cursor } from './cursor.js';
 import type { CommentRecord, CommentSort, CommentStatus, StaffRole } from './model.js';
-import { storyCount } from './counters.js';
 import { queryShapes, slot } from '../storage/query-shapes.js';
 
 type Eb = ExpressionBuilder<
