@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
+import { securityPolicy } from './security-headers.js';
 
-// Redirects only: no page, no session, nothing to protect; the console checks who is signed in.
-const page = { schema: { hide: true } };
+// Redirects only: no session read, nothing acted on; the console checks who is signed in. The console's header policy.
+const page = { schema: { hide: true }, helmet: securityPolicy.console };
 const viewOf = (siteId: string | undefined) => (siteId && /^[a-z0-9-]{1,64}$/.test(siteId) ? `/${siteId}` : '');
 
 /**
