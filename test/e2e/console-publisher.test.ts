@@ -96,7 +96,7 @@ test('the site gets a second origin; its SSO secret is masked until shown, and r
   await axeClean('a site');
 });
 
-test('a webhook: a refused URL keeps what was typed, then the test event shows in the delivery log', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('a webhook: a refused URL keeps what was typed, then the test event shows in the delivery log and is sent again', { timeout: TEST_TIMEOUT_MS }, async () => {
   // The header's site switcher names the new site once the console reloaded its sites.
   await page.locator('#site').selectOption('la-gazette');
   await page.getByRole('link', { name: 'Webhooks' }).click();
@@ -118,6 +118,10 @@ test('a webhook: a refused URL keeps what was typed, then the test event shows i
     await page.getByRole('button', { name: 'Actualiser' }).click();
     assert.match(await page.getByTestId('deliveries').innerText(), /ping[\s\S]*remis/);
   });
+  await page.getByTestId('deliveries').getByRole('button', { name: 'Renvoyer' }).first().click();
+  await page.getByText('Renvoyé').waitFor();
+  await eventually(() => assert.equal(pings.length, 2));
+  assert.equal(pings[1], pings[0], 'the same payload, sent again');
   await axeClean('Webhooks');
 });
 

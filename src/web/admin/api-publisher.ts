@@ -71,7 +71,7 @@ export const publisher = {
   removeProvider: (id: string, slug: string) => call<void>('DELETE', `${S}/${id}/oidc-providers/${slug}`),
   webhooks: (id: string) => call<{ webhooks: Webhook[] }>('GET', `${S}/${id}/webhooks`),
   addWebhook: (id: string, b: { url: string; events: string[] }) => call<{ webhook: Webhook }>('POST', `${S}/${id}/webhooks`, b),
-  updateWebhook: (id: string, hook: string, b: { active?: boolean; rotateSecret?: boolean; events?: string[] }) => call<{ webhook: Webhook }>('PATCH', `${S}/${id}/webhooks/${hook}`, b),
+  updateWebhook: (id: string, hook: string, b: { url?: string; events?: string[]; active?: boolean; rotateSecret?: boolean }) => call<{ webhook: Webhook }>('PATCH', `${S}/${id}/webhooks/${hook}`, b),
   removeWebhook: (id: string, hook: string) => call<void>('DELETE', `${S}/${id}/webhooks/${hook}`),
   testWebhook: (id: string, hook: string) => call<{ delivery: { id: string } }>('POST', `${S}/${id}/webhooks/${hook}/test`),
   deliveries: (id: string) => call<{ deliveries: Delivery[] }>('GET', `${S}/${id}/webhook-deliveries?limit=50`),

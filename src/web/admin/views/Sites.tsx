@@ -137,7 +137,7 @@ function SiteEditor({ siteId, onChanged }: { siteId: string; onChanged: () => vo
         </label>
         <fieldset>
           <legend>{tp.signIn}</legend>
-          <div class="stack">
+          <div class="grid">
             {box(tp.localAccounts, site.settings.localAccounts, (v) => patch({ settings: { localAccounts: v } }))}
             {box(tp.requireVerified, site.accounts?.requireVerifiedEmail ?? false, (v) => patch({ accounts: { requireVerifiedEmail: v } }))}
             {box(tp.guests, site.settings.guests.enabled, (v) => patch({ settings: { guests: { enabled: v } } }))}

@@ -8,7 +8,6 @@ import { failed, RotateButton, Secret, type Msg } from './publisher-parts.js';
 export function Webhooks({ siteId, siteName }: { siteId: string; siteName: string }) {
   const [hooks, setHooks] = useState<Webhook[] | null>(null);
   const [log, setLog] = useState<Delivery[]>([]);
-  const [draft, setDraft] = useState<{ url: string; events: string[] }>({ url: '', events: [] });
   const [msg, setMsg] = useState<Msg>(null);
   const [hookMsg, setHookMsg] = useState<Msg>(null);
   const load = () => {
@@ -27,45 +26,21 @@ export function Webhooks({ siteId, siteName }: { siteId: string; siteName: strin
       setHookMsg(failed(err));
     }
   };
-  const add = async (e: Event) => {
-    e.preventDefault();
-    try {
-      await publisher.addWebhook(siteId, draft);
-      setDraft({ url: '', events: [] });
-      setMsg({ ok: true, text: tp.webhookAdded });
-      load();
-    } catch (err) {
-      // A refused URL stays in the field as typed, with the reason beside it.
-      setMsg(failed(err));
-    }
-  };
-  const toggle = (ev: string, on: boolean) => setDraft({ ...draft, events: on ? [...draft.events, ev] : draft.events.filter((x) => x !== ev) });
   return (
     <>
       <h1>{tp.webhooksTitle(siteName)}</h1>
       <p>{tp.webhooksIntro}</p>
-      <form class="panel" onSubmit={(e) => void add(e)} data-testid="new-webhook">
-        <label class="field">
-          {tp.url}
-          <input type="text" inputMode="url" required value={draft.url} onInput={(e) => setDraft({ ...draft, url: (e.target as HTMLInputElement).value })} aria-invalid={msg && !msg.ok ? true : undefined} />
-        </label>
-        <fieldset>
-          <legend>{tp.events}</legend>
-          <div class="grid">
-            {WEBHOOK_EVENTS.map((ev) => (
-              <label key={ev}>
-                <input type="checkbox" checked={draft.events.includes(ev)} onChange={(e) => toggle(ev, (e.target as HTMLInputElement).checked)} /> <code>{ev}</code>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <p>
-          <button class="primary" type="submit">
-            {tp.addWebhook}
-          </button>
-        </p>
-        <FormStatus msg={msg} />
-      </form>
+      <HookForm
+        testId="new-webhook"
+        label={tp.addWebhook}
+        initial={{ url: '', events: [] }}
+        onSave={async (d) => {
+          await publisher.addWebhook(siteId, d);
+          load();
+          return tp.webhookAdded;
+        }}
+      />
+      <FormStatus msg={msg} />
       {hooks && hooks.length === 0 && <p>{tp.noWebhooks}</p>}
       {hooks?.map((h) => (
         <section key={h.id} class="panel" aria-label={h.url} data-testid="webhook">
@@ -73,6 +48,18 @@ export function Webhooks({ siteId, siteName }: { siteId: string; siteName: strin
             <code>{h.url}</code> <span class="badge">{h.active ? tp.active : tp.disabled}</span>
           </h2>
           <p>{h.events.join(', ')}</p>
+          <details>
+            <summary>{tp.edit}</summary>
+            <HookForm
+              label={tp.save}
+              initial={{ url: h.url, events: h.events.length === WEBHOOK_EVENTS.length ? [] : h.events }}
+              onSave={async (d) => {
+                await publisher.updateWebhook(siteId, h.id, d);
+                load();
+                return tp.saved;
+              }}
+            />
+          </details>
           <p>
             {tp.secret} <Secret label={`${tp.secret} ${h.url}`} value={h.secret} />
           </p>
@@ -101,7 +88,8 @@ export function Webhooks({ siteId, siteName }: { siteId: string; siteName: strin
         {log.length === 0 ? (
           <p>{tp.noDeliveries}</p>
         ) : (
-          <div class="chart">
+          // Scrolls sideways on a phone rather than cutting the last columns off.
+          <div style={{ overflowX: 'auto' }}>
             <table data-testid="deliveries">
               <thead>
                 <tr>
@@ -143,5 +131,48 @@ export function Webhooks({ siteId, siteName }: { siteId: string; siteName: strin
         )}
       </section>
     </>
+  );
+}
+
+type Draft = { url: string; events: string[] };
+
+/** A webhook's URL and events, to add one or change one. A refused URL stays in the field as typed, with the reason. */
+function HookForm({ initial, label, onSave, testId }: { initial: Draft; label: string; onSave: (d: Draft) => Promise<string>; testId?: string }) {
+  const [draft, setDraft] = useState<Draft>(initial);
+  const [msg, setMsg] = useState<Msg>(null);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      const ok = await onSave(draft);
+      if (testId) setDraft({ url: '', events: [] });
+      setMsg({ ok: true, text: ok });
+    } catch (err) {
+      setMsg(failed(err));
+    }
+  };
+  const toggle = (ev: string, on: boolean) => setDraft({ ...draft, events: on ? [...draft.events, ev] : draft.events.filter((x) => x !== ev) });
+  return (
+    <form class="panel" onSubmit={(e) => void submit(e)} data-testid={testId}>
+      <label class="field">
+        {tp.url}
+        <input type="text" inputMode="url" required value={draft.url} onInput={(e) => setDraft({ ...draft, url: (e.target as HTMLInputElement).value })} aria-invalid={msg && !msg.ok ? true : undefined} />
+      </label>
+      <fieldset>
+        <legend>{tp.events}</legend>
+        <div class="grid">
+          {WEBHOOK_EVENTS.map((ev) => (
+            <label key={ev}>
+              <input type="checkbox" checked={draft.events.includes(ev)} onChange={(e) => toggle(ev, (e.target as HTMLInputElement).checked)} /> <code>{ev}</code>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <p>
+        <button class="primary" type="submit">
+          {label}
+        </button>
+      </p>
+      <FormStatus msg={msg} />
+    </form>
   );
 }

@@ -10,7 +10,7 @@ export const failed = (err: unknown): Msg => ({ ok: false, text: err instanceof 
 export function Secret({ label, value, testId }: { label: string; value: string; testId?: string }) {
   const [shown, setShown] = useState(false);
   return (
-    <span class="secret">
+    <span>
       <span class="visually-hidden">{label}</span>
       <code data-testid={testId}>{shown ? value : '••••••••••••'}</code>{' '}
       <button type="button" class="link" aria-pressed={shown} onClick={() => setShown(!shown)}>
