@@ -115,3 +115,21 @@ describe('webhooks in the console', () => {
     assert.equal((await api('POST', `/api/v1/admin/sites/le-matin/webhooks/${hookId}/test`, undefined, {})).statusCode, 401);
   });
 });
+
+describe('staff in the console', () => {
+  test('a site moderator is added by email or, for a single sign-on reader, by account id; a wrong id is a 404', async () => {
+    const rita = await signUp(app, 'Sami Sso');
+    const byId = await api('POST', '/api/v1/admin/moderation/sites/le-matin/moderators', { userId: rita.user.id });
+    assert.equal(byId.statusCode, 201, byId.body);
+    const list = (await api('GET', '/api/v1/admin/moderation/sites/le-matin/moderators')).json<{ moderators: { id: string }[] }>().moderators;
+    assert.ok(list.some((m) => m.id === rita.user.id));
+    const ghost = await api('POST', '/api/v1/admin/moderation/sites/le-matin/moderators', { userId: 'no-such-account' });
+    assert.equal(ghost.statusCode, 404);
+    assert.equal(codeOf(ghost), 'USER_NOT_FOUND');
+    const neither = await api('POST', '/api/v1/admin/moderation/sites/le-matin/moderators', {});
+    assert.equal(neither.statusCode, 400);
+    assert.equal(codeOf(neither), 'VALIDATION_FAILED');
+    const both = await api('POST', '/api/v1/admin/moderation/sites/le-matin/moderators', { email: 'a@example.com', userId: rita.user.id });
+    assert.equal(both.statusCode, 400);
+  });
+});

@@ -77,6 +77,7 @@ export const publisher = {
   deliveries: (id: string) => call<{ deliveries: Delivery[] }>('GET', `${S}/${id}/webhook-deliveries?limit=50`),
   retry: (id: string, delivery: string) => call<{ delivery: { id: string } }>('POST', `${S}/${id}/webhook-deliveries/${delivery}/retry`),
   moderators: (id: string) => call<{ moderators: Moderator[] }>('GET', `/api/v1/admin/moderation/sites/${id}/moderators`),
-  addModerator: (id: string, email: string) => call<{ moderator: { id: string } }>('POST', `/api/v1/admin/moderation/sites/${id}/moderators`, { email }),
+  // An email, or an account id (single sign-on readers have no email at Agora).
+  addModerator: (id: string, who: string) => call<{ moderator: { id: string } }>('POST', `/api/v1/admin/moderation/sites/${id}/moderators`, who.includes('@') ? { email: who } : { userId: who }),
   removeModerator: (id: string, user: string) => call<void>('DELETE', `/api/v1/admin/moderation/sites/${id}/moderators/${user}`),
 };

@@ -50,7 +50,7 @@ export function Staff({ siteId, siteName }: { siteId: string; siteName: string }
       <form class="panel" onSubmit={(e) => void add(e)}>
         <label class="field">
           {tp.staffEmail}
-          <input type="email" required value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
+          <input type="text" required autocomplete="off" value={email} onInput={(e) => setEmail((e.target as HTMLInputElement).value)} />
         </label>
         <p>
           <button class="primary" type="submit">
