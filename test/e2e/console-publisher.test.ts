@@ -136,3 +136,16 @@ test('a reader becomes a moderator of the site', { timeout: TEST_TIMEOUT_MS }, a
   const me = await server.deps.db.selectFrom('users').select('id').where('email', '=', readerEmail).executeTakeFirstOrThrow();
   assert.ok(await server.deps.moderation.staff.moderates(me.id, 'la-gazette'), 'the server agrees');
 });
+
+test('on a phone-sized screen, the three views have no serious or critical accessibility violation', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  for (const [hash, heading] of [
+    ['#/sites/la-gazette', 'La Gazette'],
+    ['#/webhooks/la-gazette', 'Webhooks de La Gazette'],
+    ['#/staff', 'Modérateurs de La Gazette'],
+  ] as const) {
+    await page.goto(`${server.url}/admin${hash}`);
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    await axeClean(`${hash} on a phone`);
+  }
+});
