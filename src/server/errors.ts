@@ -55,6 +55,8 @@ export const errorCatalog = {
   SITE_NOT_FOUND: { status: 404, en: 'This site does not exist.', fr: 'Ce site n’existe pas.' },
   WEBHOOK_NOT_FOUND: { status: 404, en: 'This webhook does not exist.', fr: 'Ce webhook n’existe pas.' },
   SITE_EXISTS: { status: 409, en: 'A site with this id already exists.', fr: 'Un site avec cet identifiant existe déjà.' },
+  ORIGIN_TAKEN: { status: 409, en: 'Another site already claims this origin: an origin belongs to one site only.', fr: 'Un autre site revendique déjà cette origine : une origine n’appartient qu’à un seul site.' },
+  DELIVERY_NOT_FOUND: { status: 404, en: 'This webhook delivery does not exist.', fr: 'Cet envoi de webhook n’existe pas.' },
   // Moderation (issue 3).
   USER_BANNED: { status: 403, en: 'You are banned from commenting on this site.', fr: 'Vous êtes banni des commentaires de ce site.' },
   USER_SUSPENDED: { status: 403, en: 'Your account is suspended from commenting on this site for now.', fr: 'Votre compte est suspendu des commentaires de ce site pour le moment.' },

@@ -182,6 +182,15 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/admin/sites/:siteId/webhooks': { expect: ADMIN, build: ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks`, 'POST', { url: 'https://hooks.example.com/agora' }) },
   'PATCH /api/v1/admin/sites/:siteId/webhooks/:webhookId': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks/${await webhook(w)}`, 'PATCH', { active: false }) },
   'DELETE /api/v1/admin/sites/:siteId/webhooks/:webhookId': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks/${await webhook(w)}`, 'DELETE') },
+  'POST /api/v1/admin/sites/:siteId/webhooks/:webhookId/test': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks/${await webhook(w)}/test`, 'POST') },
+  'POST /api/v1/admin/sites/:siteId/webhook-deliveries/:deliveryId/retry': {
+    expect: ADMIN,
+    build: async ({ w }) => {
+      const hook = await webhook(w);
+      const id = (await adminJson<{ delivery: { id: string } }>(w, { method: 'POST', url: `/api/v1/admin/sites/${w.siteA.id}/webhooks/${hook}/test` })).delivery.id;
+      return json(`/api/v1/admin/sites/${w.siteA.id}/webhook-deliveries/${id}/retry`, 'POST');
+    },
+  },
   'GET /api/v1/admin/sites/:siteId/webhook-deliveries': { expect: ADMIN, build: ({ w }) => get(`/api/v1/admin/sites/${w.siteA.id}/webhook-deliveries`) },
   // Sign-in with identity providers (issue 12): the admins' API, and the sign-in window's pages, the same for everyone
   // (no provider of that name: 404; a callback with no sign-in in progress in this browser: 400 OIDC_STATE_INVALID).
@@ -190,13 +199,14 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /api/v1/admin/sites/:siteId/oidc-providers/:slug': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/oidc-providers/${await oidcProvider(w)}`, 'DELETE') },
   'GET /auth/oidc/:provider/start': { expect: { anonymous: 404, commenter: 404, modHere: 404, modElsewhere: 404, admin: 404 }, build: ({ w }) => get(`/auth/oidc/none/start?origin=${encodeURIComponent(w.siteA.origin)}`) },
   'GET /auth/oidc/callback': { expect: { anonymous: 400, commenter: 400, modHere: 400, modElsewhere: 400, admin: 400 }, build: () => get('/auth/oidc/callback?code=c&state=s') },
-  'GET /admin/sites': { auth: 'cookie', expect: ADMIN, build: () => get('/admin/sites') },
-  'POST /admin/sites': { auth: 'form', expect: ADMIN, build: () => { const id = `f-${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`; return { method: 'POST', url: '/admin/sites', payload: { id, name: id, origins: `https://${id}.example`, lang: 'en' } }; } },
-  'POST /admin/sites/:siteId': { auth: 'form', expect: ADMIN, build: ({ w }) => ({ method: 'POST', url: `/admin/sites/${w.siteA.id}`, payload: { name: 'Site A', origins: w.siteA.origin, lang: 'en', localAccounts: 'on', guests: 'on' } }) },
-  'POST /admin/sites/:siteId/rotate-secret': { auth: 'form', expect: ADMIN, build: ({ w }) => ({ method: 'POST', url: `/admin/sites/${w.siteA.id}/rotate-secret`, payload: {} }) },
-  'GET /admin/webhooks': { auth: 'cookie', expect: ADMIN, build: ({ w }) => get(`/admin/webhooks?site=${w.siteA.id}`) },
-  'POST /admin/webhooks/:siteId': { auth: 'form', expect: ADMIN, build: ({ w }) => ({ method: 'POST', url: `/admin/webhooks/${w.siteA.id}`, payload: { url: 'https://hooks.example.com/form' } }) },
-  'POST /admin/webhooks/:siteId/:hookId/:action': { auth: 'form', expect: ADMIN, build: async ({ w }) => ({ method: 'POST', url: `/admin/webhooks/${w.siteA.id}/${await webhook(w)}/toggle`, payload: {} }) },
+  // The old admins' pages redirect to the console's views (issue 13): the console checks who is signed in.
+  'GET /admin/sites': { expect: PUBLIC, build: () => get('/admin/sites') },
+  'POST /admin/sites': { auth: 'form', expect: PUBLIC, build: () => ({ method: 'POST', url: '/admin/sites', payload: { id: 'x' } }) },
+  'POST /admin/sites/:siteId': { auth: 'form', expect: PUBLIC, build: ({ w }) => ({ method: 'POST', url: `/admin/sites/${w.siteA.id}`, payload: { name: 'Site A' } }) },
+  'POST /admin/sites/:siteId/rotate-secret': { auth: 'form', expect: PUBLIC, build: ({ w }) => ({ method: 'POST', url: `/admin/sites/${w.siteA.id}/rotate-secret`, payload: {} }) },
+  'GET /admin/webhooks': { expect: PUBLIC, build: ({ w }) => get(`/admin/webhooks?site=${w.siteA.id}`) },
+  'POST /admin/webhooks/:siteId': { auth: 'form', expect: PUBLIC, build: ({ w }) => ({ method: 'POST', url: `/admin/webhooks/${w.siteA.id}`, payload: { url: 'https://hooks.example.com/form' } }) },
+  'POST /admin/webhooks/:siteId/:hookId/:action': { auth: 'form', expect: PUBLIC, build: ({ w }) => ({ method: 'POST', url: `/admin/webhooks/${w.siteA.id}/x/toggle`, payload: {} }) },
 
   // Moderation: queues and decisions on site A's comments, users' standing on site A, site A's settings.
   'GET /api/v1/admin/moderation/me': { expect: { anonymous: 'ok', commenter: 403, modHere: 'ok', modElsewhere: 'ok', admin: 'ok' }, build: () => get('/api/v1/admin/moderation/me') },

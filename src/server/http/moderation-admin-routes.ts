@@ -200,13 +200,22 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
   app.post(
     '/api/v1/admin/moderation/sites/:siteId/moderators',
     {
-      schema: { tags, summary: 'Make an account a moderator of one site (admins)', params: SiteParams, body: Type.Object({ email: Type.String({ maxLength: 254 }) }), response: { 201: Type.Object({ moderator: Type.Object({ id: Type.String() }) }), ...errors(400, 401, 403, 404) } },
+      schema: {
+        tags,
+        summary: 'Make an account a moderator of one site, by email or (a single sign-on reader) by account id (admins)',
+        params: SiteParams,
+        body: Type.Object({ email: Type.Optional(Type.String({ maxLength: 254 })), userId: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })) }),
+        response: { 201: Type.Object({ moderator: Type.Object({ id: Type.String() }) }), ...errors(400, 401, 403, 404) },
+      },
     },
     async (request, reply) => {
       const scope = await moderatorScope(request, deps);
       assertAdmin(scope);
       if (!(await deps.sites.get(request.params.siteId))) throw new AppError('NOT_FOUND');
-      const id = await setSiteModerator({ db: deps.db, staff: deps.moderation.staff, audit: deps.moderation.audit }, scope.user.id, request.params.siteId, { email: request.body.email }, true);
+      const { email, userId } = request.body;
+      if (!email === !userId) throw new AppError('VALIDATION_FAILED', '(give email or userId, one of them)');
+      const who = userId ? { userId } : { email: email ?? '' };
+      const id = await setSiteModerator({ db: deps.db, staff: deps.moderation.staff, audit: deps.moderation.audit }, scope.user.id, request.params.siteId, who, true);
       return reply.status(201).send({ moderator: { id } });
     },
   );

@@ -8,6 +8,7 @@ import { updateStorySettings } from '../stories/manage.js';
 import { StorySettingsSchema } from '../stories/settings.js';
 import { getStory } from '../stories/use-cases.js';
 import { guestsAllowed } from '../guests/use-cases.js';
+import { requiresVerifiedEmail, setRequireVerifiedEmail } from '../users/verification.js';
 import { assertSite, scopeOf } from '../moderation/admin/access.js';
 import { requireRole, requireUser } from './context.js';
 import { presentStory } from './presenters.js';
@@ -20,6 +21,7 @@ export const SiteSchema = Type.Object(
     origins: Type.Array(Type.String()),
     lang: Type.String(),
     settings: PublisherSettingsSchema,
+    accounts: Type.Optional(Type.Object({ requireVerifiedEmail: Type.Boolean({ description: 'Accounts must confirm their email address before they post.' }) })),
     createdAt: Type.String({ format: 'date-time' }),
   },
   { $id: 'Site' },
@@ -31,10 +33,11 @@ const SiteFields = {
   origins: Type.Optional(Type.Array(Type.String({ maxLength: 300 }), { maxItems: 50 })),
   lang: Type.Optional(Type.String({ maxLength: 5 })),
   settings: Type.Optional(SettingsPatchSchema),
+  accounts: Type.Optional(Type.Object({ requireVerifiedEmail: Type.Boolean() })),
 };
 
-/** The public shape of a site for admins (secrets only where asked for). */
-export const presentSite = (s: SiteRecord) => ({ ...s });
+/** The public shape of a site for admins (secrets only where asked for), with the accounts feature's own setting. */
+export const presentSite = async (deps: Deps, s: SiteRecord) => ({ ...s, accounts: { requireVerifiedEmail: requiresVerifiedEmail((await deps.publisher.siteStore.rawSettings(s.id)) ?? '{}') } });
 
 /** Sites for admins (create, list, update, SSO secret), and story settings for moderators. */
 export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -45,7 +48,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
 
   app.get('/api/v1/admin/sites', { schema: { tags: ['sites'], summary: 'Every site (admins)', response: { 200: Type.Object({ sites: Type.Array(Type.Ref(SiteSchema)) }), ...errors(401, 403) } } }, async (request) => {
     requireRole(request, deps, 'admin');
-    return { sites: (await listSites(admin)).map(presentSite) };
+    return { sites: await Promise.all((await listSites(admin)).map((s) => presentSite(deps, s))) };
   });
 
   app.post(
@@ -53,8 +56,10 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     { schema: { tags: ['sites'], summary: 'Create a site (admins); returns its SSO secret', body: Type.Object({ id: Type.String({ maxLength: 64 }), ...SiteFields }), response: { 201: SiteWithSecret, ...errors(400, 401, 403, 409) } } },
     async (request, reply) => {
       requireRole(request, deps, 'admin');
-      const { site, ssoSecret } = await createSite(admin, request.body);
-      return reply.status(201).send({ site: presentSite(site), ssoSecret });
+      const { accounts, ...input } = request.body;
+      const { site, ssoSecret } = await createSite(admin, input);
+      if (accounts) await setRequireVerifiedEmail(deps.db, site.id, accounts.requireVerifiedEmail);
+      return reply.status(201).send({ site: await presentSite(deps, site), ssoSecret });
     },
   );
 
@@ -64,16 +69,22 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     async (request) => {
       requireRole(request, deps, 'admin');
       const site = await getSite(admin, request.params.siteId);
-      return { site: presentSite(site), ssoSecret: await siteSsoSecret(admin, site.id) };
+      return { site: await presentSite(deps, site), ssoSecret: await siteSsoSecret(admin, site.id) };
     },
   );
 
   app.patch(
     '/api/v1/admin/sites/:siteId',
-    { schema: { tags: ['sites'], summary: 'Change a site’s name, origins, language or settings (admins)', params: SiteParams, body: Type.Object(SiteFields), response: { 200: SiteResult, ...errors(400, 401, 403, 404) } } },
+    { schema: { tags: ['sites'], summary: 'Change a site’s name, origins, language, settings or accounts.requireVerifiedEmail (admins)', params: SiteParams, body: Type.Object(SiteFields), response: { 200: SiteResult, ...errors(400, 401, 403, 404) } } },
     async (request) => {
       requireRole(request, deps, 'admin');
-      return { site: presentSite(await updateSite(admin, request.params.siteId, request.body)) };
+      const { accounts, ...input } = request.body;
+      const site = await updateSite(admin, request.params.siteId, input);
+      if (accounts) {
+        await setRequireVerifiedEmail(deps.db, site.id, accounts.requireVerifiedEmail);
+        deps.origins.invalidate();
+      }
+      return { site: await presentSite(deps, site) };
     },
   );
 

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { getSite } from '../sites/admin.js';
 import { WEBHOOK_EVENTS, type Webhook } from '../webhooks/repository.js';
-import { createWebhook, deliveryLog, getWebhook, updateWebhook } from '../webhooks/service.js';
+import { createWebhook, deliveryLog, getWebhook, retryDelivery, sendTestEvent, updateWebhook } from '../webhooks/service.js';
 import { requireRole } from './context.js';
 import { errors } from './schemas.js';
 
@@ -90,6 +90,34 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     await wd.webhooks.remove(s.id, request.params.webhookId);
     return reply.status(204).send(null);
   });
+
+  const Queued = Type.Object({ delivery: Type.Object({ id: Type.String() }) });
+  app.post(
+    '/api/v1/admin/sites/:siteId/webhooks/:webhookId/test',
+    { schema: { tags: ['webhooks'], summary: 'Send a signed `ping` event to a webhook now; it shows in the delivery log (admins)', params: HookParams, response: { 202: Queued, ...errors(401, 403, 404) } } },
+    async (request, reply) => {
+      requireRole(request, deps, 'admin');
+      const s = await site(request.params.siteId);
+      return reply.status(202).send({ delivery: { id: await sendTestEvent({ ...wd, db: deps.db }, s.id, request.params.webhookId) } });
+    },
+  );
+
+  app.post(
+    '/api/v1/admin/sites/:siteId/webhook-deliveries/:deliveryId/retry',
+    {
+      schema: {
+        tags: ['webhooks'],
+        summary: 'Send a logged delivery again, as a new delivery of the same payload (admins)',
+        params: Type.Object({ siteId: Type.String({ maxLength: 64 }), deliveryId: Type.String({ maxLength: 64 }) }),
+        response: { 202: Queued, ...errors(401, 403, 404) },
+      },
+    },
+    async (request, reply) => {
+      requireRole(request, deps, 'admin');
+      const s = await site(request.params.siteId);
+      return reply.status(202).send({ delivery: { id: await retryDelivery({ ...wd, db: deps.db }, s.id, request.params.deliveryId) } });
+    },
+  );
 
   app.get(
     '/api/v1/admin/sites/:siteId/webhook-deliveries',

@@ -31,7 +31,7 @@ export const publisherRoutes = fp(async (app: FastifyInstance, opts: { deps: Dep
   await app.register(countRoutes, { deps });
   await app.register(guestRoutes, { deps });
   await app.register(profileRoutes, { deps });
-  await app.register(adminPublisherPages, { deps });
+  await app.register(adminPublisherPages);
   // The event dispatcher runs on every node; its lease makes one of them work at a time.
   app.addHook('onReady', async () => deps.dispatcher.start());
   app.addHook('preClose', async () => deps.dispatcher.stop());

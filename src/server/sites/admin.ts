@@ -71,6 +71,18 @@ function checkSettings(patch: SettingsPatch | undefined, loopbackForTests: boole
   return patch;
 }
 
+/**
+ * Refuses origins another site already claims: the embed finds a page's site by its origin, so two claims would
+ * send one newsroom's readers to the other's discussions, whichever the lookup met first.
+ */
+async function checkOriginsFree(deps: SiteAdminDeps, siteId: string, origins: string[]): Promise<void> {
+  for (const other of await deps.siteStore.list()) {
+    if (other.id === siteId) continue;
+    const clash = origins.find((o) => other.origins.includes(o));
+    if (clash) throw new AppError('ORIGIN_TAKEN', `(${clash}: ${other.id})`);
+  }
+}
+
 /** Every site, with its settings (no secrets). */
 export async function listSites(deps: SiteAdminDeps): Promise<SiteRecord[]> {
   return deps.siteStore.list();
@@ -89,6 +101,7 @@ export async function createSite(deps: SiteAdminDeps, input: SiteInput): Promise
   if (!SITE_ID.test(id)) throw new AppError('VALIDATION_FAILED', '(id: 2 to 63 characters a-z, 0-9 and -, starting with a letter or digit)');
   const name = checkName(input.name ?? id);
   const origins = checkOrigins(input.origins ?? []);
+  await checkOriginsFree(deps, id, origins);
   const lang = checkLang(input.lang ?? 'en');
   const settingsJson = mergeSettings('{}', checkSettings(input.settings, deps.jwksLoopbackForTests === true) ?? {});
   const ssoSecret = newSsoSecret();
@@ -101,9 +114,11 @@ export async function createSite(deps: SiteAdminDeps, input: SiteInput): Promise
 export async function updateSite(deps: SiteAdminDeps, id: string, input: Omit<SiteInput, 'id'>): Promise<SiteRecord> {
   const raw = await deps.siteStore.rawSettings(id);
   if (raw === undefined) throw new AppError('SITE_NOT_FOUND');
+  const origins = input.origins !== undefined ? checkOrigins(input.origins) : undefined;
+  if (origins) await checkOriginsFree(deps, id, origins);
   await deps.siteStore.update(id, {
     ...(input.name !== undefined ? { name: checkName(input.name) } : {}),
-    ...(input.origins !== undefined ? { origins: checkOrigins(input.origins) } : {}),
+    ...(origins !== undefined ? { origins } : {}),
     ...(input.lang !== undefined ? { lang: checkLang(input.lang) } : {}),
     ...(input.settings !== undefined ? { settingsJson: mergeSettings(raw, checkSettings(input.settings, deps.jwksLoopbackForTests === true) ?? {}) } : {}),
   });

@@ -1,4 +1,5 @@
 import { AppError } from '../errors.js';
+import type { Db } from '../storage/db.js';
 import { backoff, type JobQueue } from '../jobs/queue.js';
 import { newId, nowIso } from '../storage/ids.js';
 import { WEBHOOK_EVENTS, type Delivery, type Webhook, type WebhookEvent, type WebhooksRepository } from './repository.js';
@@ -132,4 +133,39 @@ export async function updateWebhook(
 export async function deliveryLog(deps: Pick<WebhookDeps, 'webhooks'>, siteId: string, o: { webhookId?: string | undefined; limit: number }): Promise<(Delivery & { attemptLog: { status: number | null; error: string | null; durationMs: number; createdAt: string }[] })[]> {
   const list = await deps.webhooks.deliveries(siteId, o);
   return Promise.all(list.map(async (d) => ({ ...d, attemptLog: await deps.webhooks.attempts(d.id) })));
+}
+
+/**
+ * Queues one delivery of a ready payload to one webhook, on the same path as the dispatcher's (logged delivery, then
+ * the delivery job, in one transaction): what an admin sees in the log is what the receiver gets.
+ */
+async function enqueueDelivery(deps: Pick<WebhookDeps, 'webhooks' | 'jobs'> & { db: Db }, hook: Webhook, eventType: string, payload: string, commentId: string | null): Promise<string> {
+  const id = newId();
+  await deps.db.transaction().execute(async (tx) => {
+    // A fresh event id: the log's unique index (event, webhook, type) must not take a test or a retry for a repeat.
+    await deps.webhooks.insertDelivery(tx, { id, webhookId: hook.id, siteId: hook.siteId, eventType, payload, eventId: newId(), commentId });
+    await deps.jobs.enqueue(DELIVER_JOB, { deliveryId: id }, {}, tx);
+  });
+  deps.jobs.kick();
+  return id;
+}
+
+/** "Send a test event": a `ping` delivery to one webhook, signed and logged like any other (even a disabled one is refused by the job). */
+export async function sendTestEvent(deps: Pick<WebhookDeps, 'webhooks' | 'jobs'> & { db: Db }, siteId: string, webhookId: string): Promise<string> {
+  const hook = await getWebhook(deps, siteId, webhookId);
+  const createdAt = nowIso();
+  const payload = JSON.stringify({ id: `evt_ping_${newId()}`, type: 'ping', createdAt, siteId, data: { webhookId: hook.id, url: hook.url } });
+  return enqueueDelivery(deps, hook, 'ping', payload, null);
+}
+
+/**
+ * Sends a logged delivery again, as a new delivery of the same payload (the old one keeps its attempts; the new one
+ * gets its own 24 hours of retries). The payload is the logged one, already scrubbed of any removed text.
+ */
+export async function retryDelivery(deps: Pick<WebhookDeps, 'webhooks' | 'jobs'> & { db: Db }, siteId: string, deliveryId: string): Promise<string> {
+  const d = await deps.webhooks.delivery(deliveryId);
+  if (!d || d.siteId !== siteId) throw new AppError('DELIVERY_NOT_FOUND');
+  const hook = await getWebhook(deps, siteId, d.webhookId);
+  const commentId = (JSON.parse(d.payload) as { data?: { comment?: { id?: string } } }).data?.comment?.id ?? null;
+  return enqueueDelivery(deps, hook, d.eventType, d.payload, commentId);
 }

@@ -7,13 +7,17 @@ import { Login, Setup } from './views/Login.js';
 import { Queue } from './views/Queue.js';
 import { SettingsView } from './views/Settings.js';
 import { Words } from './views/Words.js';
+import { tp } from './i18n-publisher.js';
+import { Sites } from './views/Sites.js';
+import { Staff } from './views/Staff.js';
+import { Webhooks } from './views/Webhooks.js';
 
-type View = 'dashboard' | 'queue' | 'settings' | 'words' | 'audit';
+type View = 'dashboard' | 'queue' | 'settings' | 'words' | 'audit' | 'sites' | 'webhooks' | 'staff';
 
 /** The view named by the location hash: #/queue/pending, #/settings… (hash routing: the server serves one page). */
 function route(): { view: View; arg: string } {
   const [, view = 'dashboard', arg = ''] = location.hash.split('/');
-  const known: View[] = ['dashboard', 'queue', 'settings', 'words', 'audit'];
+  const known: View[] = ['dashboard', 'queue', 'settings', 'words', 'audit', 'sites', 'webhooks', 'staff'];
   return { view: known.includes(view as View) ? (view as View) : 'dashboard', arg };
 }
 
@@ -23,6 +27,12 @@ const NAV: [View, string, string][] = [
   ['settings', t.navSettings, '#/settings'],
   ['words', t.navWords, '#/words'],
   ['audit', t.navAudit, '#/audit'],
+];
+// Administrators only: the server refuses these to anyone else (issue 13: the one console).
+const ADMIN_NAV: [View, string, string][] = [
+  ['sites', tp.navSites, '#/sites'],
+  ['webhooks', tp.navWebhooks, '#/webhooks'],
+  ['staff', tp.navStaff, '#/staff'],
 ];
 
 /** The console: signs the moderator in (or sets up the first admin), then shows the chosen view for the chosen site. */
@@ -78,7 +88,7 @@ export function App() {
       <header class="top">
         <span class="brand">{t.brand}</span>
         <nav aria-label={t.brand}>
-          {NAV.map(([v, label, href]) => (
+          {(me.isAdmin ? [...NAV, ...ADMIN_NAV] : NAV).map(([v, label, href]) => (
             <a key={v} href={href} aria-current={where.view === v ? 'page' : undefined}>
               {label}
             </a>
@@ -107,6 +117,9 @@ export function App() {
         {where.view === 'settings' && <SettingsView siteId={siteId} />}
         {where.view === 'words' && <Words siteId={siteId} />}
         {where.view === 'audit' && <Audit siteId={siteId} />}
+        {where.view === 'sites' && (me.isAdmin ? <Sites arg={where.arg} onChanged={() => void load()} /> : <p>{tp.adminsOnly}</p>)}
+        {where.view === 'webhooks' && (me.isAdmin ? <Webhooks siteId={where.arg || siteId} siteName={me.sites.find((s) => s.id === (where.arg || siteId))?.name ?? where.arg} /> : <p>{tp.adminsOnly}</p>)}
+        {where.view === 'staff' && (me.isAdmin ? <Staff siteId={siteId} siteName={me.sites.find((s) => s.id === siteId)?.name ?? ''} /> : <p>{tp.adminsOnly}</p>)}
       </main>
     </>
   );

@@ -90,7 +90,8 @@ export async function setSiteModerator(
   who: { email: string } | { userId: string },
   on: boolean,
 ): Promise<string> {
-  const userId = 'userId' in who ? who.userId : (await deps.staff.findByEmail(who.email))?.id;
+  // By id for readers who came through single sign-on (Agora has no email of theirs); the account must exist.
+  const userId = 'userId' in who ? (await deps.db.selectFrom('users').select('id').where('id', '=', who.userId).executeTakeFirst())?.id : (await deps.staff.findByEmail(who.email))?.id;
   if (!userId) throw new AppError('USER_NOT_FOUND');
   await withTx(deps.db, async (tx) => {
     await (on ? deps.staff.addModerator(tx, siteId, userId) : deps.staff.removeModerator(tx, siteId, userId));
