@@ -85,3 +85,14 @@ test('dismissing reports: a rejected comment is a 400, another site’s a 403, a
   const stranger = await h.reader('Nobody');
   assert.equal((await as(stranger, { method: 'POST', url: `${M}/comments/${d.id}/dismiss-reports` })).statusCode, 403);
 });
+
+test('the audit log filters by person and action and names its targets', async () => {
+  const c = await h.posted(story, await h.reader('Named'), 'Un texte que le journal doit nommer.');
+  await as(mod, { method: 'POST', url: `${M}/comments/${c.id}/reject`, payload: { reason: 'Hors sujet.' } });
+  const list = async (q: string) => (await as(mod, { method: 'GET', url: `${M}/audit?${q}` })).json<{ entries: { action: string; actorName: string; targetId: string; targetLabel: string | null }[] }>().entries;
+  const rejects = await list(`actorId=${mod.id}&action=comment.reject`);
+  assert.ok(rejects.length >= 1);
+  assert.ok(rejects.every((e) => e.action === 'comment.reject' && e.actorName === 'Modératrice'));
+  assert.equal(rejects.find((e) => e.targetId === c.id)?.targetLabel, 'Un texte que le journal doit nommer.');
+  assert.deepEqual(await list('actorId=nobody'), []);
+});

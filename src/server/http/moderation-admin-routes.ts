@@ -94,7 +94,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       schema: {
         tags,
         summary: 'The audit log, newest first: every moderation and settings action with before and after',
-        querystring: Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64 })), targetId: Type.Optional(Type.String({ maxLength: 64 })), before: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }),
+        querystring: Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64 })), targetId: Type.Optional(Type.String({ maxLength: 64 })), actorId: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(Type.String({ maxLength: 64 })), before: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }),
         response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema) }), ...errors(400, 401, 403) },
       },
     },
@@ -103,7 +103,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       const { siteId } = request.query;
       if (siteId) assertSite(scope, siteId);
       const siteIds = siteId ? [siteId] : scope.siteIds;
-      return { entries: await deps.moderation.audit.list({ siteIds, before: request.query.before, targetId: request.query.targetId, limit: request.query.limit ?? 50 }) };
+      return { entries: await deps.moderation.audit.list({ siteIds, before: request.query.before, targetId: request.query.targetId, actorId: request.query.actorId, action: request.query.action, limit: request.query.limit ?? 50 }) };
     },
   );
 

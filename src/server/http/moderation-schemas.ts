@@ -76,6 +76,7 @@ export const AuditEntrySchema = Type.Object({
   before: Type.Unknown(),
   after: Type.Unknown(),
   createdAt: Type.String(),
+  targetLabel: Type.Optional(Nullable(Type.String({ description: 'The target in words: a comment’s first words, a user’s name.' }))),
 });
 
 export const SiteParams = Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 64 }) });

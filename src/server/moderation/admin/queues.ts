@@ -112,7 +112,10 @@ export function queueRepository(db: Db) {
     if (text) {
       // lower() on both sides: LIKE is case-insensitive on SQLite and not on PostgreSQL.
       const pattern = `%${likeEscape(text)}%`;
-      q = q.where((eb) => eb.or([sql<boolean>`lower(${eb.ref('c.body')}) like ${pattern} escape '\\'`, sql<boolean>`lower(${eb.ref('u.display_name')}) like ${pattern} escape '\\'`]));
+      // The story's title too: a moderator finds "the pension reform article" by its title, not its id.
+      q = q.where((eb) =>
+        eb.or(['c.body', 'u.display_name', 's.title'].map((col) => sql<boolean>`lower(${eb.ref(col as 'c.body')}) like ${pattern} escape '\\'`)),
+      );
     }
     return q;
   };
