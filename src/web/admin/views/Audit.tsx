@@ -81,7 +81,7 @@ export function Audit({ siteId }: { siteId: string }) {
           <li key={e.id} data-testid="audit-entry">
             <time dateTime={e.createdAt}>{fmt.date(e.createdAt)}</time>{' '}
             <strong>{e.actorName ?? t.system}</strong> {t.auditActions[e.action] ?? e.action}
-            {e.targetLabel && <q class="target">{e.targetLabel}</q>}
+            {e.targetLabel && <span class="target"> {t.quote(e.targetLabel)}</span>}
             <ul class="change">
               {change(e).map((line, i) => (
                 <li key={i}>{line}</li>

@@ -118,7 +118,7 @@ export function CommentCard(p: {
               {c.reports.map((r, i) => (
                 <li key={i}>
                   {t.reportedBy} <strong>{r.by}</strong> · {t.reportReasons[r.reason] ?? r.reason} · {fmt.date(r.createdAt)}
-                  {r.note && <q>{r.note}</q>}
+                  {r.note && <span class="note"> · {t.quote(r.note)}</span>}
                 </li>
               ))}
             </ul>
