@@ -96,3 +96,19 @@ test('the audit log filters by person and action and names its targets', async (
   assert.equal(rejects.find((e) => e.targetId === c.id)?.targetLabel, 'Un texte que le journal doit nommer.');
   assert.deepEqual(await list('actorId=nobody'), []);
 });
+
+test('a threshold preview counts last week’s stored scores at or above it; bad input is a 400', async () => {
+  await h.posted(story, await h.reader('Scored'), 'Un commentaire ordinaire sur la réforme des retraites.');
+  const url = (q: string) => `${M}/sites/demo/threshold-preview?${q}`;
+  const at = async (x: number) => (await as(mod, { method: 'GET', url: url(`task=toxicity&threshold=${x}`) })).json<{ days: number; scored: number; atOrAbove: number; modelDefault: { toxicity: { fr: number } } }>();
+  const all = await at(0);
+  assert.equal(all.days, 7);
+  assert.ok(all.scored >= 1, 'posted comments carry a toxicity score');
+  assert.equal(all.atOrAbove, all.scored, 'everything is at or above 0');
+  assert.ok((await at(1)).atOrAbove <= all.scored);
+  assert.ok(all.modelDefault.toxicity.fr > 0 && all.modelDefault.toxicity.fr < 1);
+  const bad = await as(mod, { method: 'GET', url: url('task=rudeness&threshold=2') });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(code(bad), 'VALIDATION_FAILED');
+  assert.equal((await as(await h.reader('Outsider'), { method: 'GET', url: url('task=spam&threshold=0.5') })).statusCode, 403);
+});

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { assertAdmin, assertSite, setSiteModerator } from '../moderation/admin/access.js';
 import { dashboard } from '../moderation/admin/dashboard.js';
 import { getSettings, saveSettings, SHIPPED_WORDS } from '../moderation/admin/settings-admin.js';
+import { previewThreshold } from '../moderation/admin/threshold-preview.js';
 import { completeSetup, needsSetup } from '../moderation/admin/setup.js';
 import { retrainSite } from '../moderation/retrain.js';
 import { ModerationSettingsSchema } from '../moderation/settings.js';
@@ -13,7 +14,7 @@ import { readStorySettings, StorySettingsSchema } from '../stories/settings.js';
 import { getStory } from '../stories/use-cases.js';
 import { isFirstParty, setSessionCookie } from './context.js';
 import { moderatorScope } from './moderation-routes.js';
-import { AuditEntrySchema, SiteParams, SiteUserParams } from './moderation-schemas.js';
+import { AuditEntrySchema, literals, SiteParams, SiteUserParams } from './moderation-schemas.js';
 import { StoryIdParams } from './schemas.js';
 import { presentUser } from './presenters.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
@@ -86,6 +87,23 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       if (!(await deps.sites.get(request.params.siteId))) throw new AppError('NOT_FOUND');
       return { settings: await saveSettings({ db: deps.db, moderation: deps.moderation.repo, audit: deps.moderation.audit }, scope, request.params.siteId, request.body) };
     },
+  );
+
+  app.get(
+    '/api/v1/admin/moderation/sites/:siteId/threshold-preview',
+    {
+      schema: {
+        tags,
+        summary: 'What a toxicity or spam threshold would have caught over the last week, from stored scores; with the model’s own thresholds',
+        params: SiteParams,
+        querystring: Type.Object({ task: literals(['toxicity', 'spam'] as const), threshold: Type.Number({ minimum: 0, maximum: 1 }) }),
+        response: {
+          200: Type.Object({ days: Type.Integer(), scored: Type.Integer(), atOrAbove: Type.Integer(), modelDefault: Type.Object({ toxicity: Type.Object({ fr: Type.Number(), en: Type.Number() }), spam: Type.Number() }) }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => previewThreshold({ db: deps.db, scorers: deps.moderation.scorers }, await moderatorScope(request, deps), request.params.siteId, request.query.task, request.query.threshold),
   );
 
   app.get(

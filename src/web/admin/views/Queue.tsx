@@ -105,11 +105,16 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [items, current, help, rejecting, person, queue]);
 
-  // Counts follow new comments every 30 s; the list itself does not move under the moderator's keyboard.
+  // Counts follow new comments every 15 s and as soon as the tab is looked at again; the list itself does not move
+  // under the moderator's keyboard. (The live SSE stream is per story and carries only public events: held
+  // comments never reach it, so the console asks instead.)
   useEffect(() => {
     if (!siteId) return;
-    const timer = setInterval(() => void admin.counts(filters).then((c) => setCounts(c.counts), () => undefined), 30_000);
-    return () => clearInterval(timer);
+    const update = () => void admin.counts(filters).then((c) => setCounts(c.counts), () => undefined);
+    const timer = setInterval(() => document.visibilityState === 'visible' && update(), 15_000);
+    const onVisible = () => document.visibilityState === 'visible' && update();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => (clearInterval(timer), document.removeEventListener('visibilitychange', onVisible));
   }, [siteId, search, storyId]);
 
   /** j/k move the real focus (screen readers follow it and read the comment), not only a highlight. */
