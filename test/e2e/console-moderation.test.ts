@@ -137,6 +137,18 @@ test('the audit log tells both decisions in French words', { timeout: TEST_TIMEO
   await eventually(async () => assert.equal(await page.getByTestId('audit-entry').count(), 1));
 });
 
+test('settings: thresholds in percent, the model’s default shown, and what a threshold would have held last week', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await page.goto(`${server.url}/admin#/settings`);
+  const help = page.getByTestId('th-toxicity-hold-help');
+  await eventually(async () => {
+    const text = await help.innerText();
+    assert.match(text, /Vide\s:\sle seuil du modèle, \d+\s%/);
+    assert.match(text, /Sur les 7 derniers jours, il aurait retenu \d+ commentaires? sur \d+/);
+  });
+  await page.getByLabel('Toxicité : retenir à partir de (%)'.replace(' :', '\u00a0:')).fill('1');
+  await eventually(async () => assert.match(await help.innerText(), /il aurait retenu [1-9]\d* commentaires?/));
+});
+
 for (const density of ['dense', 'comfortable'] as const) {
   test(`axe: nothing serious on the queue, the audit log and the settings (${density})`, { timeout: TEST_TIMEOUT_MS }, async () => {
     await page.goto(`${server.url}/admin#/queue/pending`);

@@ -96,6 +96,8 @@ export const admin = {
   note: (siteId: string, userId: string, body: string) => call<unknown>('POST', `${M}/sites/${siteId}/users/${userId}/notes`, { body }),
   settings: (siteId: string) => call<{ settings: Settings; shippedWords: { banned: string[]; suspect: string[]; allow: string[] } }>('GET', `${M}/sites/${siteId}/settings`),
   saveSettings: (siteId: string, s: Settings) => call<{ settings: Settings }>('PUT', `${M}/sites/${siteId}/settings`, s),
+  thresholdPreview: (siteId: string, task: 'toxicity' | 'spam', threshold: number) =>
+    call<{ days: number; scored: number; atOrAbove: number; modelDefault: { toxicity: { fr: number; en: number }; spam: number } }>('GET', `${M}/sites/${siteId}/threshold-preview${qs({ task, threshold: String(threshold) })}`),
   audit: (f: { siteId?: string; actorId?: string; action?: string; before?: string }) => call<{ entries: AuditEntry[] }>('GET', `${M}/audit${qs(f)}`),
   dashboard: (siteId?: string) => call<Dashboard>('GET', `${M}/dashboard${qs({ siteId })}`),
   story: (storyId: string) => call<StoryState>('GET', `${M}/stories/${storyId}`),
