@@ -112,3 +112,13 @@ test('a threshold preview counts last week’s stored scores at or above it; bad
   assert.equal(code(bad), 'VALIDATION_FAILED');
   assert.equal((await as(await h.reader('Outsider'), { method: 'GET', url: url('task=spam&threshold=0.5') })).statusCode, 403);
 });
+
+test('the user panel lists the author’s latest comments on the site with their status and permalink', async () => {
+  const author = await h.reader('Habitué');
+  const a = await h.posted(story, author, 'Premier avis, calme.');
+  const b = await h.posted(story, author, 'Deuxième avis, calme aussi.');
+  await as(mod, { method: 'POST', url: `${M}/comments/${a.id}/reject`, payload: { reason: 'non' } });
+  const file = (await as(mod, { method: 'GET', url: `${M}/sites/demo/users/${author.id}` })).json<{ recent: { id: string; status: string; excerpt: string; permalink: string }[] }>();
+  assert.deepEqual(file.recent.map((c) => [c.id, c.status]).sort(), [[a.id, 'rejected'], [b.id, 'published']].sort());
+  assert.ok(file.recent.every((c) => c.permalink.endsWith(`#comment-${c.id}`)));
+});

@@ -116,6 +116,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async
     standing: StandingSchema,
     counts: Type.Object({ published: Type.Integer(), pending: Type.Integer(), rejected: Type.Integer() }),
     notes: Type.Array(Type.Object({ id: Type.String(), body: Type.String(), authorName: Type.String(), createdAt: Type.String() })),
+    recent: Type.Array(Type.Object({ id: Type.String(), excerpt: Type.String(), status: Type.String(), createdAt: Type.String(), storyTitle: Type.String(), permalink: Type.String() }), { description: 'The latest 10 comments on the site.' }),
   });
 
   app.get(

@@ -115,6 +115,7 @@ export interface UserFile {
   standing: { banned: boolean; suspendedUntil: string | null; premoderate: boolean };
   counts: { published: number; pending: number; rejected: number };
   notes: { id: string; body: string; authorName: string; createdAt: string }[];
+  recent: { id: string; excerpt: string; status: string; createdAt: string; storyTitle: string; permalink: string }[];
 }
 
 export interface Settings {
