@@ -17,7 +17,7 @@ function Chart({ title, data, series }: { title: string; data: uPlot.AlignedData
       { values: (_u, ticks) => ticks.map((s, i) => (i === 0 || new Date(s * 1000).getHours() === 0 ? `${day.format(s * 1000)}\n${hour.format(s * 1000)}` : hour.format(s * 1000))) },
       { size: 50, values: (_u, ticks) => ticks.map((n) => fmt.number(n)) },
     ];
-    const legend = { series: [{ value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt.date(new Date(v * 1000).toISOString())) }, ...series] };
+    const legend = { series: [{ label: t.when, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt.date(new Date(v * 1000).toISOString())) }, ...series] };
     const plot = new uPlot({ title, width: width(), height: 220, series: legend.series, axes, scales: { x: { time: true } } }, data, el);
     const onResize = () => plot.setSize({ width: width(), height: 220 });
     window.addEventListener('resize', onResize);
