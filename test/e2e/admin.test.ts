@@ -98,7 +98,7 @@ test('j/k move between comments and a approves the current one with the keyboard
   await page.keyboard.press('k');
   assert.equal(await page.locator('[data-testid="queue-item"][aria-current="true"]').innerText().then((t) => t.includes(held)), true);
   await page.keyboard.press('a');
-  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Approuvé : 1 commentaire/));
+  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Approuvé\s:\s1 commentaire/));
   await page.getByText('Rien dans « En attente ».').waitFor();
   await eventually(async () => assert.match(await page.getByTestId('tab-approved').innerText(), /Approuvés\s*1/));
 });
@@ -136,7 +136,7 @@ test('r asks for a reason, Enter rejects, and the author is told that reason', {
   await dialog.waitFor();
   await page.keyboard.type('Insultes envers les autres lecteurs.');
   await page.keyboard.press('Enter');
-  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Rejeté : 1 commentaire/));
+  await eventually(async () => assert.match(await page.getByTestId('status').innerText(), /Rejeté\s:\s1 commentaire/));
   const list = await fetch(`${server.url}/api/v1/stories/${storyId}/comments`, { headers: { authorization: `Bearer ${author.token}` } });
   const mine = ((await list.json()) as { comments: { id: string; status: string; rejectionReason?: string }[] }).comments.find((c) => c.id === comment.id);
   assert.equal(mine?.status, 'rejected');
@@ -148,5 +148,5 @@ test('the audit log names the moderator and the approval; ?lang=en gives the con
   await page.getByRole('heading', { name: 'Audit log' }).waitFor();
   const audit = page.getByTestId('audit');
   await audit.waitFor();
-  await eventually(async () => assert.match(await audit.innerText(), /Rédaction\s+comment\.approve/));
+  await eventually(async () => assert.match(await audit.innerText(), /Rédaction\s+approved a comment/));
 });

@@ -13,6 +13,8 @@ export type DomainEvent =
   /** `previousStatus` says whether readers ever saw it: a held comment's deletion is told to nobody public. */
   | { type: 'comment.deleted'; siteId: string; storyId: string; comment: CommentRecord; previousStatus: CommentStatus }
   | { type: 'comment.moderated'; siteId: string; storyId: string; comment: CommentRecord; previousStatus: CommentStatus; moderatorId: string | null; reason: string | null }
+  /** A moderator kept a reported comment and cleared its reports (the console's "Rejeter les signalements"). */
+  | { type: 'comment.reports_dismissed'; siteId: string; storyId: string; commentId: string; reports: number; moderatorId: string | null }
   | { type: 'comment.reaction'; siteId: string; storyId: string; commentId: string; reactionCount: number; commentStatus: CommentStatus }
   /** Comments written in bulk (an import, a restore): readers reload, caches drop, counts were recomputed. */
   | { type: 'comments.bulk_written'; siteId: string; storyId: string; inserted: number; source: 'import' | 'restore' };

@@ -5,6 +5,7 @@ import { AppError } from '../errors.js';
 import { assertAdmin, assertSite, setSiteModerator } from '../moderation/admin/access.js';
 import { dashboard } from '../moderation/admin/dashboard.js';
 import { getSettings, saveSettings, SHIPPED_WORDS } from '../moderation/admin/settings-admin.js';
+import { previewThreshold } from '../moderation/admin/threshold-preview.js';
 import { completeSetup, needsSetup } from '../moderation/admin/setup.js';
 import { retrainSite } from '../moderation/retrain.js';
 import { ModerationSettingsSchema } from '../moderation/settings.js';
@@ -13,7 +14,7 @@ import { readStorySettings, StorySettingsSchema } from '../stories/settings.js';
 import { getStory } from '../stories/use-cases.js';
 import { isFirstParty, setSessionCookie } from './context.js';
 import { moderatorScope } from './moderation-routes.js';
-import { AuditEntrySchema, SiteParams, SiteUserParams } from './moderation-schemas.js';
+import { AuditEntrySchema, literals, SiteParams, SiteUserParams } from './moderation-schemas.js';
 import { StoryIdParams } from './schemas.js';
 import { presentUser } from './presenters.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
@@ -89,12 +90,29 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
   );
 
   app.get(
+    '/api/v1/admin/moderation/sites/:siteId/threshold-preview',
+    {
+      schema: {
+        tags,
+        summary: 'What a toxicity or spam threshold would have caught over the last week, from stored scores; with the model’s own thresholds',
+        params: SiteParams,
+        querystring: Type.Object({ task: literals(['toxicity', 'spam'] as const), threshold: Type.Number({ minimum: 0, maximum: 1 }) }),
+        response: {
+          200: Type.Object({ days: Type.Integer(), scored: Type.Integer(), atOrAbove: Type.Integer(), modelDefault: Type.Object({ toxicity: Type.Object({ fr: Type.Number(), en: Type.Number() }), spam: Type.Number() }) }),
+          ...errors(400, 401, 403),
+        },
+      },
+    },
+    async (request) => previewThreshold({ db: deps.db, scorers: deps.moderation.scorers }, await moderatorScope(request, deps), request.params.siteId, request.query.task, request.query.threshold),
+  );
+
+  app.get(
     '/api/v1/admin/moderation/audit',
     {
       schema: {
         tags,
         summary: 'The audit log, newest first: every moderation and settings action with before and after',
-        querystring: Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64 })), targetId: Type.Optional(Type.String({ maxLength: 64 })), before: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }),
+        querystring: Type.Object({ siteId: Type.Optional(Type.String({ maxLength: 64 })), targetId: Type.Optional(Type.String({ maxLength: 64 })), actorId: Type.Optional(Type.String({ maxLength: 64 })), action: Type.Optional(Type.String({ maxLength: 64 })), before: Type.Optional(Type.String({ maxLength: 40 })), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }),
         response: { 200: Type.Object({ entries: Type.Array(AuditEntrySchema) }), ...errors(400, 401, 403) },
       },
     },
@@ -103,7 +121,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       const { siteId } = request.query;
       if (siteId) assertSite(scope, siteId);
       const siteIds = siteId ? [siteId] : scope.siteIds;
-      return { entries: await deps.moderation.audit.list({ siteIds, before: request.query.before, targetId: request.query.targetId, limit: request.query.limit ?? 50 }) };
+      return { entries: await deps.moderation.audit.list({ siteIds, before: request.query.before, targetId: request.query.targetId, actorId: request.query.actorId, action: request.query.action, limit: request.query.limit ?? 50 }) };
     },
   );
 

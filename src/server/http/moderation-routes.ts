@@ -74,6 +74,12 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async
   );
 
   app.post(
+    '/api/v1/admin/moderation/comments/:id/dismiss-reports',
+    { schema: { tags, summary: 'Keep a reported comment as it is and clear its open reports (audited; emits comment.reports_dismissed)', params: IdParams, response: { 200: Decided, ...errors(400, 401, 403, 404, 409) } } },
+    async (request) => decided(await decide(decisionDeps, await moderatorScope(request, deps), request.params.id, { action: 'dismiss_reports' })),
+  );
+
+  app.post(
     '/api/v1/admin/moderation/comments/:id/feature',
     {
       schema: {
@@ -93,14 +99,14 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async
       schema: {
         tags,
         summary: 'One decision on many comments; each is checked and audited alone',
-        body: Type.Object({ ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 200 }), action: literals(['approve', 'reject', 'feature'] as const), ...DecisionBody.properties }),
+        body: Type.Object({ ids: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 200 }), action: literals(['approve', 'reject', 'feature', 'dismiss_reports'] as const), ...DecisionBody.properties }),
         response: { 200: Type.Object({ done: Type.Array(Type.String()), failed: Type.Array(Type.Object({ id: Type.String(), code: Type.String() })) }), ...errors(400, 401, 403) },
       },
     },
     async (request) => {
       const scope = await moderatorScope(request, deps);
       const b = request.body;
-      const d: Decision = b.action === 'reject' ? { action: 'reject', reason: b.reason, kind: b.kind } : b.action === 'feature' ? { action: 'feature', featured: true } : { action: 'approve' };
+      const d: Decision = b.action === 'reject' ? { action: 'reject', reason: b.reason, kind: b.kind } : b.action === 'feature' ? { action: 'feature', featured: true } : b.action === 'dismiss_reports' ? { action: 'dismiss_reports' } : { action: 'approve' };
       return decideMany(decisionDeps, scope, b.ids, d);
     },
   );
@@ -110,6 +116,7 @@ export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async
     standing: StandingSchema,
     counts: Type.Object({ published: Type.Integer(), pending: Type.Integer(), rejected: Type.Integer() }),
     notes: Type.Array(Type.Object({ id: Type.String(), body: Type.String(), authorName: Type.String(), createdAt: Type.String() })),
+    recent: Type.Array(Type.Object({ id: Type.String(), excerpt: Type.String(), status: Type.String(), createdAt: Type.String(), storyTitle: Type.String(), permalink: Type.String() }), { description: 'The latest 10 comments on the site.' }),
   });
 
   app.get(

@@ -44,7 +44,9 @@ export const QueueItemSchema = Type.Object(
     rejectionReason: Nullable(Type.String()),
     moderatedBy: Nullable(Type.String()),
     moderatedAt: Nullable(Type.String()),
-    reports: Type.Array(Type.Object({ reason: Type.String(), note: Nullable(Type.String()), createdAt: Type.String() })),
+    reports: Type.Array(Type.Object({ reason: Type.String(), note: Nullable(Type.String()), createdAt: Type.String(), by: Type.String({ description: 'The reporter’s display name.' }) })),
+    permalink: Type.String({ description: 'The comment in its article (story URL#comment-id).' }),
+    parent: Type.Union([Type.Object({ id: Type.String(), authorName: Type.String(), body: Type.String(), status: Type.String() }), Type.Null()], { description: 'What a reply answers.' }),
   },
   { $id: 'ModerationItem' },
 );
@@ -74,6 +76,7 @@ export const AuditEntrySchema = Type.Object({
   before: Type.Unknown(),
   after: Type.Unknown(),
   createdAt: Type.String(),
+  targetLabel: Type.Optional(Nullable(Type.String({ description: 'The target in words: a comment’s first words, a user’s name.' }))),
 });
 
 export const SiteParams = Type.Object({ siteId: Type.String({ minLength: 1, maxLength: 64 }) });

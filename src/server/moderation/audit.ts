@@ -14,6 +14,8 @@ export interface AuditEntry {
   before: unknown;
   after: unknown;
   createdAt: string;
+  /** What the target is, in words, when listed: a comment's first words, a user's or story's name (null: unknown or gone). */
+  targetLabel?: string | null;
 }
 
 const parse = (s: string | null): unknown => {
@@ -47,7 +49,7 @@ export function auditLog(db: Db) {
     },
 
     /** Newest first, for the given sites (null: all sites, for admins). */
-    async list(q: { siteIds: string[] | null; before?: string | undefined; limit: number; targetId?: string | undefined }): Promise<AuditEntry[]> {
+    async list(q: { siteIds: string[] | null; before?: string | undefined; limit: number; targetId?: string | undefined; actorId?: string | undefined; action?: string | undefined }): Promise<AuditEntry[]> {
       let query = db
         .selectFrom('moderation_audit as a')
         .leftJoin('users as u', 'u.id', 'a.actor_id')
@@ -56,7 +58,10 @@ export function auditLog(db: Db) {
       if (q.siteIds) query = query.where('a.site_id', 'in', q.siteIds);
       if (q.before) query = query.where('a.created_at', '<', q.before);
       if (q.targetId) query = query.where('a.target_id', '=', q.targetId);
+      if (q.actorId) query = query.where('a.actor_id', '=', q.actorId);
+      if (q.action) query = query.where('a.action', '=', q.action);
       const rows = await query.orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(q.limit).execute();
+      const labels = await this.labels(rows.map((r) => ({ type: r.target_type, id: r.target_id })));
       return rows.map((r) => ({
         id: r.id,
         siteId: r.site_id,
@@ -68,7 +73,25 @@ export function auditLog(db: Db) {
         before: parse(r.before),
         after: parse(r.after),
         createdAt: r.created_at,
+        targetLabel: (r.target_id && labels.get(`${r.target_type}:${r.target_id}`)) || null,
       }));
+    },
+
+    /** Names for targets, so the log reads "rejected « Vous êtes un… » by Léa", not an id. */
+    async labels(targets: { type: string; id: string | null }[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      const ids = (type: string) => [...new Set(targets.filter((t) => t.type === type && t.id).map((t) => t.id as string))];
+      const comments = ids('comment');
+      const users = [...ids('user'), ...ids('moderator')];
+      if (comments.length) {
+        const rows = await db.selectFrom('comments').select(['id', 'body', 'status']).where('id', 'in', comments).execute();
+        for (const r of rows) if (r.status !== 'deleted') out.set(`comment:${r.id}`, r.body.length > 80 ? `${r.body.slice(0, 80)}…` : r.body);
+      }
+      if (users.length) {
+        const rows = await db.selectFrom('users').select(['id', 'display_name']).where('id', 'in', users).execute();
+        for (const r of rows) out.set(`user:${r.id}`, r.display_name).set(`moderator:${r.id}`, r.display_name);
+      }
+      return out;
     },
   };
 }

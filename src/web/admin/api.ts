@@ -63,7 +63,9 @@ export interface Item {
   editedAt: string | null;
   moderation: { action: string; reasons: Reason[]; scores: { lang?: string; toxicity?: number; spam?: number } } | null;
   rejectionReason: string | null;
-  reports: { reason: string; note: string | null; createdAt: string }[];
+  reports: { reason: string; note: string | null; createdAt: string; by: string }[];
+  permalink: string;
+  parent: { id: string; authorName: string; body: string; status: string } | null;
 }
 
 export interface Filters {
@@ -86,14 +88,17 @@ export const admin = {
   queue: (q: QueueName, f: Filters, cursor?: string) => call<{ comments: Item[]; nextCursor: string | null }>('GET', `${M}/queues/${q}${qs({ ...f, cursor })}`),
   approve: (id: string) => call<unknown>('POST', `${M}/comments/${id}/approve`),
   reject: (id: string, reason: string, kind: 'abuse' | 'spam' | 'other') => call<unknown>('POST', `${M}/comments/${id}/reject`, { reason, kind }),
+  dismissReports: (id: string) => call<unknown>('POST', `${M}/comments/${id}/dismiss-reports`),
   feature: (id: string, featured: boolean) => call<unknown>('POST', `${M}/comments/${id}/feature`, { featured }),
-  bulk: (ids: string[], action: 'approve' | 'reject' | 'feature', reason?: string) => call<{ done: string[]; failed: { id: string; code: string }[] }>('POST', `${M}/comments/bulk`, { ids, action, ...(reason ? { reason } : {}) }),
+  bulk: (ids: string[], action: 'approve' | 'reject' | 'feature' | 'dismiss_reports', reason?: string) => call<{ done: string[]; failed: { id: string; code: string }[] }>('POST', `${M}/comments/bulk`, { ids, action, ...(reason ? { reason } : {}) }),
   user: (siteId: string, userId: string) => call<UserFile>('GET', `${M}/sites/${siteId}/users/${userId}`),
   standing: (siteId: string, userId: string, change: { banned?: boolean; suspendHours?: number; premoderate?: boolean }) => call<unknown>('PATCH', `${M}/sites/${siteId}/users/${userId}`, change),
   note: (siteId: string, userId: string, body: string) => call<unknown>('POST', `${M}/sites/${siteId}/users/${userId}/notes`, { body }),
   settings: (siteId: string) => call<{ settings: Settings; shippedWords: { banned: string[]; suspect: string[]; allow: string[] } }>('GET', `${M}/sites/${siteId}/settings`),
   saveSettings: (siteId: string, s: Settings) => call<{ settings: Settings }>('PUT', `${M}/sites/${siteId}/settings`, s),
-  audit: (siteId?: string, before?: string) => call<{ entries: AuditEntry[] }>('GET', `${M}/audit${qs({ siteId, before })}`),
+  thresholdPreview: (siteId: string, task: 'toxicity' | 'spam', threshold: number) =>
+    call<{ days: number; scored: number; atOrAbove: number; modelDefault: { toxicity: { fr: number; en: number }; spam: number } }>('GET', `${M}/sites/${siteId}/threshold-preview${qs({ task, threshold: String(threshold) })}`),
+  audit: (f: { siteId?: string; actorId?: string; action?: string; before?: string }) => call<{ entries: AuditEntry[] }>('GET', `${M}/audit${qs(f)}`),
   dashboard: (siteId?: string) => call<Dashboard>('GET', `${M}/dashboard${qs({ siteId })}`),
   story: (storyId: string) => call<StoryState>('GET', `${M}/stories/${storyId}`),
   storySettings: (storyId: string, patch: { closed?: boolean; premoderation?: boolean }) => call<StoryState>('PATCH', `${M}/stories/${storyId}`, patch),
@@ -110,6 +115,7 @@ export interface UserFile {
   standing: { banned: boolean; suspendedUntil: string | null; premoderate: boolean };
   counts: { published: number; pending: number; rejected: number };
   notes: { id: string; body: string; authorName: string; createdAt: string }[];
+  recent: { id: string; excerpt: string; status: string; createdAt: string; storyTitle: string; permalink: string }[];
 }
 
 export interface Settings {
@@ -131,6 +137,8 @@ export interface Settings {
 export interface AuditEntry {
   id: string;
   siteId: string | null;
+  actorId: string | null;
+  targetLabel?: string | null;
   actorName: string | null;
   action: string;
   targetType: string;

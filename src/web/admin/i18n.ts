@@ -2,6 +2,14 @@
  * The console's strings in English and French. `fr` is typed against `en`: a missing or extra key fails to compile.
  * The language is the browser's (French when it prefers French), or `?lang=fr|en` in the address.
  */
+/** "1 retenu", "2 retenus", "0 retenu" in French, "0 held" in English: Intl.PluralRules of each language. */
+const pl = (l: 'fr' | 'en') => {
+  const rules = new Intl.PluralRules(l);
+  return (n: number, one: string, other: string) => `${n.toLocaleString(l)} ${rules.select(n) === 'one' ? one : other}`;
+};
+const enPl = pl('en');
+const frPl = pl('fr');
+
 const en = {
   brand: 'Agora moderation',
   loading: 'Loading…',
@@ -25,11 +33,11 @@ const en = {
   createAdmin: 'Create administrator',
   queues: { pending: 'Pending', reported: 'Reported', unmoderated: 'Unmoderated', approved: 'Approved', rejected: 'Rejected' },
   queueTitle: (q: string) => `${q} comments`,
-  search: 'Search text or author',
+  search: 'Text, author or story title',
   storyFilter: 'Story id',
   storyFilterLabel: 'Filter by story id',
   shortcuts: 'Keyboard shortcuts',
-  done: (what: string, n: number) => `${what}: ${n} comment${n > 1 ? 's' : ''}.`,
+  done: (what: string, n: number) => `${what}: ${enPl(n, 'comment', 'comments')}.`,
   approved: 'Approved',
   rejected: 'Rejected',
   featured: 'Featured',
@@ -100,12 +108,13 @@ const en = {
     ['a', 'approve'],
     ['r', 'reject (asks for a reason)'],
     ['f', 'feature / unfeature'],
+    ['d', 'dismiss the reports (keep the comment)'],
     ['x', 'select for a bulk action'],
     ['?', 'this help'],
     ['Esc', 'close a dialog'],
   ] as [string, string][],
   user: 'User',
-  memberSince: (d: string, p: number, h: number, r: number) => `Member since ${d} · ${p} published, ${h} pending, ${r} rejected`,
+  memberSince: (d: string, p: number, h: number, r: number) => `Member since ${d} · ${enPl(p, 'published', 'published')}, ${enPl(h, 'pending', 'pending')}, ${enPl(r, 'rejected', 'rejected')}`,
   status: 'Status',
   banned: 'banned',
   suspendedUntil: (d: string) => `suspended until ${d}`,
@@ -140,10 +149,10 @@ const en = {
   newComments: '…or fewer published comments than',
   firstN: 'Hold each user’s first N comments (0: off)',
   autoClose: 'Close stories after N days (empty: never)',
-  toxHold: 'Toxicity: hold at',
-  toxReject: 'Toxicity: reject at',
-  spamHold: 'Spam: hold at',
-  spamReject: 'Spam: reject at',
+  toxHold: 'Toxicity: hold at (%)',
+  toxReject: 'Toxicity: reject at (%)',
+  spamHold: 'Spam: hold at (%)',
+  spamReject: 'Spam: reject at (%)',
   modelDefault: 'model default',
   never: 'never',
   rateMax: 'Rate: at most N comments per author…',
@@ -197,6 +206,54 @@ const en = {
   seriesHeld: 'held',
   seriesRejected: 'rejected',
   topStories: 'Top stories this week',
+  // Issue 13: the Reported queue, context, the readable audit log.
+  reportReasons: { spam: 'Spam', abuse: 'Abuse', offtopic: 'Off topic', misinformation: 'Misinformation', other: 'Other' } as Record<string, string>,
+  reportsGrouped: (list: string) => `Reported: ${list}`,
+  reportedBy: 'Reported by',
+  colon: ':',
+  recentComments: 'Latest comments on this site',
+  modelDefaultIs: (d: string) => `Empty: the model’s own threshold, ${d}.`,
+  emptyNever: 'Empty: never by score.',
+  wouldHave: (hold: boolean, k: number, n: number, days: number) => `Over the last ${days} days it would have ${hold ? 'held' : 'rejected'} ${enPl(k, 'comment', 'comments')} of ${n.toLocaleString('en')}.`,
+  groupWho: 'What waits for a moderator',
+  groupWhoHelp: 'Which comments are published at once and which wait in Pending.',
+  groupScores: 'Model scores',
+  groupScoresHelp: 'A comment scoring at or above a threshold is held (or rejected). Lower holds more.',
+  groupLimits: 'Limits and closing',
+  groupLimitsHelp: 'Against floods and repeats; stories close by themselves after some days.',
+  toWork: (what: string) => `${what} → review`,
+  waitingN: (n: number) => `${enPl(n, 'comment', 'comments')} pending`,
+  reportedN: (n: number) => `${enPl(n, 'comment', 'comments')} reported`,
+  density: 'Layout',
+  dense: 'Dense',
+  comfortable: 'Comfortable',
+  dismissReports: 'Dismiss reports',
+  reportsDismissed: 'Reports dismissed',
+  inReplyTo: (name: string) => `In reply to ${name}:`,
+  parentGone: '(deleted)',
+  inArticle: 'See in the article',
+  auditFilterPerson: 'Person',
+  auditFilterAction: 'Action',
+  anyone: 'Anyone',
+  anyAction: 'Any action',
+  auditActions: {
+    'comment.approve': 'approved a comment',
+    'comment.reject': 'rejected a comment',
+    'comment.feature': 'featured a comment',
+    'comment.unfeature': 'stopped featuring a comment',
+    'comment.withdraw': 'withdrew a comment',
+    'comment.dismiss_reports': 'dismissed the reports on a comment',
+    'user.standing': 'changed a user’s standing',
+    'user.note': 'added a note about a user',
+    'settings.update': 'changed the moderation settings',
+    'moderator.add': 'made someone a moderator',
+    'moderator.remove': 'removed a moderator',
+  } as Record<string, string>,
+  fields: { status: 'status', featured: 'featured', reason: 'reason', reports: 'open reports', banned: 'banned', suspendedUntil: 'suspended until', premoderate: 'pre-moderated', body: 'note' } as Record<string, string>,
+  quote: (s: string) => `“${s}”`,
+  yes: 'yes',
+  no: 'no',
+  changed: (n: number) => (n === 1 ? '1 setting changed' : `${n} settings changed`),
 };
 export type Strings = typeof en;
 
@@ -223,16 +280,16 @@ const fr: Strings = {
   createAdmin: 'Créer l’administrateur',
   queues: { pending: 'En attente', reported: 'Signalés', unmoderated: 'Non modérés', approved: 'Approuvés', rejected: 'Rejetés' },
   queueTitle: (q) => `Commentaires : ${q}`,
-  search: 'Chercher un texte ou un auteur',
+  search: 'Texte, auteur ou titre d’article',
   storyFilter: 'Id de l’article',
   storyFilterLabel: 'Filtrer par id d’article',
   shortcuts: 'Raccourcis clavier',
-  done: (what, n) => `${what} : ${n} commentaire${n > 1 ? 's' : ''}.`,
+  done: (what, n) => `${what} : ${frPl(n, 'commentaire', 'commentaires')}.`,
   approved: 'Approuvé',
   rejected: 'Rejeté',
   featured: 'Mis en avant',
   unfeatured: 'Plus mis en avant',
-  selected: (n) => `${n} sélectionné${n > 1 ? 's' : ''}`,
+  selected: (n) => frPl(n, 'sélectionné', 'sélectionnés'),
   approveAll: 'Tout approuver',
   rejectAll: 'Tout rejeter',
   clear: 'Effacer',
@@ -244,7 +301,7 @@ const fr: Strings = {
   scores: (lang, tox, spam) => `langue ${lang} · toxicité ${tox} · spam ${spam}`,
   whyHeld: (action) => `Pourquoi il a été ${action === 'reject' ? 'rejeté' : action === 'hold' ? 'retenu' : 'signalé'} :`,
   matched: 'trouvés',
-  reported: (n, list) => `Signalé ${n} fois : ${list}`,
+  reported: (n, list) => `Signalé ${frPl(n, 'fois', 'fois')} : ${list}`,
   reasonGiven: (r) => `Raison donnée à l’auteur : ${r}`,
   approve: 'Approuver',
   reject: 'Rejeter',
@@ -298,12 +355,13 @@ const fr: Strings = {
     ['a', 'approuver'],
     ['r', 'rejeter (demande une raison)'],
     ['f', 'mettre en avant / retirer'],
+    ['d', 'rejeter les signalements (garder le commentaire)'],
     ['x', 'sélectionner pour une action groupée'],
     ['?', 'cette aide'],
     ['Échap', 'fermer une fenêtre'],
   ],
   user: 'Utilisateur',
-  memberSince: (d, p, h, r) => `Membre depuis le ${d} · ${p} publiés, ${h} en attente, ${r} rejetés`,
+  memberSince: (d, p, h, r) => `Membre depuis le ${d} · ${frPl(p, 'publié', 'publiés')}, ${frPl(h, 'en attente', 'en attente')}, ${frPl(r, 'rejeté', 'rejetés')}`,
   status: 'Statut',
   banned: 'banni',
   suspendedUntil: (d) => `suspendu jusqu’au ${d}`,
@@ -338,10 +396,10 @@ const fr: Strings = {
   newComments: '…ou moins de commentaires publiés que',
   firstN: 'Retenir les N premiers commentaires de chacun (0 : non)',
   autoClose: 'Fermer les articles après N jours (vide : jamais)',
-  toxHold: 'Toxicité : retenir à partir de',
-  toxReject: 'Toxicité : rejeter à partir de',
-  spamHold: 'Spam : retenir à partir de',
-  spamReject: 'Spam : rejeter à partir de',
+  toxHold: 'Toxicité : retenir à partir de (%)',
+  toxReject: 'Toxicité : rejeter à partir de (%)',
+  spamHold: 'Spam : retenir à partir de (%)',
+  spamReject: 'Spam : rejeter à partir de (%)',
   modelDefault: 'seuil du modèle',
   never: 'jamais',
   rateMax: 'Cadence : au plus N commentaires par auteur…',
@@ -387,7 +445,7 @@ const fr: Strings = {
   system: 'système',
   older: 'Entrées plus anciennes',
   dashboard: 'Tableau de bord',
-  totals: (p, h, r) => `48 dernières heures : ${p} publiés, ${h} retenus, ${r} rejetés.`,
+  totals: (p, h, r) => `48 dernières heures : ${frPl(p, 'publié', 'publiés')}, ${frPl(h, 'retenu', 'retenus')}, ${frPl(r, 'rejeté', 'rejetés')}.`,
   perHour: 'Commentaires par heure',
   heldVsPublished: 'Retenus et publiés',
   seriesComments: 'commentaires',
@@ -395,6 +453,53 @@ const fr: Strings = {
   seriesHeld: 'retenus',
   seriesRejected: 'rejetés',
   topStories: 'Articles les plus commentés cette semaine',
+  reportReasons: { spam: 'Spam', abuse: 'Abus', offtopic: 'Hors sujet', misinformation: 'Désinformation', other: 'Autre' },
+  reportsGrouped: (list) => `Signalé : ${list}`,
+  reportedBy: 'Signalé par',
+  colon: ' :',
+  recentComments: 'Derniers commentaires sur ce site',
+  modelDefaultIs: (d) => `Vide : le seuil du modèle, ${d}.`,
+  emptyNever: 'Vide : jamais sur le score.',
+  wouldHave: (hold, k, n, days) => `Sur les ${days} derniers jours, il aurait ${hold ? 'retenu' : 'rejeté'} ${frPl(k, 'commentaire', 'commentaires')} sur ${n.toLocaleString('fr')}.`,
+  groupWho: 'Ce qui attend un modérateur',
+  groupWhoHelp: 'Quels commentaires sont publiés tout de suite, lesquels attendent dans « En attente ».',
+  groupScores: 'Scores des modèles',
+  groupScoresHelp: 'Un commentaire dont le score atteint le seuil est retenu (ou rejeté). Plus bas, plus de commentaires retenus.',
+  groupLimits: 'Limites et fermeture',
+  groupLimitsHelp: 'Contre les rafales et les répétitions ; les articles se ferment seuls après quelques jours.',
+  toWork: (what) => `${what} → traiter`,
+  waitingN: (n) => `${n.toLocaleString('fr')} en attente`,
+  reportedN: (n) => frPl(n, 'signalé', 'signalés'),
+  density: 'Disposition',
+  dense: 'Dense',
+  comfortable: 'Confortable',
+  dismissReports: 'Rejeter les signalements',
+  reportsDismissed: 'Signalements rejetés',
+  inReplyTo: (name) => `En réponse à ${name} :`,
+  parentGone: '(supprimé)',
+  inArticle: 'Voir dans l’article',
+  auditFilterPerson: 'Personne',
+  auditFilterAction: 'Action',
+  anyone: 'Tout le monde',
+  anyAction: 'Toutes les actions',
+  auditActions: {
+    'comment.approve': 'a approuvé un commentaire',
+    'comment.reject': 'a rejeté un commentaire',
+    'comment.feature': 'a mis en avant un commentaire',
+    'comment.unfeature': 'a retiré la mise en avant d’un commentaire',
+    'comment.withdraw': 'a retiré un commentaire',
+    'comment.dismiss_reports': 'a rejeté les signalements d’un commentaire',
+    'user.standing': 'a changé le statut d’un utilisateur',
+    'user.note': 'a ajouté une note sur un utilisateur',
+    'settings.update': 'a changé les réglages de modération',
+    'moderator.add': 'a nommé un modérateur',
+    'moderator.remove': 'a retiré un modérateur',
+  },
+  fields: { status: 'statut', featured: 'mis en avant', reason: 'raison', reports: 'signalements ouverts', banned: 'banni', suspendedUntil: 'suspendu jusqu’au', premoderate: 'pré-modéré', body: 'note' },
+  quote: (s) => `«\u00a0${s}\u00a0»`,
+  yes: 'oui',
+  no: 'non',
+  changed: (n) => (n === 1 ? '1 réglage modifié' : `${n} réglages modifiés`),
 };
 
 function pick(): 'fr' | 'en' {
@@ -405,4 +510,27 @@ function pick(): 'fr' | 'en' {
 
 /** The console's language and strings, chosen once at load. */
 export const lang = pick();
-export const t: Strings = lang === 'fr' ? fr : en;
+
+/** French typography: a non-breaking space before : ; ? ! (a narrow one before ; ? !, as the Imprimerie nationale has it). */
+const typeset = (s: string) => s.replace(/ ([:;?!])/g, (_, p: string) => (p === ':' ? '\u00a0:' : `\u202f${p}`));
+function french<T>(v: T): T {
+  if (typeof v === 'string') return typeset(v) as T;
+  if (typeof v === 'function') return ((...a: unknown[]) => french((v as (...a: unknown[]) => unknown)(...a))) as T;
+  if (Array.isArray(v)) return v.map(french) as T;
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, french(x)])) as T;
+  return v;
+}
+
+export const t: Strings = lang === 'fr' ? french(fr) : en;
+
+const rules = new Intl.PluralRules(lang);
+/** "1 retenu", "2 retenus": the plural form Intl.PluralRules gives for n. */
+export const plural = (n: number, one: string, other: string) => `${fmt.number(n)} ${rules.select(n) === 'one' ? one : other}`;
+
+/** Numbers, percentages and dates in the console's language (French: "12 %", "3 déc. 2026, 14:05"). */
+export const fmt = {
+  number: (n: number) => new Intl.NumberFormat(lang).format(n),
+  percent: (x: number | undefined | null) => (x === undefined || x === null ? '–' : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 0 }).format(x)),
+  date: (iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)),
+  day: (iso: string) => new Intl.DateTimeFormat(lang, { dateStyle: 'medium' }).format(new Date(iso)),
+};

@@ -21,7 +21,9 @@ export type Decision =
   /** `learn: false` keeps it out of the site's training examples (a ban hides comments that may be harmless). */
   | { action: 'reject'; reason?: string | undefined; kind?: 'abuse' | 'spam' | 'other' | undefined; learn?: boolean }
   | { action: 'feature'; featured: boolean }
-  | { action: 'withdraw' };
+  | { action: 'withdraw' }
+  /** Keeps the comment as it is and clears its open reports (it leaves Reported; its status does not change). */
+  | { action: 'dismiss_reports' };
 
 const DEFAULT_REJECTION = {
   fr: 'Un modérateur a retiré ce commentaire : il ne respecte pas les règles de la discussion.',
@@ -67,6 +69,7 @@ async function keepExample(tx: Tx, c: CommentRecord, kind: 'approved' | 'spam' |
 export async function applyDecision(deps: Pick<DecisionDeps, 'comments' | 'audit'>, ch: Change, c: CommentRecord, d: Decision, who: { actorId: string | null; lang: 'fr' | 'en' }): Promise<CommentRecord> {
   const at = nowIso();
   const fields = { moderatedBy: who.actorId, moderatedAt: at };
+  if (d.action === 'dismiss_reports') return dismissReports(deps, ch, c, who.actorId, at);
   let to: Exclude<CommentStatus, 'deleted'>;
   let reason: string | null = null;
   let featured = c.featured ?? false;
@@ -101,6 +104,34 @@ export async function applyDecision(deps: Pick<DecisionDeps, 'comments' | 'audit
     ch.emit({ type: 'comment.moderated', siteId: c.siteId, storyId: c.storyId, comment: next, previousStatus: previous, moderatorId: who.actorId, reason });
   }
   return next;
+}
+
+/**
+ * "Rejeter les signalements": the comment stays as it is (status, featured) and is marked as seen by a moderator now,
+ * so the reports made until now are no longer open (a later report opens it again, see queues.ts). The reports stay
+ * stored (who reported what is history); no training example is kept: nothing was decided about the text.
+ */
+async function dismissReports(deps: Pick<DecisionDeps, 'comments' | 'audit'>, ch: Change, c: CommentRecord, actorId: string | null, at: string): Promise<CommentRecord> {
+  if (c.status !== 'published' && c.status !== 'pending') throw new AppError('VALIDATION_FAILED', '(only a published or held comment has reports to dismiss)');
+  const row = await ch.tx.selectFrom('comments').select('moderated_at').where('id', '=', c.id).executeTakeFirst();
+  const since = row?.moderated_at ?? null;
+  let q = ch.tx.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).where('comment_id', '=', c.id);
+  if (since) q = q.where('created_at', '>', since);
+  const open = await q.executeTakeFirst();
+  const reports = Number(open?.n ?? 0);
+  const previous = await deps.comments.setStatus(ch, c, c.status, { moderatedBy: actorId, moderatedAt: at });
+  if (previous === undefined) throw new AppError('COMMENT_DELETED');
+  await deps.audit.record(ch.tx, {
+    siteId: c.siteId,
+    actorId,
+    action: 'comment.dismiss_reports',
+    targetType: 'comment',
+    targetId: c.id,
+    before: { status: previous, reports },
+    after: { status: previous, reports: 0 },
+  });
+  ch.emit({ type: 'comment.reports_dismissed', siteId: c.siteId, storyId: c.storyId, commentId: c.id, reports, moderatorId: actorId });
+  return c;
 }
 
 /** Applies a moderator's decision to one comment, as one transaction. */

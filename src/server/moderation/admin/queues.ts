@@ -2,6 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
 import type { Database } from '../../storage/schema.js';
+import { commentUrl } from '../../comments/permalink.js';
 
 /** The moderation queues. */
 export const QUEUES = ['pending', 'reported', 'unmoderated', 'approved', 'rejected'] as const;
@@ -36,7 +37,11 @@ export interface QueueItem {
   rejectionReason: string | null;
   moderatedBy: string | null;
   moderatedAt: string | null;
-  reports: { reason: string; note: string | null; createdAt: string }[];
+  reports: { reason: string; note: string | null; createdAt: string; by: string }[];
+  /** The comment's address in its article (comments/permalink.ts). */
+  permalink: string;
+  /** For a reply, what it answers: a moderator judges a reply with its parent in view. */
+  parent: { id: string; authorName: string; body: string; status: string } | null;
 }
 
 type Eb = ExpressionBuilder<Database & { c: Database['comments']; s: Database['stories']; u: Database['users'] }, 'c' | 's' | 'u'>;
@@ -107,7 +112,10 @@ export function queueRepository(db: Db) {
     if (text) {
       // lower() on both sides: LIKE is case-insensitive on SQLite and not on PostgreSQL.
       const pattern = `%${likeEscape(text)}%`;
-      q = q.where((eb) => eb.or([sql<boolean>`lower(${eb.ref('c.body')}) like ${pattern} escape '\\'`, sql<boolean>`lower(${eb.ref('u.display_name')}) like ${pattern} escape '\\'`]));
+      // The story's title too: a moderator finds "the pension reform article" by its title, not its id.
+      q = q.where((eb) =>
+        eb.or(['c.body', 'u.display_name', 's.title'].map((col) => sql<boolean>`lower(${eb.ref(col as 'c.body')}) like ${pattern} escape '\\'`)),
+      );
     }
     return q;
   };
@@ -140,7 +148,7 @@ export function queueRepository(db: Db) {
         .limit(page.limit + 1)
         .execute();
       const shown = rows.slice(0, page.limit);
-      const reports = await this.reportsOf(shown.map((r) => r.id));
+      const [reports, parents] = await Promise.all([this.reportsOf(shown.map((r) => r.id)), this.parentsOf(shown.map((r) => r.parent_id).filter((id): id is string => !!id))]);
       const items = shown.map((r) => ({
         id: r.id,
         siteId: r.site_id,
@@ -161,6 +169,8 @@ export function queueRepository(db: Db) {
         moderatedBy: r.moderated_by,
         moderatedAt: r.moderated_at,
         reports: reports.get(r.id) ?? [],
+        permalink: commentUrl(r.url, r.id),
+        parent: (r.parent_id && parents.get(r.parent_id)) || null,
       }));
       const last = shown[shown.length - 1];
       return { items, nextCursor: rows.length > page.limit && last ? cursorOf(last.created_at, last.id) : null };
@@ -169,8 +179,28 @@ export function queueRepository(db: Db) {
     async reportsOf(ids: string[]): Promise<Map<string, QueueItem['reports']>> {
       const out = new Map<string, QueueItem['reports']>();
       if (ids.length === 0) return out;
-      const rows = await db.selectFrom('reports').select(['comment_id', 'reason', 'note', 'created_at']).where('comment_id', 'in', ids).orderBy('created_at').execute();
-      for (const r of rows) out.set(r.comment_id, [...(out.get(r.comment_id) ?? []), { reason: r.reason, note: r.note, createdAt: r.created_at }]);
+      const rows = await db
+        .selectFrom('reports as r')
+        .innerJoin('users as u', 'u.id', 'r.user_id')
+        .select(['r.comment_id', 'r.reason', 'r.note', 'r.created_at', 'u.display_name'])
+        .where('r.comment_id', 'in', ids)
+        .orderBy('r.created_at')
+        .execute();
+      for (const r of rows) out.set(r.comment_id, [...(out.get(r.comment_id) ?? []), { reason: r.reason, note: r.note, createdAt: r.created_at, by: r.display_name }]);
+      return out;
+    },
+
+    /** The parents of replies: author, text (a deleted one has none) and status. */
+    async parentsOf(ids: string[]): Promise<Map<string, NonNullable<QueueItem['parent']>>> {
+      const out = new Map<string, NonNullable<QueueItem['parent']>>();
+      if (ids.length === 0) return out;
+      const rows = await db
+        .selectFrom('comments as c')
+        .innerJoin('users as u', 'u.id', 'c.author_id')
+        .select(['c.id', 'c.body', 'c.status', 'u.display_name'])
+        .where('c.id', 'in', [...new Set(ids)])
+        .execute();
+      for (const r of rows) out.set(r.id, { id: r.id, authorName: r.display_name, body: r.status === 'deleted' ? '' : r.body, status: r.status });
       return out;
     },
   };

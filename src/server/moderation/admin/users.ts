@@ -8,6 +8,7 @@ import type { AuditLog } from '../audit.js';
 import type { ModerationRepository, Standing } from '../repository.js';
 import { assertSite, type Scope, type StaffRepository } from './access.js';
 import { applyDecision } from './decisions.js';
+import { commentUrl } from '../../comments/permalink.js';
 
 export interface UserAdminDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface UserFile {
   standing: Standing;
   counts: { published: number; pending: number; rejected: number };
   notes: { id: string; body: string; authorName: string; createdAt: string }[];
+  /** The author's latest comments on the site, any status except deleted: the moderator judges a pattern, not one text. */
+  recent: { id: string; excerpt: string; status: string; createdAt: string; storyTitle: string; permalink: string }[];
 }
 
 async function userRow(db: Db, userId: string) {
@@ -36,7 +39,7 @@ async function userRow(db: Db, userId: string) {
 export async function userFile(deps: UserAdminDeps, scope: Scope, siteId: string, userId: string): Promise<UserFile> {
   assertSite(scope, siteId);
   const u = await userRow(deps.db, userId);
-  const [standing, statuses, notes] = await Promise.all([
+  const [standing, statuses, notes, recent] = await Promise.all([
     deps.moderation.standing(siteId, userId),
     deps.db.selectFrom('comments').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).where('site_id', '=', siteId).where('author_id', '=', userId).groupBy('status').execute(),
     deps.db
@@ -48,6 +51,16 @@ export async function userFile(deps: UserAdminDeps, scope: Scope, siteId: string
       .orderBy('n.created_at', 'desc')
       .limit(100)
       .execute(),
+    deps.db
+      .selectFrom('comments as c')
+      .innerJoin('stories as s', 's.id', 'c.story_id')
+      .select(['c.id', 'c.body', 'c.status', 'c.created_at', 's.title', 's.url'])
+      .where('c.site_id', '=', siteId)
+      .where('c.author_id', '=', userId)
+      .where('c.status', '!=', 'deleted')
+      .orderBy('c.created_at', 'desc')
+      .limit(10)
+      .execute(),
   ]);
   const count = (s: string) => Number(statuses.find((r) => r.status === s)?.n ?? 0);
   return {
@@ -55,6 +68,7 @@ export async function userFile(deps: UserAdminDeps, scope: Scope, siteId: string
     standing,
     counts: { published: count('published'), pending: count('pending'), rejected: count('rejected') },
     notes: notes.map((n) => ({ id: n.id, body: n.body, authorName: n.display_name, createdAt: n.created_at })),
+    recent: recent.map((c) => ({ id: c.id, excerpt: c.body.length > 160 ? `${c.body.slice(0, 160)}…` : c.body, status: c.status, createdAt: c.created_at, storyTitle: c.title, permalink: commentUrl(c.url, c.id) })),
   };
 }
 

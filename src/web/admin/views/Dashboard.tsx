@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { admin, type Dashboard as Data } from '../api.js';
-import { t } from '../i18n.js';
+import { fmt, lang, t } from '../i18n.js';
 
 /** A uPlot time-series chart that follows its container's width. */
 function Chart({ title, data, series }: { title: string; data: uPlot.AlignedData; series: uPlot.Series[] }) {
@@ -10,7 +10,15 @@ function Chart({ title, data, series }: { title: string; data: uPlot.AlignedData
     const el = ref.current;
     if (!el) return;
     const width = () => Math.max(280, el.clientWidth);
-    const plot = new uPlot({ title, width: width(), height: 220, series: [{}, ...series], axes: [{}, { size: 40 }], scales: { x: { time: true } } }, data, el);
+    // Axes, dates and numbers in the console's language (uPlot's own formats are English).
+    const hour = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit' });
+    const day = new Intl.DateTimeFormat(lang, { day: 'numeric', month: 'short' });
+    const axes: uPlot.Axis[] = [
+      { values: (_u, ticks) => ticks.map((s, i) => (i === 0 || new Date(s * 1000).getHours() === 0 ? `${day.format(s * 1000)}\n${hour.format(s * 1000)}` : hour.format(s * 1000))) },
+      { size: 50, values: (_u, ticks) => ticks.map((n) => fmt.number(n)) },
+    ];
+    const legend = { series: [{ label: t.when, value: (_u: uPlot, v: number | null) => (v === null ? '–' : fmt.date(new Date(v * 1000).toISOString())) }, ...series] };
+    const plot = new uPlot({ title, width: width(), height: 220, series: legend.series, axes, scales: { x: { time: true } } }, data, el);
     const onResize = () => plot.setSize({ width: width(), height: 220 });
     window.addEventListener('resize', onResize);
     return () => (window.removeEventListener('resize', onResize), plot.destroy());
@@ -21,7 +29,9 @@ function Chart({ title, data, series }: { title: string; data: uPlot.AlignedData
 /** Home: comments per hour, held against published, and the most commented stories. */
 export function Dashboard({ siteId }: { siteId: string }) {
   const [d, setD] = useState<Data | null>(null);
+  const [waiting, setWaiting] = useState<{ pending: number; reported: number } | null>(null);
   useEffect(() => void admin.dashboard(siteId || undefined).then(setD), [siteId]);
+  useEffect(() => void admin.counts(siteId ? { siteId } : {}).then((c) => setWaiting(c.counts), () => undefined), [siteId]);
   if (!d) return <p>{t.loading}</p>;
   const x = d.hours.map((h) => Date.parse(h.hour) / 1000);
   const total = d.hours.map((h) => h.published + h.held + h.rejected);
@@ -29,6 +39,12 @@ export function Dashboard({ siteId }: { siteId: string }) {
   return (
     <section>
       <h1>{t.dashboard}</h1>
+      {waiting && (
+        <p class="todo" data-testid="todo">
+          <a href="#/queue/pending">{t.toWork(t.waitingN(waiting.pending))}</a>
+          {waiting.reported > 0 && <a href="#/queue/reported">{t.toWork(t.reportedN(waiting.reported))}</a>}
+        </p>
+      )}
       <p data-testid="totals">
         {t.totals(d.totals.published, d.totals.held, d.totals.rejected)}
       </p>
@@ -60,7 +76,7 @@ export function Dashboard({ siteId }: { siteId: string }) {
                 <td style="width:40%">
                   <div class="bar" style={`width:${(s.comments / max) * 100}%`} />
                 </td>
-                <td>{s.comments}</td>
+                <td>{fmt.number(s.comments)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,12 +1,25 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { admin, QUEUE_NAMES, type Item, type QueueName } from '../api.js';
 import { t } from '../i18n.js';
-import { CommentCard } from './CommentCard.js';
+import { can, CommentCard } from './CommentCard.js';
 import { RejectDialog, HelpDialog } from './dialogs.js';
 import { StoryControls } from './StoryControls.js';
 import { UserPanel } from './UserPanel.js';
 
 const LABELS: Record<QueueName, string> = t.queues;
+
+type Density = 'dense' | 'comfortable';
+const DENSITY_KEY = 'agora:admin-density';
+
+/** The layout, kept per browser: dense for a desk shift, comfortable (the default) for a phone or a tired eye. */
+function useDensity(): [Density, (d: Density) => void] {
+  const [density, set] = useState<Density>(() => (localStorage.getItem(DENSITY_KEY) === 'dense' ? 'dense' : 'comfortable'));
+  useEffect(() => {
+    document.documentElement.dataset.density = density;
+    localStorage.setItem(DENSITY_KEY, density);
+  }, [density]);
+  return [density, set];
+}
 
 /** Keys handled by the queue; typing in a field never triggers them. */
 function typing(e: KeyboardEvent): boolean {
@@ -29,6 +42,7 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
   const [person, setPerson] = useState<{ siteId: string; userId: string } | null>(null);
   const [status, setStatus] = useState<string>('');
   const listRef = useRef<HTMLOListElement>(null);
+  const [density, setDensity] = useDensity();
   const filters = { siteId, ...(storyId ? { storyId } : {}), ...(search ? { q: search } : {}) };
 
   const refresh = useCallback(async () => {
@@ -57,6 +71,7 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
     }
   };
   const approve = (ids: string[]) => act(t.approved, () => (ids.length === 1 ? admin.approve(ids[0] as string) : admin.bulk(ids, 'approve')), ids);
+  const dismiss = (ids: string[]) => act(t.reportsDismissed, () => (ids.length === 1 ? admin.dismissReports(ids[0] as string) : admin.bulk(ids, 'dismiss_reports')), ids);
   const feature = (c: Item) => act(c.featured ? t.unfeatured : t.featured, () => admin.feature(c.id, !c.featured), [c.id]);
   const reject = (ids: string[], reason: string, kind: 'abuse' | 'spam' | 'other') =>
     act(t.rejected, () => (ids.length === 1 ? admin.reject(ids[0] as string, reason, kind) : admin.bulk(ids, 'reject', reason)), ids);
@@ -69,11 +84,13 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
         return;
       }
       const c = items[current];
+      const ok = c ? can(c, queue) : null;
       const keys: Record<string, () => void> = {
-        j: () => setCurrent((i) => Math.min(items.length - 1, i + 1)),
-        k: () => setCurrent((i) => Math.max(0, i - 1)),
-        a: () => c && void approve([c.id]),
-        r: () => c && setRejecting([c.id]),
+        j: () => move(Math.min(items.length - 1, current + 1)),
+        k: () => move(Math.max(0, current - 1)),
+        a: () => c && ok?.approve && void approve([c.id]),
+        r: () => c && ok?.reject && setRejecting([c.id]),
+        d: () => c && ok?.dismiss && void dismiss([c.id]),
         f: () => c && void feature(c),
         x: () => c && setSelected((s) => (s.has(c.id) ? new Set([...s].filter((id) => id !== c.id)) : new Set([...s, c.id]))),
         '?': () => setHelp(true),
@@ -86,18 +103,27 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [items, current, help, rejecting, person]);
+  }, [items, current, help, rejecting, person, queue]);
 
-  // Counts follow new comments every 30 s; the list itself does not move under the moderator's keyboard.
+  // Counts follow new comments every 15 s and as soon as the tab is looked at again; the list itself does not move
+  // under the moderator's keyboard. (The live SSE stream is per story and carries only public events: held
+  // comments never reach it, so the console asks instead.)
   useEffect(() => {
     if (!siteId) return;
-    const timer = setInterval(() => void admin.counts(filters).then((c) => setCounts(c.counts), () => undefined), 30_000);
-    return () => clearInterval(timer);
+    const update = () => void admin.counts(filters).then((c) => setCounts(c.counts), () => undefined);
+    const timer = setInterval(() => document.visibilityState === 'visible' && update(), 15_000);
+    const onVisible = () => document.visibilityState === 'visible' && update();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => (clearInterval(timer), document.removeEventListener('visibilitychange', onVisible));
   }, [siteId, search, storyId]);
 
-  useEffect(() => {
-    listRef.current?.querySelector('[aria-current="true"]')?.scrollIntoView({ block: 'nearest' });
-  }, [current, items]);
+  /** j/k move the real focus (screen readers follow it and read the comment), not only a highlight. */
+  const move = (i: number) => {
+    setCurrent(i);
+    const el = listRef.current?.querySelectorAll<HTMLElement>('[data-testid="queue-item"]')[i];
+    el?.focus();
+    el?.scrollIntoView({ block: 'nearest' });
+  };
 
   const more = async () => {
     if (!next) return;
@@ -122,6 +148,13 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
       <form class="filters" role="search" onSubmit={(e) => (e.preventDefault(), void refresh())}>
         <input type="search" placeholder={t.search} aria-label={t.search} value={search} onChange={(e) => setSearch((e.target as HTMLInputElement).value)} />
         <input placeholder={t.storyFilter} aria-label={t.storyFilterLabel} value={storyId} onChange={(e) => setStoryId((e.target as HTMLInputElement).value.trim())} size={14} />
+        <label>
+          {t.density}{' '}
+          <select value={density} onChange={(e) => setDensity((e.target as HTMLSelectElement).value as Density)} data-testid="density">
+            <option value="comfortable">{t.comfortable}</option>
+            <option value="dense">{t.dense}</option>
+          </select>
+        </label>
         <button type="button" onClick={() => setHelp(true)} aria-label={t.shortcuts}>
           ?
         </button>
@@ -136,6 +169,11 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
           <button type="button" class="primary" onClick={() => void approve([...selected])}>
             {t.approveAll}
           </button>
+          {queue === 'reported' && (
+            <button type="button" onClick={() => void dismiss([...selected])}>
+              {t.dismissReports}
+            </button>
+          )}
           <button type="button" class="danger" onClick={() => setRejecting([...selected])}>
             {t.rejectAll}
           </button>
@@ -152,12 +190,14 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
             <CommentCard
               key={c.id}
               item={c}
+              queue={queue}
               current={i === current}
               selected={selected.has(c.id)}
               onSelect={(on) => setSelected((s) => (on ? new Set([...s, c.id]) : new Set([...s].filter((id) => id !== c.id))))}
               onFocus={() => setCurrent(i)}
               onApprove={() => void approve([c.id])}
               onReject={() => setRejecting([c.id])}
+              onDismiss={() => void dismiss([c.id])}
               onFeature={() => void feature(c)}
               onAuthor={() => setPerson({ siteId: c.siteId, userId: c.author.id })}
               onStory={() => setStoryId(c.storyId)}

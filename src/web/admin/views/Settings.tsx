@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { admin, type Settings } from '../api.js';
 import { t } from '../i18n.js';
 import { FormStatus } from './dialogs.js';
+import { ThresholdField } from './Threshold.js';
 
 const num = (e: Event) => Number((e.target as HTMLInputElement).value);
 const optNum = (e: Event): number | null => {
@@ -41,15 +42,19 @@ export function SettingsView({ siteId }: { siteId: string }) {
     }
   };
   const threshold = (which: 'toxicity' | 'spam', key: 'hold' | 'reject', label: string) => (
-    <label class="field">
-      {label}
-      <input type="number" min={0} max={1} step={0.01} placeholder={key === 'hold' ? t.modelDefault : t.never} value={s[which][key] ?? ''} onInput={(e) => setS({ ...s, [which]: { ...s[which], [key]: optNum(e) } })} />
-    </label>
+    <ThresholdField siteId={siteId} s={s} task={which} which={key} label={label} onChange={(v) => setS({ ...s, [which]: { ...s[which], [key]: v } })} />
+  );
+  const group = (title: string, help: string) => (
+    <legend>
+      {title}
+      <small>{help}</small>
+    </legend>
   );
   return (
     <form onSubmit={(e) => void save(e)}>
       <h1>{t.settings}</h1>
-      <div class="panel grid">
+      <fieldset class="panel grid">
+        {group(t.groupWho, t.groupWhoHelp)}
         <label class="field">
           {t.mode}
           <select value={s.mode} onChange={(e) => setS({ ...s, mode: (e.target as HTMLSelectElement).value as Settings['mode'] })}>
@@ -78,14 +83,20 @@ export function SettingsView({ siteId }: { siteId: string }) {
           {t.firstN}
           <input type="number" min={0} max={100} value={s.premoderateFirst} onInput={(e) => setS({ ...s, premoderateFirst: num(e) })} />
         </label>
-        <label class="field">
-          {t.autoClose}
-          <input type="number" min={1} value={s.autoCloseDays ?? ''} onInput={(e) => setS({ ...s, autoCloseDays: optNum(e) })} />
-        </label>
+      </fieldset>
+      <fieldset class="panel grid">
+        {group(t.groupScores, t.groupScoresHelp)}
         {threshold('toxicity', 'hold', t.toxHold)}
         {threshold('toxicity', 'reject', t.toxReject)}
         {threshold('spam', 'hold', t.spamHold)}
         {threshold('spam', 'reject', t.spamReject)}
+      </fieldset>
+      <fieldset class="panel grid">
+        {group(t.groupLimits, t.groupLimitsHelp)}
+        <label class="field">
+          {t.autoClose}
+          <input type="number" min={1} value={s.autoCloseDays ?? ''} onInput={(e) => setS({ ...s, autoCloseDays: optNum(e) })} />
+        </label>
         <label class="field">
           {t.rateMax}
           <input type="number" min={1} value={s.rate.max} onInput={(e) => setS({ ...s, rate: { ...s.rate, max: num(e) } })} />
@@ -121,7 +132,7 @@ export function SettingsView({ siteId }: { siteId: string }) {
             <option value="fr,en">{t.langBoth}</option>
           </select>
         </label>
-      </div>
+      </fieldset>
       <p class="actions">
         <button class="primary" type="submit">
           {t.saveSettings}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { admin, type UserFile } from '../api.js';
 import { Modal } from './dialogs.js';
-import { t } from '../i18n.js';
+import { fmt, t } from '../i18n.js';
 
 /** A commenter on a site: standing (ban, suspend, always pre-moderate), counts and moderators' notes. */
 export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId: string; onClose: () => void }) {
@@ -27,10 +27,10 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
       {file && s && (
         <>
           <p>
-            {t.memberSince(new Date(file.user.createdAt).toLocaleDateString(), file.counts.published, file.counts.pending, file.counts.rejected)}
+            {t.memberSince(fmt.day(file.user.createdAt), file.counts.published, file.counts.pending, file.counts.rejected)}
           </p>
           <p>
-            {t.status}: {s.banned ? t.banned : suspended ? t.suspendedUntil(new Date(s.suspendedUntil as string).toLocaleString()) : t.goodStanding}
+            {t.status}{t.colon} {s.banned ? t.banned : suspended ? t.suspendedUntil(fmt.date(s.suspendedUntil as string)) : t.goodStanding}
             {s.premoderate ? t.alwaysPremoderated : ''}
           </p>
           <div class="actions">
@@ -53,11 +53,22 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
               {s.premoderate ? t.stopPremoderate : t.premoderate}
             </button>
           </div>
+          <h3>{t.recentComments}</h3>
+          <ul class="recent" data-testid="recent">
+            {file.recent.map((c) => (
+              <li key={c.id}>
+                <span class="badge">{t.statuses[c.status] ?? c.status}</span> {c.excerpt}{' '}
+                <small>
+                  — <a href={c.permalink} target="_blank" rel="noopener noreferrer">{c.storyTitle}</a>, {fmt.date(c.createdAt)}
+                </small>
+              </li>
+            ))}
+          </ul>
           <h3>{t.notes}</h3>
           <ul>
             {file.notes.map((n) => (
               <li key={n.id}>
-                {n.body} <small>— {n.authorName}, {new Date(n.createdAt).toLocaleString()}</small>
+                {n.body} <small>— {n.authorName}, {fmt.date(n.createdAt)}</small>
               </li>
             ))}
           </ul>
