@@ -68,3 +68,13 @@ test('spam prior: selling with an unknown link counts, a cited newspaper does no
   assert.equal(spamRuleLogit('Le Monde a publié l’enquête : https://www.lemonde.fr/societe/ avec les documents.'), 0);
   assert.equal(spamRuleLogit('Les soldes ont commencé hier selon https://www.insee.fr/fr/statistiques/'), 0);
 });
+
+test('a site model from an older normalisation falls back to the shipped model instead of failing', async () => {
+  const { loadClassifiers } = await import('../../src/server/moderation/classifiers/index.js');
+  const shipped = await loadClassifiers();
+  const old = { ...shipped.exportModel('toxicity-fr'), normalizeVersion: 2 };
+  const c = await loadClassifiers({ overrides: { 'toxicity-fr': old } });
+  const t = 'Espèce de batar, ferme ta geule';
+  assert.equal(c.toxicity(t, 'fr'), shipped.toxicity(t, 'fr'));
+  assert.ok(c.toxicity(t, 'fr') >= c.thresholds.toxicity.fr);
+});

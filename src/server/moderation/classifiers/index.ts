@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { ModelFile } from './model-file.js';
 import { TextModel } from './text-model.js';
+import { NORMALIZE_VERSION } from './normalize.js';
 import { langidFeaturesOf, langidLetterCount, langidTokens } from './langid-features.js';
 
 export type Lang = 'fr' | 'en' | 'und';
@@ -165,7 +166,11 @@ export function makeClassifiers(
 export async function loadClassifiers(opts: { modelsDir?: string; overrides?: Partial<Record<ModelTask, ModelFile>> } = {}): Promise<Classifiers> {
   const dir = resolve(opts.modelsDir ?? defaultModelsDir());
   const load = async (task: ModelTask | 'langid'): Promise<TextModel> => {
-    const o = task === 'langid' ? undefined : opts.overrides?.[task];
+    // A site model trained under an older text normalisation cannot be read by this runtime: the
+    // site falls back to the shipped model until its next retrain (which restarts from it anyway),
+    // instead of every comment of the site failing after an upgrade.
+    const given = task === 'langid' ? undefined : opts.overrides?.[task];
+    const o = given && given.normalizeVersion === NORMALIZE_VERSION ? given : undefined;
     if (o && o.task !== task) throw new Error(`override for ${task} is a ${o.task} model`);
     return o ? TextModel.fromFile(o) : readModel(join(dir, MODEL_FILES[task]));
   };
