@@ -78,3 +78,13 @@ test('a site model from an older normalisation falls back to the shipped model i
   assert.equal(c.toxicity(t, 'fr'), shipped.toxicity(t, 'fr'));
   assert.ok(c.toxicity(t, 'fr') >= c.thresholds.toxicity.fr);
 });
+
+test('a few letters are judged by the word lists: "c3" or "ok" are never held, "tg" and "fdp" still are', async () => {
+  const { loadClassifiers } = await import('../../src/server/moderation/classifiers/index.js');
+  const c = await loadClassifiers();
+  for (const t of ['c3', 'ok', 'a', 'c1']) {
+    assert.ok(c.toxicity(t, 'fr') < c.thresholds.toxicity.fr, t);
+    assert.equal(c.assess(t).toxic, false, t);
+  }
+  for (const t of ['tg', 'fdp', 'ntm']) assert.ok(c.toxicity(t, 'fr') >= c.thresholds.toxicity.fr, t);
+});
