@@ -10,7 +10,8 @@
  * 3. False-positive rate on our news-style sentences at the shipped thresholds, plus a
  *    split-half check (threshold chosen on one half, FPR measured on the other).
  * 4. Language id. 5. Our abuse / spam probes and the word-list prior ablation. 6. Latency.
- * 7. "Learning from moderators" simulation.
+ * 7. "Learning from moderators" simulation. 8. Comments citing sources: spam false positives.
+ * 9. Forum / SMS French probes (development check).
  * Writes bench/results/moderation.json and .md.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ import { parseArgs } from 'node:util';
 import { defaultModelsDir, loadClassifiers, MODEL_FILES, readModel } from '../../src/server/moderation/classifiers/index.js';
 import { dataDir } from '../../scripts/moderation/data.js';
 import { Bench } from './context.js';
+import { citedSection } from './sections/cited.js';
+import { forumSection } from './sections/forum.js';
 import { crossSetSection } from './sections/cross-set.js';
 import { heldoutSection } from './sections/heldout.js';
 import { moderatorsSection } from './sections/moderators.js';
@@ -44,6 +47,8 @@ newsSection(b);
 probesSection(b);
 latencySection(b);
 moderatorsSection(b);
+citedSection(b);
+forumSection(b);
 
 b.report.seconds = (Date.now() - started) / 1000;
 mkdirSync(new URL('../results/', import.meta.url), { recursive: true });

@@ -35,27 +35,35 @@ export const TRAIN_OPTIONS: Record<Task, TrainOptions> = {
  */
 export const SET_WEIGHTS: Record<'toxicity-fr' | 'toxicity-en', Record<string, number>> = {
   'toxicity-fr': {
-    hateday_fr: 1,
-    rtplx_fr: 1,
     mlma_fr: 1,
     fr_ftr_racism_tweets: 1,
     fr_hatecheck_synthetic: 0.5, // synthetic templates: useful for negation / counter-speech, easy to overfit
     davidson_en: 0.5,
     en_foxnews_comments: 0.5,
-    en_stormfront_forum_sentences: 0.5,
-    en_ethos_youtube_reddit: 0.5,
   },
   'toxicity-en': {
     davidson_en: 1,
     en_foxnews_comments: 1,
-    en_stormfront_forum_sentences: 1,
-    en_ethos_youtube_reddit: 1,
   },
 };
 
+/**
+ * Sets that never train a shipped model (issue 15; decisions in docs/moderation-classifiers.md):
+ * - hateday_fr, rtplx_fr come from ToxiFrench's `data/Benchmark/` files, the public test
+ *   splits Agora is judged on from outside: training, tuning or selecting on them is forbidden.
+ *   They are measured whole, as an outside check, and no variant is chosen by them.
+ * - en_ethos_youtube_reddit (GPL-3.0) and en_stormfront_forum_sentences (CC BY-SA 3.0): whether
+ *   trained weights are a derivative work / adaptation is unsettled; copyleft terms would not let
+ *   us ship the weights under MIT, so we do not train on them (measured cost in the docs).
+ */
+/** Public benchmark test splits: reported, never pooled with the development sets, never used to choose. */
+export const OUTSIDE_BENCHMARKS: readonly string[] = ['hateday_fr', 'rtplx_fr'];
+
+export const NOT_TRAINED_ON: readonly string[] = ['hateday_fr', 'rtplx_fr', 'en_ethos_youtube_reddit', 'en_stormfront_forum_sentences'];
+
 export const TOX_TRAIN_SETS: Record<'toxicity-fr' | 'toxicity-en', readonly string[]> = {
-  'toxicity-fr': [...FR_TOX_SETS, ...EN_TOX_SETS],
-  'toxicity-en': [...EN_TOX_SETS],
+  'toxicity-fr': [...FR_TOX_SETS, ...EN_TOX_SETS].filter((s) => !NOT_TRAINED_ON.includes(s)),
+  'toxicity-en': EN_TOX_SETS.filter((s) => !NOT_TRAINED_ON.includes(s)),
 };
 
 /** Sets whose held-out part measures each toxicity model (HateCheck is synthetic: reported apart). */
@@ -143,10 +151,33 @@ export function trainToxicity(task: 'toxicity-fr' | 'toxicity-en', rows: readonl
  * for spam just because the YouTube ham is all about music videos.
  */
 export function trainSpam(youtube: readonly Row[], extraHam: readonly Row[]): TextModel {
-  const rows: Row[] = [...youtube, ...extraHam.map((r) => ({ ...r, label: 0 as const, set: 'extra-ham' }))];
+  const ham = extraHam.map((r, i) => ({ ...(i % 2 === 0 ? withLink(r, i) : r), label: 0 as const, set: 'extra-ham' }));
+  const rows: Row[] = [...youtube, ...ham];
   const w = balancedWeights(youtube, () => 1);
   const hamW = extraHam.length > 0 ? (0.3 * youtube.length) / extraHam.length : 0;
   return trainModel('spam', rows, [...w, ...extraHam.map(() => hamW)]);
+}
+
+/**
+ * Sets whose training rows are added to the spam model as discussion comments that are not spam.
+ * Adding the French tweets (MLMA, FTR) as well was measured: French spam-probe recall fell
+ * 90% → 10% (French text became "not spam"), so they are not used.
+ */
+export const SPAM_EXTRA_HAM_SETS: readonly string[] = ['en_foxnews_comments'];
+
+const LINK_TLDS = ['com', 'org', 'fr', 'net', 'info'];
+
+/**
+ * The comment with a made-up link to a page named after its own words appended. In YouTube
+ * comments almost every link is self-promotion, so the model learnt "link = spam"; news
+ * readers link to what they cite (issue 15). Half of the extra non-spam rows get a link so the
+ * link alone stops deciding; the spam cues (calls to action, money, contact) still do.
+ */
+function withLink(r: Row, i: number): Row {
+  const words = (r.text.toLowerCase().match(/\p{L}{4,}/gu) ?? ['article']).map((w) => w.normalize('NFD').replace(/\p{M}/gu, ''));
+  const a = words[i % words.length] ?? 'article';
+  const b = words[(i * 7 + 3) % words.length] ?? 'news';
+  return { ...r, text: `${r.text} https://www.${a}${b}.${LINK_TLDS[i % LINK_TLDS.length] ?? 'com'}/${b}-${a}` };
 }
 
 /** Language id: French = 1, English = 0, from the toxicity sets' training parts (equal numbers). */

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { MODEL_FILES, writeModel } from '../../src/server/moderation/classifiers/index.js';
 import { TextModel } from '../../src/server/moderation/classifiers/text-model.js';
 import { dataDir, EN_TOX_SETS, FR_TOX_SETS, loadNewsSentences, loadSet, type Row } from './data.js';
-import { isTrainRow, pickThreshold, SPAM_HELDOUT_GROUP, SPAM_SET, TOX_TRAIN_SETS, trainLangid, trainSpam, trainToxicity } from './recipes.js';
+import { isTrainRow, pickThreshold, SPAM_EXTRA_HAM_SETS, SPAM_HELDOUT_GROUP, SPAM_SET, TOX_TRAIN_SETS, trainLangid, trainSpam, trainToxicity } from './recipes.js';
 
 /** Target false-positive rate on the news sentences, per language. */
 export const NEWS_MAX_FPR = 0.01;
@@ -43,10 +43,10 @@ export function trainAll(dir: string, log: (s: string) => void = () => {}): Trai
   }
   {
     const yt = (sets.get(SPAM_SET) ?? []).filter((r) => r.group !== SPAM_HELDOUT_GROUP);
-    const ham = (sets.get('en_foxnews_comments') ?? []).filter(isTrainRow);
+    const ham = SPAM_EXTRA_HAM_SETS.flatMap((s) => sets.get(s) ?? []).filter(isTrainRow);
     const m = TextModel.fromFile(trainSpam(yt, ham).toFile());
     m.threshold = pickThreshold(news.map((n) => m.score(n.text)), NEWS_MAX_FPR);
-    Object.assign(m.meta, { trainedOn: [`${SPAM_SET} (videos except ${SPAM_HELDOUT_GROUP})`, 'en_foxnews_comments train part as ham'], rows: yt.length + ham.length });
+    Object.assign(m.meta, { trainedOn: [`${SPAM_SET} (videos except ${SPAM_HELDOUT_GROUP})`, `${SPAM_EXTRA_HAM_SETS.join(', ')} train parts as ham (half with a link)`], rows: yt.length + ham.length });
     log(`spam: ${yt.length}+${ham.length} rows, threshold ${m.threshold.toFixed(3)}`);
     out.spam = m;
   }

@@ -1,6 +1,6 @@
 /** Section 2: the recipe retrained without one set (or one YouTube video), measured on it. */
 import { dedupKey, SPAM_SET } from '../../../scripts/moderation/data.js';
-import { isTrainRow, TOX_EVAL_SETS, TOX_TRAIN_SETS, trainSpam, trainToxicity } from '../../../scripts/moderation/recipes.js';
+import { isTrainRow, SPAM_EXTRA_HAM_SETS, TOX_EVAL_SETS, TOX_TRAIN_SETS, trainSpam, trainToxicity } from '../../../scripts/moderation/recipes.js';
 import { fmt, type Bench, type Measure } from '../context.js';
 import type { Scored } from '../metrics.js';
 
@@ -25,7 +25,7 @@ export function crossSetSection(b: Bench): void {
     cross[task] = { perSet: res, macroAuc: macro };
   }
   const yt = b.getSet(SPAM_SET);
-  const ham = b.getSet('en_foxnews_comments').filter(isTrainRow);
+  const ham = SPAM_EXTRA_HAM_SETS.flatMap(b.getSet).filter(isTrainRow);
   const groups = [...new Set(yt.map((r) => r.group ?? ''))].sort();
   const pooled: Scored[] = [];
   const per: Record<string, Measure> = {};

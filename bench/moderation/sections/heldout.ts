@@ -1,6 +1,6 @@
 /** Section 1: the shipped models on the held-out rows of every set, at the shipped thresholds. */
 import { dedupKey, isTest, SPAM_SET } from '../../../scripts/moderation/data.js';
-import { isTrainRow, SPAM_HELDOUT_GROUP, TOX_EVAL_SETS, TOX_TRAIN_SETS } from '../../../scripts/moderation/recipes.js';
+import { isTrainRow, OUTSIDE_BENCHMARKS, SPAM_HELDOUT_GROUP, TOX_EVAL_SETS, TOX_TRAIN_SETS } from '../../../scripts/moderation/recipes.js';
 import { fmt, type Bench, type Measure } from '../context.js';
 import type { Scored } from '../metrics.js';
 
@@ -16,19 +16,25 @@ export function heldoutSection(b: Bench): void {
     const perSet: Record<string, Measure> = {};
     const evalSets = [...TOX_EVAL_SETS[task], ...(lang === 'fr' ? ['fr_hatecheck_synthetic'] : [])];
     for (const s of evalSets) {
-      const test = b.getSet(s).filter((r) => isTest(r.text) && !trainKeys.has(dedupKey(r.text)));
+      // A set no shipped model trains on (NOT_TRAINED_ON) is measured whole, not only its 20%.
+      const unseen = !TOX_TRAIN_SETS[task].includes(s);
+      const test = b.getSet(s).filter((r) => (unseen || isTest(r.text)) && !trainKeys.has(dedupKey(r.text)));
       const scored = test.map((r) => ({ score: model.score(r.text, lang), label: r.label }));
-      if (s !== 'fr_hatecheck_synthetic') pooled.push(...scored);
+      // Pooled / macro = held-out rows of the sets the model trains on; never-trained sets (the ToxiFrench
+      // benchmarks, the copyleft sets) are reported alone, as cross-set figures.
+      if (s !== 'fr_hatecheck_synthetic' && !unseen) pooled.push(...scored);
       perSet[s] = b.measure(scored, model.threshold);
     }
     const pooledM = b.measure(pooled, model.threshold);
-    const aucs = Object.entries(perSet).filter(([s]) => s !== 'fr_hatecheck_synthetic').map(([, m]) => m.auc.value);
+    const aucs = Object.entries(perSet).filter(([s]) => s !== 'fr_hatecheck_synthetic' && TOX_TRAIN_SETS[task].includes(s)).map(([, m]) => m.auc.value);
     const macro = aucs.reduce((sum, x) => sum + x, 0) / aucs.length;
     heldout[task] = { threshold: model.threshold, pooled: pooledM, macroAuc: macro, perSet };
     const row = (name: string, m: Measure): string =>
       `| ${task} | ${name} | ${m.n} (${m.pos}) | ${fmt(m.auc)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.fpr)} |`;
     b.md.push(row('**pooled**', pooledM));
-    for (const [s, m] of Object.entries(perSet)) b.md.push(row(s === 'fr_hatecheck_synthetic' ? `${s} (synthetic, not pooled)` : s, m));
+    const label = (s: string): string =>
+      s === 'fr_hatecheck_synthetic' ? `${s} (synthetic, not pooled)` : OUTSIDE_BENCHMARKS.includes(s) ? `${s} (ToxiFrench benchmark, whole, never trained on, not pooled)` : TOX_TRAIN_SETS[task].includes(s) ? s : `${s} (whole, never trained on)`;
+    for (const [s, m] of Object.entries(perSet)) b.md.push(row(label(s), m));
     b.md.push(`| ${task} | macro mean of set AUCs | | ${macro.toFixed(3)} | | | |`);
     b.log(`${task} held-out pooled AUC ${fmt(pooledM.auc)} macro ${macro.toFixed(3)} P ${fmt(pooledM.precision)} R ${fmt(pooledM.recall)} FPR ${fmt(pooledM.fpr)} @${model.threshold.toFixed(3)}`);
     for (const [s, m] of Object.entries(perSet)) b.log(`   ${s}: AUC ${fmt(m.auc)} R ${fmt(m.recall)} FPR ${fmt(m.fpr)}`);

@@ -14,7 +14,7 @@ import { bootstrap, rocAuc } from '../metrics.js';
 export function moderatorsSection(b: Bench): void {
   const sims = [
     { task: 'toxicity-en' as const, site: 'en_foxnews_comments', lang: 'en' },
-    { task: 'toxicity-fr' as const, site: 'hateday_fr', lang: 'fr' },
+    { task: 'toxicity-fr' as const, site: 'fr_ftr_racism_tweets', lang: 'fr' },
   ];
   const res: Record<string, unknown> = {};
   b.md.push('## 7. Learning from moderators (simulation)', '', 'Base = recipe trained without the site\'s set; retrained = base + N site decisions (`retrain`). Measured on the other half of the site\'s rows.', '');

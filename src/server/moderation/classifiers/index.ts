@@ -17,6 +17,8 @@ import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import type { ModelFile } from './model-file.js';
 import { TextModel } from './text-model.js';
+import { normalize, NORMALIZE_VERSION, tokenize } from './normalize.js';
+import { lexiconHits, type Category } from './lexicon.js';
 import { langidFeaturesOf, langidLetterCount, langidTokens } from './langid-features.js';
 
 export type Lang = 'fr' | 'en' | 'und';
@@ -102,6 +104,20 @@ export function modelId(m: TextModel): string {
 export const LANGID_MIN_MARGIN = 1;
 export const LANGID_MIN_LETTERS = 6;
 
+const ABUSE: readonly Category[] = ['insult', 'slur', 'profanity', 'threat', 'sexual', 'dehuman', 'extremism', 'stem'];
+
+/**
+ * A text of a few letters ("c3", "ok", "a") gives the n-gram models almost nothing to read, and their
+ * score is then mostly the model's bias (after issue 15's retraining "c3" scored 0.60 in French, above
+ * the threshold). Such texts are judged by the word lists alone: without an abusive entry ("tg", "fdp",
+ * "🖕" keep their score) the toxicity score is capped just under 0.5, the lowest possible threshold.
+ */
+function capShortText(text: string, score: number): number {
+  if (score < 0.5 || langidLetterCount(langidTokens(text.slice(0, 200))) >= LANGID_MIN_LETTERS) return score;
+  const hits = lexiconHits(tokenize(normalize(text)), 'und', tokenize(normalize(text, 'one')));
+  return ABUSE.some((c) => (hits.get(c) ?? 0) > 0) ? score : 0.49;
+}
+
 export function makeClassifiers(
   models: Record<ModelTask | 'langid', TextModel>,
   shipped: Record<ModelTask, TextModel> = models,
@@ -127,13 +143,13 @@ export function makeClassifiers(
       const isSpam = spam >= m.spam.threshold;
       if (l !== 'und') {
         const model = l === 'fr' ? m['toxicity-fr'] : m['toxicity-en'];
-        const toxicity = model.score(text, l);
+        const toxicity = capShortText(text, model.score(text, l));
         return { lang: l, toxicity, spam, toxic: toxicity >= model.threshold, isSpam };
       }
       // Short or mixed text: ask both models and keep the one furthest above its own threshold,
       // so "ta gueule" and "stfu" are both caught without knowing the language.
-      const fr = m['toxicity-fr'].score(text, 'fr');
-      const en = m['toxicity-en'].score(text, 'en');
+      const fr = capShortText(text, m['toxicity-fr'].score(text, 'fr'));
+      const en = capShortText(text, m['toxicity-en'].score(text, 'en'));
       const frMargin = fr - m['toxicity-fr'].threshold;
       const enMargin = en - m['toxicity-en'].threshold;
       const toxicity = frMargin >= enMargin ? fr : en;
@@ -141,7 +157,7 @@ export function makeClassifiers(
     },
     toxicity(text, lang) {
       const model = toxModel(text, lang);
-      return model.score(text, model === m['toxicity-fr'] ? 'fr' : 'en');
+      return capShortText(text, model.score(text, model === m['toxicity-fr'] ? 'fr' : 'en'));
     },
     spam: (text) => m.spam.score(text),
     detectLang,
@@ -165,7 +181,11 @@ export function makeClassifiers(
 export async function loadClassifiers(opts: { modelsDir?: string; overrides?: Partial<Record<ModelTask, ModelFile>> } = {}): Promise<Classifiers> {
   const dir = resolve(opts.modelsDir ?? defaultModelsDir());
   const load = async (task: ModelTask | 'langid'): Promise<TextModel> => {
-    const o = task === 'langid' ? undefined : opts.overrides?.[task];
+    // A site model trained under an older text normalisation cannot be read by this runtime: the
+    // site falls back to the shipped model until its next retrain (which restarts from it anyway),
+    // instead of every comment of the site failing after an upgrade.
+    const given = task === 'langid' ? undefined : opts.overrides?.[task];
+    const o = given && given.normalizeVersion === NORMALIZE_VERSION ? given : undefined;
     if (o && o.task !== task) throw new Error(`override for ${task} is a ${o.task} model`);
     return o ? TextModel.fromFile(o) : readModel(join(dir, MODEL_FILES[task]));
   };

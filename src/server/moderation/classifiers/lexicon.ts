@@ -24,13 +24,15 @@ export type Category =
   | 'mitigator'
   | 'modal'
   | 'counter'
+  | 'sarcasm'
   | 'stem';
 
 type Lists = Record<Category, string>;
 
 // Single words only here; multi-word phrases are in MULTI below.
 const FR: Lists = {
-  profanity: `putain ptn merde merdique bordel chier chiant foutre foutu niquer nique zut tg ftg fdp ntm gueule`,
+  profanity: `putain ptn merde merdique bordel chier chiant foutre foutu niquer nique zut tg ftg fdp ntm gueule
+    ntr vtff vtf nik niker niq niquez tamere tainp tainpu ptain 🖕`,
   insult: `con conne connard connasse conard conasse connerie salaud salope salopard pute putes pouffiasse poufiasse petasse grognasse
     encul* batard batarde abruti abrutie debile debiles cretin cretine imbecile idiot idiote teube tebe tocard tocarde bouffon bouffonne
     guignol clown clowns minable minables nul nulle nuls naze nazes blaireau blaireaux beauf plouc cassos racaille racailles
@@ -47,11 +49,14 @@ const FR: Lists = {
     degueulasse degueulasses degueu larbin larbins laquais toutou pantin pantins valet sangsue sangsues vautour vautours
     crapule crapules canaille salopards raclures pourritures droitard droitards nazillon nazillons golmon neuneu benet
     nigaud andouille andouilles saloperie saloperies bouse dictateur tyran menteur menteuse menteurs menteuses voleur voleurs
-    charlatan charlatans guignols pantin cinglé cingle cingles fou folle fous malade malades tarlouze tantouze tafiole fiotes`,
+    charlatan charlatans guignols pantin cinglé cingle cingles fou folle fous malade malades tarlouze tantouze tafiole fiotes
+    enfoire enfoiree enfoires batar batars salo salaupe konar konnard connar conar cretain imbessile imbesile abrutit debil
+    mongolo gogole tepu lopsa tarba tarlouz zgeg bolosse shlag schlag shlague chlag nullos nulos clodo cloduche boufon
+    pouffe kahba kehba 💩 🤡`,
   slur: `negre negres negresse bougnoule bougnoules bougnoul bicot bicots raton ratons youpin youpins youpine feuj feujs
     pd pede pedes pedale pedales gouine gouines travelo travelos bamboula bamboulas macaque macaques chinetoque chinetoques
     niakoue niakoues rital ritals boche boches negro negros musulmerde youtre bougnoulisation reubeu reubeus babtou babtous
-    toubab toubabs noich noichs bicotte allogene allogenes`,
+    toubab toubabs noich noichs bicotte allogene allogenes zamel zamels sionard sionards crouille crouilles youpinerie`,
   threat: `tuer tue tuez crever creve crevez mort egorger egorge pendre pendez pendu fusiller fusillez gazer gazez
     bruler brulez buter bute butez defoncer defonce exterminer extermination exterminez eliminer eliminez abattre abattez
     remigration reemigration deporter deportez dehors kalash kalach encastrer lyncher lynchez tabasser tabassez defoncer
@@ -61,7 +66,7 @@ const FR: Lists = {
   counter: `traiter traite traites traitez traiterait appeler appelle appeles appelez dit dire disent dites signaler signale
     signalerai bloquer bloque bloquees bloques propos haineux haineuse raciste racistes homophobe homophobes insulter
     insultes condamne denonce harcelement`,
-  dehuman: `vermine vermines parasite parasites cafard cafards rat rats animal animaux bete betes sauvage sauvages
+  dehuman: `🐒 🐵 🦍 🐀 🐷 🐖 vermine vermines parasite parasites cafard cafards rat rats animal animaux bete betes sauvage sauvages
     singe singes primate primates dechet dechets cancer invasion envahisseur envahisseurs remplacement
     porcs chiens hyenes microbes nuisible nuisibles maladie barbare barbares delinquant delinquants criminels moutons`,
   sexual: `bite bites zizi couille couilles chatte suce sucer suceur suceuse sodomise sodomiser baiser baise baisee
@@ -71,17 +76,19 @@ const FR: Lists = {
     rom roms gitan gitans asiatique asiatiques chinois femme femmes feministe feministes gay gays homosexuel homosexuels lesbienne
     lesbiennes trans transgenre handicape handicapes refugie refugies blanc blancs renoi renois rebeu rebeus rebeux
     beur beurs feuj juifs sioniste sionistes chretien chretiens catho cathos transexuel transexuels homo homos`,
-  extremism: `hitler heil fuhrer goebbels himmler reich nazisme ss kkk svastika croix gammee petain petainiste`,
+  extremism: `hitler heil fuhrer goebbels himmler reich nazisme ss kkk svastika croix gammee petain petainiste zog 1488`,
   you: `tu t te toi ton ta tes vous votre vos`,
+  // Irony and mockery markers (forum and SMS French): a model feature only, never part of the prior.
+  sarcasm: `mdr mdrr ptdr xptdr lol lool ahah ahahah haha hahaha xd 🙄 😂 🤣 😏 😹`,
   mitigator: `pas ne jamais non aucun aucune contre condamne condamner denonce denoncer inacceptable selon aurait
     accuse accuses proces tribunal enquete police rapport article`,
   // Insult stems that survive inside compounds and mangled spellings ("kagamerde", "mérdias", "enc*ler").
-  stem: `merd encul enc*l salop connar connas debil abruti batard cretin pouffi petass gogol`,
+  stem: `merd encul enc*l salop connar connas debil abruti batard cretin pouffi petass gogol fdp enfoir tarlouz niktam`,
 };
 
 const EN: Lists = {
   profanity: `fuck fucking fucked fuckin fck fk f*ck f**k shit shitty bullshit crap damn dammit goddamn hell wtf stfu piss pissed
-    bloody arse ass effing`,
+    bloody arse ass effing 🖕`,
   insult: `idiot idiots idiotic moron morons moronic stupid dumb dumbass dumbasses retard retards retarded imbecile imbeciles
     asshole assholes arsehole jerk jerks loser losers scum scumbag scumbags trash garbage pathetic bitch bitches bastard bastards
     cunt cunts dick dicks dickhead prick pricks twat twats whore whores slut sluts hoe hoes skank skanks douche douchebag
@@ -90,7 +97,7 @@ const EN: Lists = {
     freaks psycho lunatic nutjob hypocrite hypocrites liar liars thug thugs simpleton halfwit dimwit dipshit jackass
     sjw commie commies nazi nazis hypocrite hypocrites idiocy stupidity disgusting disgrace despicable vile scumbags
     sickening pervert perverts creep creeps crook crooks fool fools foolish nutcase maniac maniacs brainwashed sheep sheeple
-    dumber dumbest idiotic moronic clueless worthless useless ignoramus buffoon buffoons`,
+    dumber dumbest idiotic moronic clueless worthless useless ignoramus buffoon buffoons 💩 🤡`,
   slur: `nigger niggers nigga niggas nigguh negro negroes faggot faggots fag fags dyke dykes tranny trannies kike kikes spic spics
     wetback wetbacks chink chinks gook gooks raghead ragheads towelhead towelheads sandnigger coon coons beaner
     beaners paki pakis redskin redskins shemale homo homos queer queers muzzie muzzies mudslime mudslimes yid yids
@@ -101,7 +108,7 @@ const EN: Lists = {
   modal: `should must ought deserve deserves need needs hope gotta`,
   counter: `called calling call calls said saying say says report reported reporting block blocked hateful racist racists
     homophobic slur slurs insult insults insulting condemn harassment`,
-  dehuman: `vermin parasite parasites cockroach cockroaches rat rats subhuman subhumans animal animals beast beasts savage savages
+  dehuman: `🐒 🐵 🦍 🐀 🐷 🐖 vermin parasite parasites cockroach cockroaches rat rats subhuman subhumans animal animals beast beasts savage savages
     ape apes monkey monkeys primate primates filth cancer plague invasion invaders invader infestation breed breeding
     pigs dogs mongrel mongrels disease criminals barbarians sheep`,
   sexual: `cock cocks pussy pussies tits boobs cum blowjob suck sucks sucking porn horny dildo anal rape raped rapist rapists
@@ -111,6 +118,7 @@ const EN: Lists = {
     migrants refugee refugees mexican mexicans asian asians chinese arab arabs gay gays lesbian lesbians transgender trans
     women woman girls feminist feminists disabled white whites hispanic hispanics latino latinos gypsies`,
   you: `you your youre u ur yourself yall`,
+  sarcasm: `lol lmao lmfao rofl smh 🙄 😂 🤣 😏`,
   mitigator: `not never no against condemn condemned condemns report reported reports according alleged allegedly court trial police
     investigation officials said says study`,
   stem: `fuck shit nigg fagg bitch whore slut retard`,
@@ -164,14 +172,15 @@ function addPhrase(m: Map<string, Category[]>, key: string, cat: Category): void
 
 /** Multi-word phrases (both languages: the two vocabularies barely collide). */
 const MULTI: Partial<Record<Category, string[]>> = {
-  profanity: ['ta gueule', 'ferme ta gueule', 'ferme la', 'vos gueules', 'nique ta mere', 'fait chier', 'what the fuck', 'shut the fuck up'],
+  profanity: ['ta geule', 'ferme ta geule', 'ta race', 'nique ta race', 'nik ta mere', 'nique sa mere', 'va te faire foutre',
+    'va te faire enculer', 'ta gueule', 'ferme ta gueule', 'ferme la', 'vos gueules', 'nique ta mere', 'fait chier', 'what the fuck', 'shut the fuck up'],
   insult: [
     'sous merde', 'trou du cul', 'tete de noeud', 'gros porc', 'grosse vache', 'grosse truie', 'malade mental', 'pauvre type',
     'pauvre con', 'pauvre conne', 'sale type', 'fils de pute', 'fille de pute', 'mange merde', 'espece de', 'piece of shit',
     'son of a bitch', 'go to hell', 'shut up', 'get lost', 'nobody cares', 'islamo gauchiste', 'chien de', 'tete a claque',
-    'trou de balle', 'quel con', 'quelle conne', 'bande de',
+    'trou de balle', 'quel con', 'quelle conne', 'bande de', 'pov con', 'pauv con', 'pov type', 'sac a merde', 'tete de con',
   ],
-  slur: ['sal noir', 'sal arabe', 'sal juif', 'sal fdp', 'sal negre', 'sale noir', 'sale noire', 'sale arabe', 'sale juif', 'sale juive', 'sale musulman', 'sale pd', 'sale race', 'jungle bunny', 'porch monkey', 'tar baby', 'white trash'],
+  slur: ['sous chien', 'sous chiens', 'sal noir', 'sal arabe', 'sal juif', 'sal fdp', 'sal negre', 'sale noir', 'sale noire', 'sale arabe', 'sale juif', 'sale juive', 'sale musulman', 'sale pd', 'sale race', 'jungle bunny', 'porch monkey', 'tar baby', 'white trash'],
   threat: [
     'a mort', 'mort aux', 'balle dans la tete', 'te retrouver', 'on va te', 'je vais te', 'on sait ou tu habites', 'te faire la peau',
     'casser la gueule', 'renvoyer chez eux', 'rentrez chez vous', 'retourne dans ton pays', 'retournez dans votre pays', 'hors de france',
@@ -180,7 +189,11 @@ const MULTI: Partial<Record<Category, string[]>> = {
     'go back where you came from', 'wipe out', 'wiped out', 'suicide toi', 'string him up', 'string them up', 'i know where you live',
     'je sais ou tu habites',
   ],
-  dehuman: ['sous homme', 'sous hommes', 'grand remplacement'],
+  // Dog whistles: "chances pour la France" (ironic for immigrants), "Français de papier" (not "real" French).
+  dehuman: ['sous homme', 'sous hommes', 'grand remplacement', 'chance pour la france', 'chances pour la france',
+    'francais de papier', 'francaise de papier', 'francais de papiers'],
+  sarcasm: ['comme par hasard', 'quelle surprise', 'sans blague', 'on y croit', 'bah voyons', 'ben voyons', 'c est ca oui',
+    'yeah right', 'sure jan', 'what a surprise', 'oh please'],
   sexual: ['jerk off'],
   you: ['espece de', 't es', 't as'],
   mitigator: ['aurait dit'],

@@ -8,13 +8,15 @@
  * here requires retraining the shipped models (the model files record a version).
  */
 
+import { isSourceUrl } from './sources.js';
+
 /** Bump when the output of {@link normalize} or {@link tokenize} changes: model files trained with another version are refused. */
-export const NORMALIZE_VERSION = 2;
+export const NORMALIZE_VERSION = 3;
 
 // Zero-width and bidi control characters used to split words invisibly.
 const INVISIBLE = /[\u00AD\u200B-\u200F\u202A-\u202E\u2060-\u2064\uFEFF]/g;
 const COMBINING = /\p{M}+/gu;
-const URL = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|fr|info|biz|ly|io|co|me|tk|ru|be|ch|ca|uk|de|us|tv|gl|gd)\b(?:\/\S*)?/giu;
+const URL = /\b(?:https?:\/\/|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|fr|info|biz|ly|io|co|me|tk|ru|be|ch|ca|uk|de|us|tv|gl|gd|gov|edu|eu)\b(?:\/\S*)?/giu;
 const EMAIL = /\b[\w.+-]+@[\w-]+\.[\w.-]+\b/gu;
 const MENTION = /@\w+/gu;
 // Common placeholders left by the data sets' anonymisation, folded to our own tokens.
@@ -41,7 +43,8 @@ function unLeetToken(tok: string): string {
  */
 export function normalize(input: string, stretched: 'two' | 'one' = 'two'): string {
   let s = input.normalize('NFKC').replace(INVISIBLE, '');
-  s = s.replace(EMAIL, ' xxemail ').replace(URL, ' xxurl ').replace(MENTION, ' xxuser ');
+  // Links to public bodies, science and newsrooms become `xxsource`: citing a source is not spam (sources.ts).
+  s = s.replace(EMAIL, ' xxemail ').replace(URL, (u) => (isSourceUrl(u) ? ' xxsource ' : ' xxurl ')).replace(MENTION, ' xxuser ');
   s = s.toLowerCase();
   s = s.replace(DATASET_PLACEHOLDERS, (m) => (m.toLowerCase().includes('user') ? ' xxuser ' : ' xxurl '));
   // Accent folding: NFD splits "é" into "e" + combining mark, which we drop. "œ"/"æ" are letters, not marks.

@@ -26,6 +26,11 @@ const CONTACT = /\b(?:whats\s?app|telegram|t\.me|viber|signal me|dm me|inbox me|
 const EARN =
   /\b(?:earn\w*|made|make|making|income|profit\w*|invest\w*|bitcoin|crypto\w*|forex|trading|loans?|credit|gagn\w*|revenus?|investi\w*|pret|credits?)\b/u;
 const MONEY = /[$€£]\s?\d|\d\s?[$€£]|\b\d[\d,. ]*\s?(?:dollars?|euros?|k)\b/iu;
+// Selling, with an order verb or a bargain (normalised text: lower case, no accents).
+const COMMERCE =
+  /\b(?:order now|buy now|book today|shop now|call now|cheap|discount|deals?|bargain|achetez|commandez|reservez|pas cher|promos?|soldes|inscription gratuite|sans ordonnance|plagiarism|plagiat|replica|replique|telechargez|download now)\b|\d+\s?% off|-\s?\d+\s?%/u;
+// "Link in my bio": the promotion lives on the author's profile, so there is no link to see.
+const PROFILE_LINK = /\b(?:lien dans (?:ma|mon) (?:bio|profil)|link in (?:my )?(?:bio|profile))\b/u;
 
 /**
  * Word-list prior for spam, added to the logit at scoring time. The model learnt spam from
@@ -46,6 +51,9 @@ function ruleLogit(raw: string, norm: string): number {
   let bonus = 0;
   if (contact) bonus += 1;
   if (earn && (money || contact || norm.includes('xxurl'))) bonus += 1.5;
+  // Links to unknown sites only (sources.ts links are `xxsource`): a reader citing a newspaper is not selling.
+  if (COMMERCE.test(norm) && (norm.includes('xxurl') || phone || money)) bonus += 1.5;
+  if (PROFILE_LINK.test(norm)) bonus += 1.5;
   return Math.min(bonus, 2.5);
 }
 
