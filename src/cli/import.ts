@@ -133,7 +133,8 @@ export function registerImport(program: Command): void {
     .option('--restore-roles', 'keep the admin and moderator roles of the file (by default every restored account is a commenter)')
     .action(async (file: string, opts: { json?: boolean; restoreRoles?: boolean }) => {
       await readableFile(file);
-      const summary = await withDatabase((db, _config, change) => restoreExport(db, file, change, { restoreRoles: opts.restoreRoles ?? false }));
+      // A restore onto a new machine is what it is for: it may create the database.
+      const summary = await withDatabase((db, _config, change) => restoreExport(db, file, change, { restoreRoles: opts.restoreRoles ?? false }), { create: true });
       process.stdout.write(opts.json ? `${JSON.stringify(summary)}\n` : formatRestore(summary));
     });
 }

@@ -2,12 +2,15 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../server/config.js';
 import { AppError } from '../server/errors.js';
 import { registerSite } from './site.js';
+import { registerSiteOidc } from './site-oidc.js';
 import { registerImport } from './import.js';
 import { registerExport } from './export.js';
 import { registerBackup } from './backup.js';
 import { registerPrivacy } from './privacy.js';
 import { registerModeration } from './moderation.js';
 import { registerAdmin } from './admin.js';
+import { registerAccounts } from './accounts.js';
+import { registerDb } from './init.js';
 
 /**
  * The `agora` command line. It parses arguments and calls use cases; commands register themselves from their own
@@ -16,12 +19,15 @@ import { registerAdmin } from './admin.js';
 export function buildCli(): Command {
   const program = new Command('agora').description('Agora: self-hostable discussions for news sites').showHelpAfterError().exitOverride();
   registerSite(program);
+  registerSiteOidc(program);
   registerImport(program);
   registerExport(program);
   registerBackup(program);
   registerPrivacy(program);
   registerModeration(program);
   registerAdmin(program);
+  registerAccounts(program);
+  registerDb(program);
   return program;
 }
 

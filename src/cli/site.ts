@@ -1,24 +1,19 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../server/config.js';
 import { AppError, errorCatalog } from '../server/errors.js';
 import { createSite, listSites, rotateSiteSsoSecret, siteSsoSecret, updateSite, type SiteAdminDeps } from '../server/sites/admin.js';
 import type { SettingsPatch } from '../server/sites/settings.js';
 import type { SiteRecord } from '../server/sites/store.js';
 import { siteStore } from '../server/sites/store.js';
-import { migrate, openDatabase } from '../server/storage/db.js';
+import { withDatabase } from './db.js';
 
-/** Opens the configured database (same environment as the server), runs `work`, always closes it. */
+/** Opens the configured database (same environment as the server; it must exist), runs `work`, always closes it. */
 async function withSites<T>(work: (deps: SiteAdminDeps) => Promise<T>): Promise<T> {
-  const db = openDatabase(loadConfig());
   try {
-    await migrate(db);
-    return await work(((s) => ({ siteStore: s, origins: s }))(siteStore(db)));
+    return await withDatabase((db) => work(((s) => ({ siteStore: s, origins: s }))(siteStore(db))));
   } catch (err) {
     // The operator reads words, not codes.
     if (err instanceof AppError) throw new Error(`${errorCatalog[err.code].en}${err.details ? ` ${err.details}` : ''}`, { cause: err });
     throw err;
-  } finally {
-    await db.destroy();
   }
 }
 

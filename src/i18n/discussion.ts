@@ -88,6 +88,12 @@ const enPages = {
   respectCount: (n: number) => (n === 1 ? '1 respect' : `${n} respects`),
   continueAs: (name: string) => `Continue as ${name}`,
   popupLost: 'The page that opened this window is gone. Close this window and try again.',
+  // Permalinks and staff on the server-rendered page (issue 12).
+  permalinkLabel: 'Link to this comment',
+  threadView: 'One conversation of the discussion.',
+  allComments: 'Show all comments',
+  staffLabels: { admin: 'Newsroom', moderator: 'Moderator' },
+  featuredLabel: 'Featured',
 } as const;
 
 /** A catalog's type from the English one: each language must have the same keys and argument lists. */
@@ -180,6 +186,11 @@ const frPages: Catalog<typeof enPages> = {
   respectCount: (n) => `${n} respect${n > 1 ? 's' : ''}`,
   continueAs: (name) => `Continuer en tant que ${name}`,
   popupLost: 'La page qui a ouvert cette fenêtre n’existe plus. Fermez cette fenêtre et réessayez.',
+  permalinkLabel: 'Lien vers ce commentaire',
+  threadView: 'Une conversation de la discussion.',
+  allComments: 'Afficher tous les commentaires',
+  staffLabels: { admin: 'Rédaction', moderator: 'Modération' },
+  featuredLabel: 'À la une',
 };
 
 /** One language's whole catalog. Called with a pure annotation: bundles that never read `discussionStrings` (the

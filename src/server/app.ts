@@ -13,9 +13,12 @@ import { authContext } from './http/context.js';
 import { frameworkErrors, installErrorHandler } from './http/error-handler.js';
 import { buildValidator } from './http/validator.js';
 import { authRoutes } from './http/auth-routes.js';
+import { accountRoutes } from './http/account-routes.js';
 import { storyRoutes } from './http/story-routes.js';
 import { commentRoutes } from './http/comment-routes.js';
+import { ignoredRoutes } from './http/ignored-routes.js';
 import { pageRoutes } from './http/page-routes.js';
+import { oidcRoutes } from './http/oidc-routes.js';
 import { privacyRoutes } from './http/privacy-routes.js';
 import { staticRoutes } from './http/static-routes.js';
 import { moderationConsole } from './http/moderation-console.js';
@@ -108,9 +111,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   await app.register(opsRoutes, { deps });
 
   await app.register(authRoutes, { deps });
+  await app.register(accountRoutes, { deps });
   await app.register(storyRoutes, { deps });
   await app.register(commentRoutes, { deps });
+  await app.register(ignoredRoutes, { deps });
   await app.register(pageRoutes, { deps });
+  await app.register(oidcRoutes, { deps });
   await app.register(realtimeRoutes, { deps });
   await app.register(publisherRoutes, { deps });
   await app.register(moderationConsole, { deps });

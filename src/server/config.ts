@@ -64,6 +64,14 @@ export interface Config {
   /** Whether webhooks may target private, loopback and other internal addresses (receivers on the operator's LAN). */
   webhookAllowPrivate: boolean;
   /**
+   * Origins of OpenID Connect issuers that may live on internal addresses (AGORA_OIDC_INTERNAL_ISSUERS): an identity
+   * provider on the operator's own network (Keycloak on the LAN, a provider in tests and development). Every other
+   * issuer must be public https (oidc/egress.ts).
+   */
+  oidcInternalIssuers: string[];
+  /** Each call to an identity provider (discovery, token, keys, user info): connecting and reading the answer. */
+  oidcTimeoutMs: number;
+  /**
    * TEST ONLY, never read from the environment: a site's JWKS URL may be an http URL on a 127.0.0.1 / ::1 literal, so
    * a test can serve keys locally; every other internal address stays refused (sso/jwks.ts, sites/admin.ts).
    */
@@ -207,6 +215,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     firstPageStaleMs: int(env, 'AGORA_FIRST_PAGE_STALE_MS', 1000, 0, 1000),
     webhookRetryBaseMs: int(env, 'AGORA_WEBHOOK_RETRY_SECONDS', 30, 1, 3600) * 1000,
     webhookAllowPrivate: flag(env, 'AGORA_WEBHOOK_ALLOW_PRIVATE', false),
+    oidcInternalIssuers: (env.AGORA_OIDC_INTERNAL_ISSUERS ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .map((s) => origin(s, 'AGORA_OIDC_INTERNAL_ISSUERS')),
+    oidcTimeoutMs: int(env, 'AGORA_OIDC_TIMEOUT_MS', 5000, 500, 30_000),
     storyPageCheck: flag(env, 'AGORA_STORY_PAGE_CHECK', true),
     storyCreationsPerHour: int(env, 'AGORA_STORY_CREATIONS_PER_HOUR', 30, 1, 1_000_000),
     digestHourUtc: int(env, 'AGORA_DIGEST_HOUR_UTC', 7, 0, 23),

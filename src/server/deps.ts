@@ -7,7 +7,11 @@ import { commentsRepository } from './comments/repository.js';
 import type { CommentDeps } from './comments/use-cases.js';
 import { siteStore } from './sites/store.js';
 import { storiesRepository } from './stories/repository.js';
-import { usersRepository } from './users/repository.js';
+import { usersRepository, type User } from './users/repository.js';
+import type { AccountMailDeps } from './users/account-mail.js';
+import { accountTokens } from './users/tokens.js';
+import { assertEmailVerified } from './users/verification.js';
+import type { Story } from './stories/repository.js';
 import { boundedGate } from './users/semaphore.js';
 import { AppError } from './errors.js';
 import type { OutboxEvent } from './events/outbox.js';
@@ -18,6 +22,7 @@ import { createModerationDeps } from './moderation/deps.js';
 import { createPublisherDeps } from './publisher/deps.js';
 import { notificationConsumer } from './notifications/service.js';
 import { webhookConsumer } from './webhooks/events.js';
+import { createOidcDeps } from './oidc/deps.js';
 
 /** The logging this layer needs (pino's logger fits). */
 export interface DepsLog {
@@ -73,7 +78,13 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     ],
   });
   kick = () => events.kick();
-  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: moderation.moderate, change, mayPost: publisher.mayPost };
+  const accountMail: AccountMailDeps = { tokens: accountTokens(db, secret), users, sites, jobs: publisher.jobs, mailer: publisher.notificationDeps.mailer, publicUrl: config.publicUrl, secret };
+  // Who may post: the publisher's rules (site of an SSO account, local accounts on), then a confirmed address where the site asks for one.
+  const mayPost = async (story: Story, author: User) => {
+    await publisher.mayPost(story, author);
+    await assertEmailVerified(db, story, author);
+  };
+  const commentDeps: CommentDeps = { comments, stories, maxLength: config.maxCommentLength, moderate: moderation.moderate, change, mayPost };
   return {
     config,
     db,
@@ -97,11 +108,15 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     commentDeps,
     moderation,
     publisher,
+    /** Sign-in with identity providers (OpenID Connect). */
+    oidc: createOidcDeps(config, db, { secret, sites }),
     accountDeps: {
       users,
       sessions,
       scryptN: config.scryptN,
       hashing: boundedGate({ concurrency: config.passwordHashConcurrency, queue: config.passwordHashQueue, full: () => new AppError('AUTH_BUSY', undefined, { retryAfterSeconds: 2 }) }),
+      db,
+      mail: accountMail,
     },
   };
 }

@@ -74,6 +74,20 @@ export const errorCatalog = {
   // Moderators and single sign-on keys (issue 11).
   STAFF_STANDING_ADMIN_ONLY: { status: 403, en: 'Only an administrator can ban, suspend or pre-moderate a moderator or an administrator.', fr: 'Seul un administrateur peut bannir, suspendre ou pré-modérer un modérateur ou un administrateur.' },
   JWKS_URL_FORBIDDEN: { status: 400, en: 'The site’s JWKS URL points to a private, loopback, link-local or other internal address, which Agora does not fetch.', fr: 'L’URL JWKS du site vise une adresse privée, de bouclage, de lien local ou autrement interne, qu’Agora ne consulte pas.' },
+  // Sign-in with identity providers, OpenID Connect (issue 12): src/server/oidc.
+  OIDC_PROVIDER_NOT_FOUND: { status: 404, en: 'This site has no such sign-in provider.', fr: 'Ce site n’a pas ce fournisseur de connexion.' },
+  OIDC_PROVIDER_EXISTS: { status: 409, en: 'This site already has a sign-in provider with this name.', fr: 'Ce site a déjà un fournisseur de connexion de ce nom.' },
+  OIDC_ISSUER_FORBIDDEN: { status: 400, en: 'The provider’s issuer must be a public https URL (internal addresses only when the operator allows them).', fr: 'L’émetteur du fournisseur doit être une URL https publique (adresses internes seulement si l’exploitant les autorise).' },
+  OIDC_STATE_INVALID: { status: 400, en: 'This sign-in could not be completed: it expired, or was started in another window. Start again.', fr: 'Cette connexion n’a pas pu aboutir : elle a expiré, ou a été commencée dans une autre fenêtre. Recommencez.' },
+  OIDC_CANCELLED: { status: 401, en: 'The sign-in was cancelled at the provider.', fr: 'La connexion a été annulée chez le fournisseur.' },
+  OIDC_TOKEN_REFUSED: { status: 401, en: 'The identity provider’s answer failed our security checks. Start again.', fr: 'La réponse du fournisseur d’identité n’a pas passé nos contrôles de sécurité. Recommencez.' },
+  OIDC_PROVIDER_UNAVAILABLE: { status: 502, en: 'The identity provider could not be reached. Try again in a moment.', fr: 'Le fournisseur d’identité est injoignable. Réessayez dans un instant.' },
+  // Accounts readers can recover (issue 12).
+  EMAIL_NOT_VERIFIED: { status: 403, en: 'Confirm your email address to comment on this site: open the link we sent you, or ask for a new one from your profile.', fr: 'Confirmez votre adresse e-mail pour commenter sur ce site : ouvrez le lien que nous vous avons envoyé, ou demandez-en un nouveau depuis votre profil.' },
+  // The Discussion (issue 12): Respect, ignored readers.
+  CANNOT_REACT_OWN: { status: 403, en: 'You cannot give Respect to your own comment.', fr: 'Vous ne pouvez pas donner de Respect à votre propre commentaire.' },
+  CANNOT_IGNORE_SELF: { status: 400, en: 'You cannot ignore yourself.', fr: 'Vous ne pouvez pas vous ignorer vous-même.' },
+  TOO_MANY_IGNORED: { status: 409, en: 'You ignore too many readers already. Stop ignoring some first.', fr: 'Vous ignorez déjà trop de lecteurs. Cessez d’en ignorer certains d’abord.' },
   INTERNAL: { status: 500, en: 'Something went wrong on our side.', fr: 'Une erreur est survenue de notre côté.' },
   UNAVAILABLE: { status: 503, en: 'The service is temporarily unavailable.', fr: 'Le service est momentanément indisponible.' },
 } as const satisfies Record<string, { status: number } & Record<Lang, string>>;

@@ -288,7 +288,8 @@ describe('two nodes: what is removed on node A is gone from node B at once', () 
     await db.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [user.id]);
     await db.end();
     dbUrl = `${PG_BASE}/${dbs[0]?.datname}`;
-    anchor = await published('A comment that stays on this story');
+    // By the admin: the poke reacts as the cluster reader, and nobody reacts to their own comment.
+    anchor = await published('A comment that stays on this story', adminToken);
   });
 
   test('a moderator rejects a comment on node A: node B’s cached first page and B’s replay lose it at once', async () => {

@@ -65,10 +65,12 @@ test('new comments wait behind "N new comments", reactions update in place, and 
   await commentWithText(part, page, 'arrivé en direct').waitFor();
   assert.equal(await part('new-comments').count(), 0);
 
-  // A reaction elsewhere updates the count in place.
+  // A reaction elsewhere updates the count in place (another reader's: nobody reacts to their own comment).
   const first = commentWithText(part, page, 'Premier commentaire');
   const firstId = await first.getAttribute('data-comment-id');
-  await fetch(`${server.url}/api/v1/comments/${firstId}/reaction`, { method: 'POST', headers: { authorization: `Bearer ${alice.token}` } });
+  const bob = await signUpViaApi(server.url, 'Bob Direct');
+  const reacted = await fetch(`${server.url}/api/v1/comments/${firstId}/reaction`, { method: 'POST', headers: { authorization: `Bearer ${bob.token}` } });
+  assert.equal(reacted.status, 200, await reacted.clone().text());
   await eventually(async () => assert.match((await first.locator('[data-testid="react"]').first().textContent()) ?? '', /1/));
 
   // The reader's own comment, then a reply to it from someone else: it shows at once.

@@ -149,7 +149,9 @@ describe('comment authors carry their single sign-on avatar and badges', () => {
     );
     const plain = /<article class="comment" id="comment-[^"]+" aria-label="Local Reader">[\s\S]*?<\/header>/.exec(res.body)?.[0] ?? '';
     assert.ok(plain.includes('<strong>Local Reader</strong> · '), plain);
-    assert.doesNotMatch(plain, /<img|class="badge/);
+    // No picture, no single sign-on labels; it was featured above, which the page says with its own label.
+    assert.doesNotMatch(plain, /<img|class="badges"/);
+    assert.match(plain, /<span class="badge featured">À la une<\/span>/);
     // The publisher's pictures are on its own host: the page's CSP must let them load.
     assert.match(String(res.headers['content-security-policy']), /img-src [^;]*https:/);
   });

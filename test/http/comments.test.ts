@@ -271,11 +271,11 @@ describe('sorting', () => {
 
   before(async () => {
     storyId = await story('/t/sorting');
-    const [ana, ben, cleo] = [await reader('Ana'), await reader('Ben'), await reader('Cléo')];
+    const [ana, ben, cleo, dan] = [await reader('Ana'), await reader('Ben'), await reader('Cléo'), await reader('Dan')];
     for (const name of ['c1', 'c2', 'c3', 'c4']) ids[name] = (await post(storyId, ana, name)).id;
     const id = (name: string) => ids[name] ?? '';
-    // Reactions: c2 ×3, c1 ×2, c4 ×1, c3 none.
-    for (const who of [ana, ben, cleo]) assert.equal((await react(id('c2'), who)).statusCode, 200);
+    // Reactions (never the author's own: CANNOT_REACT_OWN): c2 ×3, c1 ×2, c4 ×1, c3 none.
+    for (const who of [dan, ben, cleo]) assert.equal((await react(id('c2'), who)).statusCode, 200);
     for (const who of [ben, cleo]) await react(id('c1'), who);
     await react(id('c4'), ben);
     // Replies: c3 ×2, c1 ×1.

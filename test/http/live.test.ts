@@ -67,7 +67,9 @@ describe('live updates over Server-Sent Events', () => {
     await api('PATCH', `/api/v1/comments/${c.id}`, { body: 'edited **live**' });
     const edited = await s.waitFor((e) => e.event === 'comment.edited');
     assert.match(data<{ comment: Comment }>(edited).comment.bodyHtml, /<strong>live<\/strong>/);
-    await api('POST', `/api/v1/comments/${c.id}/reaction`);
+    // Another reader's Respect: nobody can give one to their own comment.
+    const other = await api<{ token: string }>('POST', '/api/v1/auth/signup', { email: `live-other-${nth}@example.com`, password: 'correct horse battery', displayName: 'Other Reader' }, '');
+    assert.equal((await api('POST', `/api/v1/comments/${c.id}/reaction`, undefined, other.json.token)).status, 200);
     const reaction = await s.waitFor((e) => e.event === 'comment.reaction');
     assert.deepEqual(data(reaction), { commentId: c.id, reactionCount: 1 });
     await api('DELETE', `/api/v1/comments/${c.id}`);

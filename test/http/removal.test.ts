@@ -62,12 +62,12 @@ async function post(s: Story, who: Reader, body: string, parentId?: string): Pro
   return res.json<{ comment: { id: string; status: string } }>().comment;
 }
 
-/** A new public event of the story now: the bystander gives or takes back a reaction on the anchor. */
+/** A new public event of the story now: the admin gives or takes back a reaction on the bystander's anchor (nobody reacts to their own). */
 const poke =
   (s: Story): Poke =>
   async () => {
     s.reacted = !s.reacted;
-    const res = await call(s.reacted ? 'POST' : 'DELETE', `/api/v1/comments/${s.anchor}/reaction`, bystander.auth);
+    const res = await call(s.reacted ? 'POST' : 'DELETE', `/api/v1/comments/${s.anchor}/reaction`, admin.auth);
     assert.equal(res.statusCode, 200, res.body);
     return s.anchor;
   };

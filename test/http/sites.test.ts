@@ -162,8 +162,12 @@ describe('npx agora site', { skip: TEST_PG ? 'the CLI test uses SQLite' : false 
   test('create, list and update with --json, including the id and SSO secret', () => {
     const dir = mkdtempSync(join(tmpdir(), 'agora-cli-'));
     const root = fileURLToPath(new URL('../../', import.meta.url));
-    const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'site', ...args], { cwd: root, env: { ...process.env, AGORA_DATA_DIR: dir, DATABASE_URL: '' }, encoding: 'utf8' });
+    const agora = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', ...args], { cwd: root, env: { ...process.env, AGORA_DATA_DIR: dir, DATABASE_URL: '' }, encoding: 'utf8' });
+    const run = (...args: string[]) => agora('site', ...args);
     try {
+      // A new install: the site commands open an existing database only (test/unit/cli-no-database.test.ts).
+      const init = agora('db', 'init');
+      assert.equal(init.status, 0, init.stderr);
       const created = run('create', 'tribune', '--origin', 'https://tribune.example', '--lang', 'fr', '--name', 'La Tribune', '--json');
       assert.equal(created.status, 0, created.stderr);
       const site = JSON.parse(created.stdout) as { id: string; ssoSecret: string; lang: string };

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { unsubscribeToken } from '../../src/server/notifications/service.js';
 import { newId } from '../../src/server/storage/ids.js';
+import { linkToken } from '../../src/server/users/tokens.js';
 import { hsToken } from '../fixtures/publisher.js';
 import { embedModule } from '../fixtures/server.js';
 import { assertErrorEnvelope, listRoutes, ROLES, securityWorld, type Actor, type Role, type World } from './helpers.js';
@@ -12,11 +13,11 @@ import { assertErrorEnvelope, listRoutes, ROLES, securityWorld, type Actor, type
 // entry whose route is gone fails too. Each cell sends a request that is valid in every other way (a fresh comment
 // to delete, a solved challenge, the right CSRF token), so what decides the answer is who is asking.
 //
-// ok: 2xx or 3xx. 401/403/404: exactly that status. refused: a 4xx denial, or a 2xx whose body says the item was
+// ok: 2xx or 3xx. 400/401/403/404: exactly that status. refused: a 4xx denial, or a 2xx whose body says the item was
 // refused (bulk decisions report each comment alone). A cell may carry `known`: a finding of issue 11 another
 // engineer is fixing; it then runs as a TODO (reported, not failing) until the fix lands and the marker is removed.
 
-type Expect = 'ok' | 401 | 403 | 404 | 'refused';
+type Expect = 'ok' | 400 | 401 | 403 | 404 | 'refused';
 type Cell = Expect | { expect: Expect; known: string };
 type Expectations = Record<Exclude<Role, 'other'>, Cell> & { other?: Cell };
 
@@ -57,9 +58,18 @@ async function adminJson<T>(w: World, opts: InjectOptions): Promise<T> {
   assert.ok(res.statusCode < 300, `fixture request ${opts.method} ${opts.url}: ${res.statusCode} ${res.body}`);
   return res.json<T>();
 }
+const oidcSlug = () => `p${newId().toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 20)}`;
+const oidcProvider = async (w: World) =>
+  (await adminJson<{ provider: { slug: string } }>(w, { method: 'POST', url: `/api/v1/admin/sites/${w.siteA.id}/oidc-providers`, payload: { slug: oidcSlug(), label: 'ID', issuer: 'https://id.example.com', clientId: 'c', clientSecret: 's' } })).provider.slug;
 const webhook = async (w: World) =>
   (await adminJson<{ webhook: { id: string } }>(w, { method: 'POST', url: `/api/v1/admin/sites/${w.siteA.id}/webhooks`, payload: { url: 'https://hooks.example.com/agora' } })).webhook.id;
 const ssoToken = async (w: World) => hsToken((await w.deps.publisher.siteStore.ssoSecret(w.siteA.id)) ?? '', { sub: `reader-${newId()}`, aud: w.siteA.id, name: 'Jeanne Martin' });
+/** A working emailed link (reset or verification) of a fresh account, as its mail would carry it. */
+async function accountLink(w: World, purpose: 'reset' | 'verify'): Promise<string> {
+  const a = await w.fresh('commenter');
+  const id = await w.deps.accountDeps.mail.tokens.issue(w.deps.db, { userId: a.id, purpose, email: purpose === 'verify' ? a.email : null, lang: 'en', siteId: null });
+  return linkToken(w.deps.publisher.secret, id);
+}
 const storyUrl = (w: World) => `${w.siteA.origin}/2027/01/a-story`;
 
 const MATRIX: Record<string, Entry> = {
@@ -86,11 +96,27 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/auth/login': { expect: PUBLIC, build: ({ w }) => json('/api/v1/auth/login', 'POST', { email: w.actors.other.email, password: w.actors.other.password }) },
   'POST /api/v1/auth/logout': { expect: SIGNED_IN, build: async ({ w, role }) => ({ ...json('/api/v1/auth/logout', 'POST'), actor: role === 'anonymous' ? null : await w.fresh(role) }) },
   'POST /api/v1/auth/reauth': { auth: 'cookie', expect: SIGNED_IN, build: ({ as }) => json('/api/v1/auth/reauth', 'POST', { password: as?.password ?? 'Vermilion-otter-quietly-grazes!' }) },
+  // Accounts readers can recover (issue 12): links are for whoever holds them; account changes need the account.
+  'POST /api/v1/auth/password-reset': { expect: PUBLIC, build: () => json('/api/v1/auth/password-reset', 'POST', { email: `someone-${newId()}@example.com` }) },
+  'POST /api/v1/auth/password-reset/confirm': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/password-reset/confirm', 'POST', { token: await accountLink(w, 'reset'), password: 'Vermilion-otter-grazes-again!' }) },
+  'POST /api/v1/auth/verify-email': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/verify-email', 'POST', { token: await accountLink(w, 'verify') }) },
+  'POST /api/v1/auth/verify-email/resend': { expect: SIGNED_IN, build: () => json('/api/v1/auth/verify-email/resend', 'POST') },
+  'POST /api/v1/me/email': { auth: 'cookie', expect: SIGNED_IN, build: () => json('/api/v1/me/email', 'POST', { email: `changed-${newId()}@example.com` }) },
+  'PUT /api/v1/me/password': { auth: 'cookie', expect: SIGNED_IN, build: async ({ w, role }) => ({ ...json('/api/v1/me/password', 'PUT', { password: 'Vermilion-otter-grazes-again!' }), actor: role === 'anonymous' ? null : await w.fresh(role) }) },
+  'GET /auth/forgot': { expect: PUBLIC, build: () => get('/auth/forgot') },
+  'POST /auth/forgot': { auth: 'form', expect: PUBLIC, build: () => ({ method: 'POST', url: '/auth/forgot', payload: { email: `someone-${newId()}@example.com` } }) },
+  'GET /auth/reset': { expect: PUBLIC, build: async ({ w }) => get(`/auth/reset?t=${await accountLink(w, 'reset')}`) },
+  'POST /auth/reset': { auth: 'form', expect: PUBLIC, build: async ({ w }) => ({ method: 'POST', url: '/auth/reset', payload: { t: await accountLink(w, 'reset'), password: 'Vermilion-otter-grazes-again!' } }) },
+  'GET /auth/verify': { expect: PUBLIC, build: async ({ w }) => get(`/auth/verify?t=${await accountLink(w, 'verify')}`) },
+  'POST /auth/verify': { auth: 'form', expect: PUBLIC, build: async ({ w }) => ({ method: 'POST', url: '/auth/verify', payload: { t: await accountLink(w, 'verify') } }) },
   'POST /api/v1/auth/token': { auth: 'cookie', expect: SIGNED_IN, build: () => json('/api/v1/auth/token', 'POST', {}) },
   'POST /api/v1/auth/sso': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/sso', 'POST', { token: await ssoToken(w) }) },
   'POST /api/v1/auth/sso/revoke': { expect: PUBLIC, build: async ({ w }) => json('/api/v1/auth/sso/revoke', 'POST', { token: await ssoToken(w) }) },
   'GET /api/v1/me': { expect: SIGNED_IN, build: () => get('/api/v1/me') },
   'PATCH /api/v1/me': { expect: SIGNED_IN, build: ({ role }) => json('/api/v1/me', 'PATCH', { displayName: `Renamed ${role}` }) },
+  'GET /api/v1/me/ignored': { expect: SIGNED_IN, build: () => get('/api/v1/me/ignored') },
+  'POST /api/v1/me/ignored/:userId': { expect: SIGNED_IN, build: ({ w }) => json(`/api/v1/me/ignored/${w.actors.other.id}`, 'POST') },
+  'DELETE /api/v1/me/ignored/:userId': { expect: SIGNED_IN, build: ({ w }) => json(`/api/v1/me/ignored/${w.actors.other.id}`, 'DELETE') },
   'GET /api/v1/me/notification-settings': { expect: SIGNED_IN, build: () => get('/api/v1/me/notification-settings') },
   'PUT /api/v1/me/notification-settings': { expect: SIGNED_IN, build: () => json('/api/v1/me/notification-settings', 'PUT', { mode: 'digest' }) },
   // Account-level actions from Agora's own pages: a first-party cookie session with its CSRF token.
@@ -115,6 +141,9 @@ const MATRIX: Record<string, Entry> = {
   'POST /profile/name': { auth: 'form', expect: SIGNED_IN, build: ({ role }) => ({ method: 'POST', url: '/profile/name', payload: { displayName: `Form ${role}` } }) },
   'POST /profile/reauth': { auth: 'form', expect: SIGNED_IN, build: ({ as }) => ({ method: 'POST', url: '/profile/reauth', payload: { password: as?.password ?? 'Vermilion-otter-quietly-grazes!' } }) },
   'POST /profile/notifications': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/notifications', payload: { mode: 'immediate' } }) },
+  'POST /profile/verify-email': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/verify-email', payload: {} }) },
+  'POST /profile/email': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/email', payload: { email: `changed-${newId()}@example.com` } }) },
+  'POST /profile/password': { auth: 'form', expect: SIGNED_IN, build: async ({ w, role }) => ({ method: 'POST', url: '/profile/password', payload: { password: 'Vermilion-otter-grazes-again!' }, actor: role === 'anonymous' ? null : await w.fresh(role) }) },
   'GET /profile/privacy': { auth: 'cookie', expect: SIGNED_IN, build: () => get('/profile/privacy') },
   // Without the confirmation box: the form is accepted (303) and nothing is scheduled.
   'POST /profile/privacy/deletion': { auth: 'form', expect: SIGNED_IN, build: () => ({ method: 'POST', url: '/profile/privacy/deletion', payload: {} }) },
@@ -136,8 +165,10 @@ const MATRIX: Record<string, Entry> = {
   },
   'PATCH /api/v1/comments/:id': { expect: OWNER, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}`, 'PATCH', { body: `Edited ${newId()}` }) },
   'DELETE /api/v1/comments/:id': { expect: OWNER, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}`, 'DELETE') },
-  'POST /api/v1/comments/:id/reaction': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reaction`, 'POST') },
+  // Someone else's comment: nobody may give Respect to their own (CANNOT_REACT_OWN, test/http/reactions-own.test.ts).
+  'POST /api/v1/comments/:id/reaction': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment(w.actors.other)}/reaction`, 'POST') },
   'DELETE /api/v1/comments/:id/reaction': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reaction`, 'DELETE') },
+  'GET /api/v1/comments/:id/context': { expect: PUBLIC, build: async ({ w }) => get(`/api/v1/comments/${await w.comment()}/context`) },
   'POST /api/v1/comments/:id/reports': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reports`, 'POST', { reason: 'spam' }) },
   'GET /api/v1/counts': { expect: PUBLIC, build: ({ w }) => get(`/api/v1/counts?url=${encodeURIComponent(storyUrl(w))}`) },
 
@@ -152,6 +183,13 @@ const MATRIX: Record<string, Entry> = {
   'PATCH /api/v1/admin/sites/:siteId/webhooks/:webhookId': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks/${await webhook(w)}`, 'PATCH', { active: false }) },
   'DELETE /api/v1/admin/sites/:siteId/webhooks/:webhookId': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/webhooks/${await webhook(w)}`, 'DELETE') },
   'GET /api/v1/admin/sites/:siteId/webhook-deliveries': { expect: ADMIN, build: ({ w }) => get(`/api/v1/admin/sites/${w.siteA.id}/webhook-deliveries`) },
+  // Sign-in with identity providers (issue 12): the admins' API, and the sign-in window's pages, the same for everyone
+  // (no provider of that name: 404; a callback with no sign-in in progress in this browser: 400 OIDC_STATE_INVALID).
+  'GET /api/v1/admin/sites/:siteId/oidc-providers': { expect: ADMIN, build: ({ w }) => get(`/api/v1/admin/sites/${w.siteA.id}/oidc-providers`) },
+  'POST /api/v1/admin/sites/:siteId/oidc-providers': { expect: ADMIN, build: ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/oidc-providers`, 'POST', { slug: oidcSlug(), label: 'ID', issuer: 'https://id.example.com', clientId: 'c', clientSecret: 's' }) },
+  'DELETE /api/v1/admin/sites/:siteId/oidc-providers/:slug': { expect: ADMIN, build: async ({ w }) => json(`/api/v1/admin/sites/${w.siteA.id}/oidc-providers/${await oidcProvider(w)}`, 'DELETE') },
+  'GET /auth/oidc/:provider/start': { expect: { anonymous: 404, commenter: 404, modHere: 404, modElsewhere: 404, admin: 404 }, build: ({ w }) => get(`/auth/oidc/none/start?origin=${encodeURIComponent(w.siteA.origin)}`) },
+  'GET /auth/oidc/callback': { expect: { anonymous: 400, commenter: 400, modHere: 400, modElsewhere: 400, admin: 400 }, build: () => get('/auth/oidc/callback?code=c&state=s') },
   'GET /admin/sites': { auth: 'cookie', expect: ADMIN, build: () => get('/admin/sites') },
   'POST /admin/sites': { auth: 'form', expect: ADMIN, build: () => { const id = `f-${newId().toLowerCase().replace(/[^a-z0-9]/g, '')}`; return { method: 'POST', url: '/admin/sites', payload: { id, name: id, origins: `https://${id}.example`, lang: 'en' } }; } },
   'POST /admin/sites/:siteId': { auth: 'form', expect: ADMIN, build: ({ w }) => ({ method: 'POST', url: `/admin/sites/${w.siteA.id}`, payload: { name: 'Site A', origins: w.siteA.origin, lang: 'en', localAccounts: 'on', guests: 'on' } }) },

@@ -67,3 +67,28 @@ test('moderation retrain with no decisions says so', () => {
   assert.equal(res.code, 0, res.stderr);
   assert.match(res.stdout, /no site has moderator decisions yet/);
 });
+
+test('admin moderator --user=ID reaches an account without an email (a single sign-on reader)', async () => {
+  const db = openSqlite(dataDir);
+  try {
+    // An id may begin with "-" (base64url): written --user=ID.
+    await db.insertInto('users').values({ id: '-sso-reader-1', email: null, display_name: 'Zoé', password_hash: null, role: 'commenter', created_at: new Date().toISOString() }).execute();
+  } finally {
+    await db.destroy();
+  }
+  const res = agora(['admin', 'moderator', '--user=-sso-reader-1']);
+  assert.equal(res.code, 0, res.stderr);
+  assert.match(res.stdout, /user -sso-reader-1: moderates every site/);
+  const roles = openSqlite(dataDir);
+  try {
+    assert.equal((await roles.selectFrom('users').select('role').where('id', '=', '-sso-reader-1').executeTakeFirst())?.role, 'moderator');
+  } finally {
+    await roles.destroy();
+  }
+  const neither = agora(['admin', 'moderator']);
+  assert.equal(neither.code, 1);
+  assert.equal(neither.stderr.trim(), 'agora: give --email or --user (one of them)');
+  const unknown = agora(['admin', 'moderator', '--user=nobody']);
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /no account with the id nobody/);
+});

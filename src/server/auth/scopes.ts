@@ -16,6 +16,8 @@ const EMBED_ROUTES: Record<string, EmbedReach> = {
   'POST /api/v1/auth/logout': 'none',
   // The exchange keeps the presented session only when it is of the same reader and site (sso/use-cases.ts).
   'POST /api/v1/auth/sso': 'none',
+  // Mails the reader's own address its link again: what a reader refused with EMAIL_NOT_VERIFIED needs.
+  'POST /api/v1/auth/verify-email/resend': 'none',
   'GET /api/v1/stories/lookup': 'none',
   'GET /api/v1/counts': 'none',
   'GET /api/v1/stories/:storyId': 'story',
@@ -26,11 +28,17 @@ const EMBED_ROUTES: Record<string, EmbedReach> = {
   'GET /api/v1/stories/:storyId/events': 'story',
   'GET /api/v1/stories/:storyId/guest-challenge': 'story',
   'POST /api/v1/stories/:storyId/guest-comments': 'story',
+  // A public read: checked against no site, so another site's token gets the same 404 as anyone for a hidden comment
+  // (a TOKEN_WRONG_SITE there would tell that the id exists). The token only adds the reader's own flags.
+  'GET /api/v1/comments/:id/context': 'none',
   'PATCH /api/v1/comments/:id': 'comment',
   'DELETE /api/v1/comments/:id': 'comment',
   'POST /api/v1/comments/:id/reaction': 'comment',
   'DELETE /api/v1/comments/:id/reaction': 'comment',
   'POST /api/v1/comments/:id/reports': 'comment',
+  'GET /api/v1/me/ignored': 'none',
+  'POST /api/v1/me/ignored/:userId': 'none',
+  'DELETE /api/v1/me/ignored/:userId': 'none',
   'GET /api/v1/notifications': 'none',
   'POST /api/v1/notifications/read': 'none',
   'GET /api/v1/me/notification-settings': 'none',

@@ -1,5 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import type { Db } from '../storage/db.js';
+import type { Database } from '../storage/schema.js';
 import { SSO_PROVIDER } from '../sso/repository.js';
 import { toUser, type User } from '../users/repository.js';
 import { nowIso } from '../storage/ids.js';
@@ -102,6 +104,12 @@ export function sessionStore(db: Db) {
     },
     async destroy(sessionId: string): Promise<void> {
       await db.deleteFrom('sessions').where('id', '=', sessionId).execute();
+    },
+    /** Ends every session of a user but `keepId` (a password reset keeps none), in `q` when given (the change's transaction). */
+    async revokeAll(userId: string, keepId: string | null, q: Kysely<Database> = db): Promise<void> {
+      let del = q.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepId) del = del.where('id', '!=', keepId);
+      await del.execute();
     },
   };
 }

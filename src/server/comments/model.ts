@@ -15,6 +15,9 @@ export const EDIT_WINDOW_MS = 5 * 60 * 1000;
 export const REPORT_REASONS = ['spam', 'abuse', 'offtopic', 'misinformation', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
+/** Staff authors are marked for readers: the newsroom's administrators ("Rédaction") and moderators ("Modération"). */
+export type StaffRole = 'admin' | 'moderator';
+
 /** A stored comment as the domain sees it, with its author's current display name. */
 export interface CommentRecord {
   id: string;
@@ -38,6 +41,8 @@ export interface CommentRecord {
   replyCount: number;
   /** Why it was rejected, for its author (set by moderation). */
   rejectionReason?: string | null;
+  /** The author's staff role on the comment's site; absent for readers. */
+  authorStaff?: StaffRole;
   /** Picked by a moderator for the featured tab. */
   featured?: boolean;
 }

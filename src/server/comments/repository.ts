@@ -5,12 +5,12 @@ import type { Change } from '../events/change.js';
 import type { Database } from '../storage/schema.js';
 import { authorDisplay, type AuthorDisplay } from '../sso/display.js';
 import type { Cursor } from './cursor.js';
-import type { CommentRecord, CommentSort, CommentStatus } from './model.js';
+import type { CommentRecord, CommentSort, CommentStatus, StaffRole } from './model.js';
 import { storyCount } from './counters.js';
 
 type Eb = ExpressionBuilder<
-  Omit<Database, 'comments' | 'users' | 'sso_profiles'> & { c: Database['comments']; u: Database['users']; p: Database['sso_profiles'] },
-  'c' | 'u' | 'p'
+  Omit<Database, 'comments' | 'users' | 'sso_profiles' | 'site_moderators'> & { c: Database['comments']; u: Database['users']; p: Database['sso_profiles']; sm: Database['site_moderators'] },
+  'c' | 'u' | 'p' | 'sm'
 >;
 
 const COLUMNS = [
@@ -36,6 +36,8 @@ const COLUMNS = [
   'p.avatar as sso_avatar',
   'p.badges as sso_badges',
   'p.role as sso_role',
+  'u.role as author_role',
+  'sm.user_id as site_moderator',
 ] as const;
 
 type Row = {
@@ -62,7 +64,19 @@ type Row = {
   /** Null when the author has no single sign-on profile on the comment's site (the LEFT JOIN found no row). */
   sso_badges: string | null;
   sso_role: string | null;
+  author_role: string;
+  /** Set when the author moderates the comment's site (site_moderators); null otherwise. */
+  site_moderator: string | null;
 };
+
+/** The author's place in the newsroom, as readers are shown it: an administrator, a moderator (of every site or of this one), or nobody in particular. */
+export function staffOf(role: string, siteModerator: boolean): StaffRole | undefined {
+  if (role === 'admin') return 'admin';
+  return role === 'moderator' || siteModerator ? 'moderator' : undefined;
+}
+
+// Absent rather than undefined: most authors are readers, and the key would be on every comment of every page.
+const withStaff = (staff: StaffRole | undefined) => (staff ? { authorStaff: staff } : {});
 
 function toRecord(r: Row): CommentRecord {
   return {
@@ -85,6 +99,7 @@ function toRecord(r: Row): CommentRecord {
     replyCount: r.reply_count,
     rejectionReason: r.rejection_reason,
     featured: r.featured === 1,
+    ...withStaff(staffOf(r.author_role, r.site_moderator !== null)),
     ...(r.sso_badges !== null ? { authorDisplay: authorDisplay({ avatar: r.sso_avatar, badges: r.sso_badges, role: r.sso_role }) } : {}),
   };
 }
@@ -130,6 +145,8 @@ const selectRecords = (q: Queryable) =>
     .selectFrom('comments as c')
     .innerJoin('users as u', 'u.id', 'c.author_id')
     .leftJoin('sso_profiles as p', (j) => j.onRef('p.user_id', '=', 'c.author_id').onRef('p.site_id', '=', 'c.site_id'))
+    // The author's moderation of this site, for the staff badge: a primary-key probe, as for the profile.
+    .leftJoin('site_moderators as sm', (j) => j.onRef('sm.user_id', '=', 'c.author_id').onRef('sm.site_id', '=', 'c.site_id'))
     .select(COLUMNS);
 
 /** Every comment of an author, as records, read in `q` (an erasure's transaction). */
@@ -211,6 +228,17 @@ export function commentsRepository(db: Db) {
     async authorDisplay(siteId: string, authorId: string): Promise<AuthorDisplay> {
       const row = await db.selectFrom('sso_profiles').select(['avatar', 'badges', 'role']).where('user_id', '=', authorId).where('site_id', '=', siteId).executeTakeFirst();
       return row ? authorDisplay(row) : {};
+    },
+
+    /** The staff badge of an author on a site (a new comment carries it like a stored one). */
+    async staffRole(siteId: string, userId: string): Promise<StaffRole | undefined> {
+      const row = await db
+        .selectFrom('users as u')
+        .leftJoin('site_moderators as sm', (j) => j.onRef('sm.user_id', '=', 'u.id').on('sm.site_id', '=', siteId))
+        .select(['u.role', 'sm.user_id as site_moderator'])
+        .where('u.id', '=', userId)
+        .executeTakeFirst();
+      return row ? staffOf(row.role, row.site_moderator !== null) : undefined;
     },
 
     /** Display names of the authors of the given comments (for "in reply to"). */

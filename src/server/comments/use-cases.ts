@@ -89,7 +89,7 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     if (parent.status === 'deleted') throw new AppError('COMMENT_DELETED');
     if (parent.status !== 'published' && parent.authorId !== input.author.id) throw new AppError('INVALID_PARENT');
   }
-  const [{ status, moderation, rejectionReason }, authorDisplay] = await Promise.all([
+  const [{ status, moderation, rejectionReason }, authorDisplay, staff] = await Promise.all([
     deps.moderate({ story: input.story, author: input.author, body, parent }),
     // The profile came with the session when signed in; otherwise it is read.
     input.author.sso
@@ -97,6 +97,7 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
         ? authorDisplayOf(input.author.sso.profile)
         : {}
       : deps.comments.authorDisplay(input.story.siteId, input.author.id),
+    deps.comments.staffRole(input.story.siteId, input.author.id),
   ]);
   const place = parent ? placeReply(parent) : { parentId: null, rootId: null, depth: 0, inReplyToId: null };
   const record = {
@@ -113,7 +114,7 @@ export async function postComment(deps: CommentDeps, input: { story: Story; auth
     deletedAt: null,
   };
   const inReplyTo = parent && place.inReplyToId ? { id: parent.id, displayName: parent.authorName } : null;
-  const stored = { ...record, authorName: input.author.displayName, authorDisplay, reactionCount: 0, replyCount: 0, inReplyTo, rejectionReason: rejectionReason ?? null };
+  const stored = { ...record, authorName: input.author.displayName, authorDisplay, ...(staff ? { authorStaff: staff } : {}), featured: false, reactionCount: 0, replyCount: 0, inReplyTo, rejectionReason: rejectionReason ?? null };
   await deps.change(async (ch) => {
     await deps.comments.insert(ch, { ...record, moderation: moderation ?? null, rejectionReason: rejectionReason ?? null });
     ch.emit({ type: 'comment.created', siteId: stored.siteId, storyId: stored.storyId, comment: stored });
@@ -177,6 +178,8 @@ async function visibleComment(deps: CommentDeps, commentId: string, user: User):
 /** Gives or takes back the one reaction ("Respect"). */
 export async function setReaction(deps: CommentDeps, input: { commentId: string; user: User; on: boolean }): Promise<{ reactionCount: number; reacted: boolean }> {
   const c = await visibleComment(deps, input.commentId, input.user);
+  // Respect is what others think of a comment; taking one back stays possible (older data may hold some).
+  if (input.on && c.authorId === input.user.id) throw new AppError('CANNOT_REACT_OWN');
   const reactionCount = await deps.change(async (ch) => {
     const count = await deps.comments.setReaction(ch, c.id, input.user.id, input.on, nowIso(deps.now?.()));
     ch.emit({ type: 'comment.reaction', siteId: c.siteId, storyId: c.storyId, commentId: c.id, reactionCount: count, commentStatus: c.status });

@@ -1,6 +1,7 @@
 import type { Db } from '../storage/db.js';
 import type { Story } from '../stories/repository.js';
 import { escapeHtml } from '../pages/html.js';
+import { commentUrl } from '../comments/permalink.js';
 
 /** Entries in a feed: the latest published comments, enough for a feed reader polling every few minutes. */
 export const FEED_SIZE = 50;
@@ -43,7 +44,7 @@ export function renderAtom(story: Story, entries: Entry[], selfUrl: string, lang
   const updated = entries.reduce((max, e) => ((e.editedAt ?? e.createdAt) > max ? (e.editedAt ?? e.createdAt) : max), story.createdAt);
   const items = entries
     .map((e) => {
-      const href = `${page}#comment-${e.id}`;
+      const href = commentUrl(story.url, e.id);
       return `<entry><id>${x(href)}</id><title>${x(lang === 'fr' ? `${e.author} sur « ${story.title} »` : `${e.author} on “${story.title}”`)}</title><author><name>${x(e.author)}</name></author><published>${e.createdAt}</published><updated>${e.editedAt ?? e.createdAt}</updated><link rel="alternate" type="text/html" href="${x(href)}"/><content type="html">${x(e.bodyHtml)}</content></entry>`;
     })
     .join('\n');

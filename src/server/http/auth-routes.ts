@@ -7,6 +7,7 @@ import { logIn, reauthenticate, signUp, type SessionRequest } from '../users/use
 import { isFirstParty, requireUser, SESSION_COOKIE, setSessionCookie } from './context.js';
 import { presentUser } from './presenters.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
+import { ignoredUsers } from '../users/ignored.js';
 
 const PageOrigin = Type.Optional(
   Type.String({ maxLength: 300, description: 'First-party sign-in window only: the origin of the page the bearer token is for (one of a site’s allowed origins).' }),
@@ -50,7 +51,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     },
     async (request, reply) => {
       const { origin, ...input } = request.body;
-      const { user, sessions } = await signUp(deps.accountDeps, { ...input, lang: request.lang }, await sessionsFor(request, origin));
+      const open = await sessionsFor(request, origin);
+      // The verification email names the site the reader signs up on: the page's, else our own origin's.
+      const siteId = open.bearer.siteId ?? (await deps.origins.siteForOrigin(own))?.id ?? null;
+      const { user, sessions } = await signUp(deps.accountDeps, { ...input, lang: request.lang, siteId }, open);
       const cookie = sessions.cookie;
       if (cookie) setSessionCookie(reply, deps, cookie.token);
       return reply.status(201).send({ user: presentUser(user, true), token: sessions.bearer?.token ?? '', ...(cookie ? { csrfToken: deps.csrf.issue(cookie.id) } : {}) });
@@ -148,12 +152,20 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       schema: {
         tags: ['auth'],
         summary: 'The signed-in user',
-        response: { 200: Type.Object({ user: Type.Ref(UserSchema), csrfToken: Type.Optional(Type.String()) }), ...errors(401) },
+        response: {
+          200: Type.Object({
+            user: Type.Ref(UserSchema),
+            csrfToken: Type.Optional(Type.String()),
+            ignored: Type.Array(Type.String(), { description: 'Ids of the readers this user ignores (POST/DELETE /api/v1/me/ignored/:userId): fold their comments.' }),
+          }),
+          ...errors(401),
+        },
       },
     },
     async (request) => {
       const auth = requireUser(request, deps);
-      return { user: presentUser(auth.user, true), ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}) };
+      const ignored = await ignoredUsers(deps.db).ids(auth.user.id);
+      return { user: presentUser(auth.user, true), ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}), ignored };
     },
   );
 };

@@ -3,15 +3,25 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { COMMENT_SORTS, REPORT_REASONS } from '../comments/model.js';
 import { deleteComment, editComment, listComments, postComment, reportComment, setReaction } from '../comments/use-cases.js';
+import { commentContext } from '../comments/context.js';
+import { commentUrl } from '../comments/permalink.js';
+import { guestsAllowed } from '../guests/use-cases.js';
 import { getStory } from '../stories/use-cases.js';
 import { requireUser } from './context.js';
-import { presentComment } from './presenters.js';
-import { CommentSchema, errors, IdParams, StoryIdParams } from './schemas.js';
+import { presentComment, presentStory } from './presenters.js';
+import { CommentSchema, errors, IdParams, StoryIdParams, StorySchema } from './schemas.js';
 import { writeBudget } from './write-budget.js';
 
 const literalUnion = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const CommentResult = Type.Object({ comment: Type.Ref(CommentSchema) });
 const ReactionResult = Type.Object({ reactionCount: Type.Integer(), reacted: Type.Boolean() });
+const ContextResult = Type.Object({
+  story: Type.Ref(StorySchema),
+  url: Type.String({ description: 'The comment’s permalink: the story’s page with #comment-<id>.' }),
+  ancestors: Type.Array(Type.Ref(CommentSchema), { description: 'The comment’s visible ancestors, the top-level comment first, each without its replies.' }),
+  comment: Type.Ref(CommentSchema),
+  thread: Type.Ref(CommentSchema, { description: 'The top-level comment with every visible reply nested: one item of a page of comments, to put in the list.' }),
+});
 
 /** Reading, posting, editing, deleting, reacting to and reporting comments. */
 export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
@@ -65,6 +75,31 @@ export const commentRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       });
       // Bytes are sent as they are: Fastify serialises only objects.
       return reply.type('application/json; charset=utf-8').send(body as never);
+    },
+  );
+
+  app.get(
+    '/api/v1/comments/:id/context',
+    {
+      schema: {
+        tags: ['comments'],
+        summary: 'One comment in its thread, for its permalink (#comment-<id>), wherever it is in the discussion',
+        description: 'A comment readers cannot see (held, rejected, deleted) answers 404 COMMENT_NOT_FOUND, as an unknown id does; its own author still gets a held comment.',
+        params: IdParams,
+        response: { 200: ContextResult, ...errors(404) },
+      },
+    },
+    async (request) => {
+      const viewerId = request.auth?.user.id ?? null;
+      const ctx = await commentContext(cd, { commentId: request.params.id, viewerId });
+      const now = Date.now();
+      return {
+        story: presentStory(ctx.story, { guests: await guestsAllowed(deps.publisher, ctx.story.siteId) }),
+        url: commentUrl(ctx.story.url, ctx.comment.id),
+        ancestors: ctx.ancestors.map((c) => presentComment(c, viewerId, now)),
+        comment: presentComment(ctx.comment, viewerId, now),
+        thread: presentComment(ctx.thread, viewerId, now),
+      };
     },
   );
 

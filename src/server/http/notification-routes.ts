@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { commentUrl } from '../comments/permalink.js';
 import { checkUnsubscribeToken } from '../notifications/service.js';
 import { NOTIFY_MODES } from '../notifications/settings.js';
 import { html } from '../pages/html.js';
@@ -15,6 +16,7 @@ const NotificationSchema = Type.Object({
   id: Type.String(),
   kind: Type.Union([Type.Literal('reply'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('featured')]),
   commentId: Type.String(),
+  url: Type.String({ description: 'The comment’s permalink: its story’s page with #comment-<id>.' }),
   story: Type.Object({ id: Type.String(), title: Type.String(), url: Type.String() }),
   actorName: Type.Union([Type.String(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()]),
@@ -54,7 +56,7 @@ export const notificationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = asy
       const { user } = requireUser(request, deps);
       const [list, unreadCount] = await Promise.all([nd.notifications.list(user.id, request.query.limit ?? 30), nd.notifications.unreadCount(user.id)]);
       return {
-        notifications: list.map((n) => ({ id: n.id, kind: n.kind, commentId: n.commentId, story: { id: n.storyId, title: n.storyTitle, url: n.storyUrl }, actorName: n.actorName, reason: n.reason, createdAt: n.createdAt, read: n.readAt !== null })),
+        notifications: list.map((n) => ({ id: n.id, kind: n.kind, commentId: n.commentId, url: commentUrl(n.storyUrl, n.commentId), story: { id: n.storyId, title: n.storyTitle, url: n.storyUrl }, actorName: n.actorName, reason: n.reason, createdAt: n.createdAt, read: n.readAt !== null })),
         unreadCount,
       };
     },

@@ -26,7 +26,7 @@ export function presentComment(c: CommentRecord & Partial<Pick<CommentNode, 'rea
     depth: c.depth,
     inReplyTo: c.inReplyTo ?? null,
     // avatarUrl and badges only when the site's single sign-on gave some: absent keys keep pages small.
-    author: deleted ? null : { id: c.authorId, displayName: c.authorName, ...c.authorDisplay },
+    author: deleted ? null : { id: c.authorId, displayName: c.authorName, ...c.authorDisplay, ...(c.authorStaff ? { staff: c.authorStaff } : {}) },
     bodyHtml: deleted ? '' : c.bodyHtml,
     ...(isAuthor ? { body: c.body } : {}),
     status: c.status,
@@ -34,6 +34,7 @@ export function presentComment(c: CommentRecord & Partial<Pick<CommentNode, 'rea
     editedAt: c.editedAt,
     reactionCount: c.reactionCount,
     replyCount: c.replyCount,
+    ...(c.featured && !deleted ? { featured: true as const } : {}),
     viewer: { reacted: c.reacted ?? false, isAuthor, canEdit: isAuthor && now - Date.parse(c.createdAt) <= EDIT_WINDOW_MS },
     // The author of a rejected comment is told why; nobody else ever sees it.
     ...(isAuthor && c.status === 'rejected' && c.rejectionReason ? { rejectionReason: c.rejectionReason } : {}),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/ty
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Deps } from '../deps.js';
-import { AppError, errorCatalog } from '../errors.js';
+import { AppError, errorBody, errorCatalog } from '../errors.js';
 import type { NotifyMode } from '../notifications/settings.js';
 import type { Raw } from '../pages/html.js';
 import { renderPrivacySection } from '../portability/profile-section.js';
@@ -10,7 +10,12 @@ import { pendingDeletion } from '../privacy/use-cases.js';
 import { profileMessages, renderProfile, renderProfileSignedOut, renderReauthSection } from '../pages/profile.js';
 import { changeDisplayName, ownComments } from '../users/profile.js';
 import { reauthenticate } from '../users/use-cases.js';
-import { pickLang } from '../../i18n/discussion.js';
+import { changePassword } from '../users/recovery.js';
+import { requestEmailChange, resendVerification } from '../users/verification.js';
+import { renderAccountSection, type Notice } from '../pages/accounts.js';
+import { accountStrings } from '../../i18n/accounts.js';
+import { pickLang, type Lang } from '../../i18n/discussion.js';
+import { RESET_PER_EMAIL } from './account-routes.js';
 import { recentlyAuthenticated, requireUser, type AuthContext } from './context.js';
 import { presentUser } from './presenters.js';
 import { errors, UserSchema } from './schemas.js';
@@ -21,7 +26,14 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
   const own = new URL(deps.config.publicUrl).origin;
   const nd = deps.publisher.notificationDeps;
 
-  async function page(request: FastifyRequest, reply: FastifyReply, auth: AuthContext, message: { error: boolean; text: string } | null, status = 200) {
+  /** The site whose name heads the profile: the one whose single sign-on made the account, else our own origin's. */
+  async function profileSite(auth: AuthContext): Promise<{ name: string }> {
+    const home = auth.user.sso?.homeSiteId;
+    const site = (home ? await deps.sites.get(home) : undefined) ?? (await deps.origins.siteForOrigin(own));
+    return { name: site?.name ?? 'Agora' };
+  }
+
+  async function page(request: FastifyRequest, reply: FastifyReply, auth: AuthContext, message: { error: boolean; text: string } | null, status = 200, accountNotice: Notice = null, accountWhat?: string) {
     const s = await nd.readerSettings.get(auth.user.id);
     const lang = s.lang ?? pickLang(request.headers['accept-language']);
     const csrfToken = deps.csrf.issue(auth.sessionId);
@@ -38,7 +50,20 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
           returnTo: '/profile',
         })
       : renderReauthSection({ lang, csrfToken, returnTo: '/profile', minutes: Math.round(deps.config.reauthMs / 60_000) });
-    const html = renderProfile({ lang, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await ownComments(deps.db, auth.user.id), message, privacySection: section });
+    const site = await profileSite(auth);
+    const c = await deps.users.credentials(auth.user.id);
+    const account = renderAccountSection({
+      lang,
+      csrfToken,
+      email: c?.email ?? null,
+      verified: c?.verified ?? false,
+      hasPassword: !!c?.passwordHash,
+      recent: recentlyAuthenticated(auth, deps),
+      minutes: Math.round(deps.config.reauthMs / 60_000),
+      siteName: site.name,
+      notice: accountNotice ?? (await accountDone(auth, accountWhat, lang)),
+    });
+    const html = renderProfile({ lang, siteName: site.name, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await ownComments(deps.db, auth.user.id), message, accountSection: account, privacySection: section });
     return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store').send(html);
   }
 
@@ -48,10 +73,25 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     const auth = cookieAuth(request);
     if (!auth) {
       const lang = pickLang(request.headers['accept-language']);
-      return reply.type('text/html; charset=utf-8').send(renderProfileSignedOut(lang, `/auth/popup?origin=${encodeURIComponent(own)}&lang=${lang}`));
+      const site = await deps.origins.siteForOrigin(own);
+      return reply.type('text/html; charset=utf-8').send(renderProfileSignedOut(lang, `/auth/popup?origin=${encodeURIComponent(own)}&lang=${lang}`, site?.name));
     }
-    return page(request, reply, auth, request.query && (request.query as { saved?: string }).saved ? { error: false, text: profileMessages.saved(pickLang(request.headers['accept-language'])) } : null);
+    const q = (request.query ?? {}) as { saved?: string; account?: string };
+    const lang = pickLang(request.headers['accept-language']);
+    return page(request, reply, auth, q.saved ? { error: false, text: profileMessages.saved(lang) } : null, 200, null, q.account);
   });
+
+  /** The confirmation a profile account form redirects to (`?account=…`), with the address concerned. */
+  async function accountDone(auth: AuthContext, what: string | undefined, lang: Lang): Promise<Notice> {
+    const t = accountStrings[lang];
+    if (what === 'password') return { error: false, text: t.passwordChanged };
+    if (what === 'verify' || what === 'email') {
+      // The address is read back from the account's pending link, never from the URL.
+      const pending = await deps.accountDeps.mail.tokens.pendingEmail(auth.user.id);
+      if (pending) return { error: false, text: what === 'verify' ? t.verifySent(pending) : t.emailChangeSent(pending) };
+    }
+    return null;
+  }
 
   // HTML forms post urlencoded bodies: accepted here only, and only with the session's CSRF token in the form.
   await app.register(async (plain) => {
@@ -68,6 +108,47 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
       return page(request, reply, auth, { error: true, text: errorCatalog[err.code][pickLang(request.headers['accept-language'])] }, err.status);
     };
+    // The account forms' failures show in their own section, with the reason (a weak password's, in the reader's language).
+    const accountFailure = (request: FastifyRequest, reply: FastifyReply, auth: AuthContext, err: unknown) => {
+      if (!(err instanceof AppError)) throw err;
+      if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
+      return page(request, reply, auth, null, err.status, { error: true, text: errorBody(err.code, pickLang(request.headers['accept-language']), err.details).error.message });
+    };
+    const vd = { ...deps.accountDeps.mail, db: deps.db };
+    const ownSiteId = async () => (await deps.origins.siteForOrigin(own))?.id ?? null;
+
+    forms.post('/profile/verify-email', { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()) }) }, config: { rateLimit: { max: RESET_PER_EMAIL, timeWindow: 3_600_000 } } }, async (request, reply) => {
+      const auth = formAuth(request);
+      await resendVerification(vd, auth.user.id, pickLang(request.headers['accept-language']), await ownSiteId());
+      return reply.redirect('/profile?account=verify', 303);
+    });
+
+    // Changing the address or the password needs a recent password check, like the readers'-rights actions.
+    forms.post('/profile/email', { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), email: Type.String({ maxLength: 254 }) }) }, config: { rateLimit: { max: RESET_PER_EMAIL, timeWindow: 3_600_000 } } }, async (request, reply) => {
+      const auth = formAuth(request);
+      try {
+        if (!recentlyAuthenticated(auth, deps)) throw new AppError('REAUTH_REQUIRED');
+        await requestEmailChange(vd, auth.user, request.body.email, pickLang(request.headers['accept-language']), await ownSiteId());
+      } catch (err) {
+        return accountFailure(request, reply, auth, err);
+      }
+      return reply.redirect('/profile?account=email', 303);
+    });
+
+    forms.post(
+      '/profile/password',
+      { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), password: Type.String({ maxLength: 1024 }) }) }, config: { rateLimit: { max: deps.config.loginMaxAttempts, timeWindow: deps.config.loginWindowMs } } },
+      async (request, reply) => {
+        const auth = formAuth(request);
+        try {
+          if (!recentlyAuthenticated(auth, deps)) throw new AppError('REAUTH_REQUIRED');
+          await changePassword(deps.accountDeps, { userId: auth.user.id, sessionId: auth.sessionId, password: request.body.password, lang: pickLang(request.headers['accept-language']) });
+        } catch (err) {
+          return accountFailure(request, reply, auth, err);
+        }
+        return reply.redirect('/profile?account=password', 303);
+      },
+    );
 
     forms.post('/profile/name', { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), displayName: Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
       const auth = formAuth(request);

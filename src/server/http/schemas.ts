@@ -59,6 +59,11 @@ export const CommentSchema = Type.Recursive(
               description: 'Labels from the site’s single sign-on: the `role` claim first, then `badges`, without repeats; absent when none.',
             }),
           ),
+          staff: Type.Optional(
+            Type.Union([Type.Literal('admin'), Type.Literal('moderator')], {
+              description: 'The author is on the newsroom’s staff: an administrator (shown “Rédaction” / “Newsroom”) or a moderator of this site (“Modération” / “Moderator”); absent for readers.',
+            }),
+          ),
         }),
         Type.Null(),
       ]),
@@ -69,6 +74,7 @@ export const CommentSchema = Type.Recursive(
       editedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
       reactionCount: Type.Integer(),
       replyCount: Type.Integer(),
+      featured: Type.Optional(Type.Literal(true, { description: 'Picked by a moderator (“À la une”); absent otherwise.' })),
       viewer: Type.Object({ reacted: Type.Boolean(), isAuthor: Type.Boolean(), canEdit: Type.Boolean() }),
       rejectionReason: Type.Optional(Type.String({ description: 'Why a moderator or the filters rejected it; only on the author’s own rejected comments.' })),
       replies: Type.Array(Self),

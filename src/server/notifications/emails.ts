@@ -1,4 +1,5 @@
 import type { Lang } from '../../i18n/discussion.js';
+import { commentUrl } from '../comments/permalink.js';
 import { escapeHtml } from '../pages/html.js';
 import type { Notification } from './repository.js';
 
@@ -48,7 +49,7 @@ export function headline(n: Notification, lang: Lang): string {
   }
 }
 
-const link = (n: Notification) => `${n.storyUrl.split('#')[0]}#comment-${encodeURIComponent(n.commentId)}`;
+const link = (n: Notification) => commentUrl(n.storyUrl, n.commentId);
 
 /** An email for one notification, or a digest of several, with the unsubscribe links in body and headers. */
 export function renderEmail(list: Notification[], lang: Lang, links: { unsubscribe: string; settings: string }): { subject: string; text: string; html: string; headers: Record<string, string> } {

@@ -8,7 +8,7 @@ body{margin:0;font:1.0625rem/1.6 Georgia,'Times New Roman',serif;color:#1a1a1a;b
 a{color:#0b5394}
 a:focus-visible,button:focus-visible,summary:focus-visible{outline:3px solid #0b5394;outline-offset:2px}
 header.site{border-bottom:1px solid #ddd;padding:.75rem 1rem}
-header.site a{font:700 1.25rem system-ui,sans-serif;text-decoration:none;color:#1a1a1a}
+header.site a,header.site .site-name{font:700 1.25rem system-ui,sans-serif;text-decoration:none;color:#1a1a1a}
 main{max-width:42rem;margin:0 auto;padding:1rem}
 h1{font-size:clamp(1.6rem,5vw,2.4rem);line-height:1.2;margin:.5rem 0}
 .standfirst{font-size:1.2rem;color:#333}
@@ -32,11 +32,13 @@ article.story p{margin:0 0 1rem}
 .discussion .body pre{overflow-x:auto;background:#f5f5f5;padding:.5rem}
 .discussion .tombstone{color:#666;font-style:italic}
 .discussion .actions{font-size:.85rem;color:#555}
+.discussion .permalink{color:inherit}
+.discussion .comment.target,.discussion .comment:target{background:#fff8d6;outline:2px solid #e0b400;outline-offset:.25rem}
 footer.site{max-width:42rem;margin:2rem auto;padding:1rem;font:.85rem system-ui,sans-serif;color:#555;border-top:1px solid #eee}
 `;
 
-/** The page shell shared by the demo pages. */
-export function layout(opts: { lang: Lang; title: string; body: Raw; head?: Raw; description?: string }): string {
+/** The page shell shared by the demo pages; `siteName` heads the page in place of the demo's (the publisher's site). */
+export function layout(opts: { lang: Lang; title: string; body: Raw; head?: Raw; description?: string; siteName?: string }): string {
   return (
     '<!doctype html>' +
     html`<html lang="${opts.lang}">
@@ -49,7 +51,7 @@ ${opts.description ? html`<meta name="description" content="${opts.description}"
 ${opts.head ?? ''}
 </head>
 <body>
-<header class="site"><a href="/">Agora News</a></header>
+<header class="site">${opts.siteName ? html`<span class="site-name">${opts.siteName}</span>` : html`<a href="/">Agora News</a>`}</header>
 <main id="main">${opts.body}</main>
 <footer class="site">Agora — ${opts.lang === 'fr' ? 'démonstration' : 'demo'}</footer>
 </body>

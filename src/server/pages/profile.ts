@@ -45,9 +45,9 @@ const fr: typeof en = {
 const strings: Record<Lang, typeof en> = { en, fr };
 
 /** The profile page for someone not signed in: a link to the first-party sign-in window. */
-export function renderProfileSignedOut(lang: Lang, signInHref: string): string {
+export function renderProfileSignedOut(lang: Lang, signInHref: string, siteName?: string): string {
   const t = strings[lang];
-  return layout({ lang, title: t.title, body: html`<h1>${t.title}</h1><p>${t.signInFirst}</p><p><a href="${signInHref}" target="agora-signin">${t.signIn}</a> — ${t.reloadAfter}</p>` });
+  return layout({ lang, title: t.title, ...(siteName ? { siteName } : {}), body: html`<h1>${t.title}</h1><p>${t.signInFirst}</p><p><a href="${signInHref}" target="agora-signin">${t.signIn}</a> — ${t.reloadAfter}</p>` });
 }
 
 /** The reader's profile: name, notification settings, their comments, and the privacy section when there is one. */
@@ -59,6 +59,10 @@ export function renderProfile(opts: {
   comments: OwnComment[];
   message: { error: boolean; text: string } | null;
   privacySection: Raw | null;
+  /** The publisher's site heading the page (not the demo's name). */
+  siteName?: string;
+  /** Email address and password (pages/accounts.ts). */
+  accountSection?: Raw;
 }): string {
   const t = strings[opts.lang];
   const now = Date.now();
@@ -90,9 +94,10 @@ ${
       )}</ol>`
 }
 </section>
+${opts.accountSection ?? ''}
 ${opts.privacySection ?? ''}`;
   const head = html`<style>.profile input:not([type=radio]),.profile select{max-width:24rem;width:100%;padding:.4rem;font-size:1rem}.profile fieldset{border:1px solid #ddd;margin:1rem 0}.error{color:#a00}.saved{color:#060}.own-comments{padding-left:1rem}</style>`;
-  return layout({ lang: opts.lang, title: t.title, body, head });
+  return layout({ lang: opts.lang, title: t.title, body, head, ...(opts.siteName ? { siteName: opts.siteName } : {}) });
 }
 
 /** Messages of the profile forms. */

@@ -33,6 +33,10 @@ const PERSONAL: [table: string, column: string][] = [
   ['notification_settings', 'user_id'],
   ['notifications', 'user_id'],
   ['display_name_changes', 'user_id'],
+  ['account_tokens', 'user_id'],
+  // Whom the reader ignored, and others' ignoring of them: neither means anything once the account is gone.
+  ['ignored_users', 'user_id'],
+  ['ignored_users', 'ignored_id'],
 ];
 
 // Rows that hold a comment's text or hang on a comment row: removed with its text, or with the comment.

@@ -11,6 +11,7 @@ const PERSONAL_TABLES: [table: string, column: string][] = [
   ['notifications', 'user_id'],
   ['display_name_changes', 'user_id'],
   ['user_standing', 'user_id'],
+  ['ignored_users', 'user_id'],
 ];
 
 /** Everything Agora stores about one reader, as they download it ("agora-personal-data" v1). */

@@ -1,5 +1,6 @@
 import type { Deps } from '../deps.js';
 import { notificationJobs } from '../notifications/service.js';
+import { accountMailJobs } from '../users/account-mail.js';
 import { deliveryJob, DELIVER_JOB } from '../webhooks/service.js';
 
 /**
@@ -10,5 +11,6 @@ export function wirePublisher(deps: Deps): () => void {
   const p = deps.publisher;
   p.jobs.define(DELIVER_JOB, deliveryJob(p.webhookDeps));
   for (const [kind, def] of Object.entries(notificationJobs(p.notificationDeps))) p.jobs.define(kind, def);
+  for (const [kind, def] of Object.entries(accountMailJobs(deps.accountDeps.mail))) p.jobs.define(kind, def);
   return () => p.notificationDeps.mailer.close();
 }

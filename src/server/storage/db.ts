@@ -14,6 +14,9 @@ import * as m006 from './migrations/006_top_level_indexes.js';
 import * as m007 from './migrations/007_outbox.js';
 import * as m008 from './migrations/008_session_scope.js';
 import * as m009 from './migrations/009_story_pending.js';
+import * as m010 from './migrations/010_accounts.js';
+import * as m011 from './migrations/011_oidc.js';
+import * as m012 from './migrations/012_ignored.js';
 
 export type Db = Kysely<Database>;
 
@@ -28,6 +31,9 @@ const migrations: Record<string, Migration> = {
   '007_outbox': m007,
   '008_session_scope': m008,
   '009_story_pending': m009,
+  '010_accounts': m010,
+  '011_oidc': m011,
+  '012_ignored': m012,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -41,6 +41,10 @@ export interface Database {
   privacy_audit: PrivacyAuditTable;
   outbox: OutboxTable;
   leases: LeasesTable;
+  oidc_providers: OidcProvidersTable;
+  oidc_secrets: OidcSecretsTable;
+  account_tokens: AccountTokensTable;
+  ignored_users: IgnoredUsersTable;
 }
 
 export interface SitesTable {
@@ -61,6 +65,8 @@ export interface UsersTable {
   password_hash: string | null;
   role: string;
   created_at: string;
+  /** When the reader proved they receive mail at `email` (a link we sent); null when never (migration 010). */
+  email_verified_at: string | null;
 }
 
 export interface UserIdentitiesTable {
@@ -429,4 +435,47 @@ export interface LeasesTable {
   name: string;
   holder: string;
   expires_at: string;
+}
+
+/** An OpenID Connect provider a site's readers may sign in with (migration 011). */
+export interface OidcProvidersTable {
+  id: string;
+  site_id: string;
+  slug: string;
+  label: string;
+  issuer: string;
+  client_id: string;
+  created_at: string;
+}
+
+/** A provider's client secret, apart from what is listed or presented (like site_secrets). */
+export interface OidcSecretsTable {
+  provider_id: string;
+  client_secret: string;
+  created_at: string;
+}
+
+/** A single-use link sent by email: password reset, email verification (migration 010). */
+export interface AccountTokensTable {
+  id: string;
+  /** sha256 of the token in the link: the database alone never yields a usable link. */
+  token_hash: string;
+  user_id: string;
+  /** 'reset' or 'verify'. */
+  purpose: string;
+  /** For 'verify': the address being verified (the account's, or the new one of an email change). */
+  email: string | null;
+  lang: string;
+  /** The site whose reader asked (its name goes in the email); null on Agora's own pages. */
+  site_id: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A reader's ignored readers (migration 012): their comments are folded for that reader. */
+export interface IgnoredUsersTable {
+  user_id: string;
+  ignored_id: string;
+  created_at: string;
 }

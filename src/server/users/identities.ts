@@ -12,6 +12,11 @@ export interface Identity {
   displayName: string;
   /** The id a new account takes, for a caller that must name it before it exists (a guest's first comment). */
   newUserId?: string | undefined;
+  /**
+   * An existing account this identity is linked to on first use, instead of a new one (an identity provider's
+   * verified email matching an account: oidc/sign-in.ts). The account is never removed if the identity was taken.
+   */
+  linkTo?: string | undefined;
 }
 
 const CHUNK = 400;
@@ -20,7 +25,7 @@ const CHUNK = 400;
  * The accounts behind identities, creating those not seen before: the one place such accounts are made. Accounts
  * made here have no email and no password. Two first uses racing agree on one account: the identity's primary key
  * decides, and the loser's fresh user row is removed in the same transaction. Returns the user id by subject and
- * which subjects were new. Runs in `tx`, the caller's change.
+ * which subjects were new (linked to an existing account counts as new). Runs in `tx`, the caller's change.
  */
 export async function findOrCreateIdentities(tx: Kysely<Database>, list: readonly Identity[], createdAt = nowIso()): Promise<{ ids: Map<string, string>; created: Set<string> }> {
   const ids = new Map<string, string>();
@@ -39,12 +44,15 @@ export async function findOrCreateIdentities(tx: Kysely<Database>, list: readonl
     for (let at = 0; at < missing.length; at += CHUNK) {
       const chunk = missing.slice(at, at + CHUNK).map((s) => {
         const i = wanted.get(s) as Identity;
-        return { i, id: i.newUserId ?? newId() };
+        return { i, id: i.linkTo ?? i.newUserId ?? newId(), fresh: i.linkTo === undefined };
       });
-      await tx
-        .insertInto('users')
-        .values(chunk.map(({ i, id }) => ({ id, email: null, display_name: i.displayName, password_hash: null, role: 'commenter', created_at: createdAt })))
-        .execute();
+      const fresh = chunk.filter((c) => c.fresh);
+      if (fresh.length > 0) {
+        await tx
+          .insertInto('users')
+          .values(fresh.map(({ i, id }) => ({ id, email: null, display_name: i.displayName, password_hash: null, role: 'commenter', created_at: createdAt })))
+          .execute();
+      }
       await tx
         .insertInto('user_identities')
         .values(chunk.map(({ i, id }) => ({ site_id: siteId, provider, subject: i.subject, user_id: id, created_at: nowIso() })))
@@ -52,7 +60,7 @@ export async function findOrCreateIdentities(tx: Kysely<Database>, list: readonl
         .execute();
       // Whoever won each identity is its account; a fresh row that lost the race goes.
       const won = new Map((await existing(tx, siteId, provider, chunk.map((c) => c.i.subject))).map((r) => [r.subject, r.user_id]));
-      const lost = chunk.filter((c) => won.get(c.i.subject) !== c.id).map((c) => c.id);
+      const lost = fresh.filter((c) => won.get(c.i.subject) !== c.id).map((c) => c.id);
       if (lost.length > 0) await tx.deleteFrom('users').where('id', 'in', lost).execute();
       for (const c of chunk) {
         ids.set(c.i.subject, won.get(c.i.subject) as string);

@@ -1,4 +1,6 @@
+import type { Kysely } from 'kysely';
 import type { Db } from '../storage/db.js';
+import type { Database } from '../storage/schema.js';
 
 /** A reader or staff account. */
 export interface User {
@@ -33,14 +35,19 @@ export function usersRepository(db: Db) {
       const row = await db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
       return row ? { user: toUser(row), passwordHash: row.password_hash } : undefined;
     },
+    /** Whether the account's address is confirmed, with its password hash (null: none, e.g. single sign-on). */
+    async credentials(id: string): Promise<{ email: string | null; verified: boolean; passwordHash: string | null } | undefined> {
+      const row = await db.selectFrom('users').select(['email', 'email_verified_at', 'password_hash']).where('id', '=', id).executeTakeFirst();
+      return row ? { email: row.email, verified: row.email_verified_at !== null, passwordHash: row.password_hash } : undefined;
+    },
     /** The stored password hash of an account; null when it has none (single sign-on, imported), undefined when unknown. */
     async passwordHash(id: string): Promise<string | null | undefined> {
       const row = await db.selectFrom('users').select('password_hash').where('id', '=', id).executeTakeFirst();
       return row ? row.password_hash : undefined;
     },
     /** Inserts a user; returns false when the email is taken (unique constraint), so callers need no race-prone pre-check. */
-    async insert(user: User, passwordHash: string): Promise<boolean> {
-      const res = await db
+    async insert(user: User, passwordHash: string, q: Kysely<Database> = db): Promise<boolean> {
+      const res = await q
         .insertInto('users')
         .values({ id: user.id, email: user.email, display_name: user.displayName, password_hash: passwordHash, role: user.role, created_at: user.createdAt })
         .onConflict((oc) => oc.column('email').doNothing())

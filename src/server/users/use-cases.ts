@@ -1,4 +1,8 @@
 import { AppError } from '../errors.js';
+import type { Db } from '../storage/db.js';
+import { withTx } from '../storage/tx.js';
+import type { AccountMailDeps } from './account-mail.js';
+import { issueVerification } from './verification.js';
 import { newId, nowIso } from '../storage/ids.js';
 import type { SessionKind, SessionOptions, SessionStore } from '../auth/sessions.js';
 import type { Lang } from '../../i18n/discussion.js';
@@ -13,6 +17,9 @@ export interface AccountDeps {
   scryptN: number;
   /** Every password hash and check goes through it: a bounded number at once, a bounded queue (semaphore.ts). */
   hashing: Gate;
+  db: Db;
+  /** Links sent by email (verification at sign-up, reset, email change): users/account-mail.ts. */
+  mail: AccountMailDeps;
 }
 
 /** The sessions a sign-in opens: always a bearer token (scoped as given), and a cookie session on first-party pages. */
@@ -44,14 +51,22 @@ export function normaliseDisplayName(name: string): string {
   return n;
 }
 
-/** Creates an account and opens its sessions; throws WEAK_PASSWORD (the reason in `lang`) for a guessable password. */
-export async function signUp(deps: AccountDeps, input: { email: string; password: string; displayName: string; lang: Lang }, open: SessionRequest): Promise<{ user: User; sessions: Opened }> {
+/**
+ * Creates an account, queues the link that verifies its address (in the same transaction) and opens its sessions;
+ * throws WEAK_PASSWORD (the reason in `lang`) for a guessable password. `siteId`: the site the reader signs up on,
+ * whose name the email carries.
+ */
+export async function signUp(deps: AccountDeps, input: { email: string; password: string; displayName: string; lang: Lang; siteId?: string | null }, open: SessionRequest): Promise<{ user: User; sessions: Opened }> {
   const email = normaliseEmail(input.email);
   const displayName = normaliseDisplayName(input.displayName);
   await assertStrongPassword(input.password, { lang: input.lang, userInputs: [email, displayName] });
   const user: User = { id: newId(), email, displayName, role: 'commenter', createdAt: nowIso() };
   const hash = await deps.hashing.run(() => hashPassword(input.password, deps.scryptN));
-  if (!(await deps.users.insert(user, hash))) throw new AppError('EMAIL_TAKEN');
+  await withTx(deps.db, async (tx) => {
+    if (!(await deps.users.insert(user, hash, tx))) throw new AppError('EMAIL_TAKEN');
+    await issueVerification(deps.mail, tx, { userId: user.id, email, lang: input.lang, siteId: input.siteId ?? null });
+  });
+  deps.mail.jobs.kick();
   return { user, sessions: await openSessions(deps, user.id, open) };
 }
 

@@ -1,6 +1,7 @@
 import type { CommentRecord } from '../comments/model.js';
 import type { DomainEvent } from '../events/domain.js';
 import type { OutboxEvent } from '../events/outbox.js';
+import { commentUrl } from '../comments/permalink.js';
 import { newId } from '../storage/ids.js';
 import { isPostgres, type Tx } from '../storage/tx.js';
 import type { Story } from '../stories/repository.js';
@@ -21,6 +22,8 @@ export interface CommentData {
   status: string;
   createdAt: string;
   editedAt: string | null;
+  /** The comment's permalink (its story's page with #comment-<id>), added when the delivery is recorded. */
+  url?: string;
   redacted?: true;
 }
 
@@ -65,6 +68,7 @@ interface Current {
   authorName: string;
   /** Set once a moderator decided: a held comment never decided on is not a removal. */
   moderated: boolean;
+  storyUrl: string;
 }
 
 /**
@@ -91,11 +95,12 @@ async function currentOf(tx: Tx, ids: string[]): Promise<Map<string, Current>> {
     let q = tx
       .selectFrom('comments as c')
       .innerJoin('users as u', 'u.id', 'c.author_id')
-      .select(['c.id', 'c.status', 'c.body', 'c.body_html', 'u.display_name', 'c.moderated_at'])
+      .innerJoin('stories as s', 's.id', 'c.story_id')
+      .select(['c.id', 'c.status', 'c.body', 'c.body_html', 'u.display_name', 'c.moderated_at', 's.url'])
       .where('c.id', 'in', ids.slice(at, at + 400));
     if (isPostgres(tx)) q = q.forShare('c').noWait();
     const rows = await q.execute();
-    for (const r of rows) out.set(r.id, { status: r.status, body: r.body, bodyHtml: r.body_html, authorName: r.display_name, moderated: r.moderated_at !== null });
+    for (const r of rows) out.set(r.id, { status: r.status, body: r.body, bodyHtml: r.body_html, authorName: r.display_name, moderated: r.moderated_at !== null, storyUrl: r.url });
   }
   return out;
 }
@@ -130,7 +135,9 @@ export function webhookConsumer(deps: WebhookDeps) {
       if (wanted.length === 0) return;
       const now = await currentOf(tx, [...new Set(wanted.map((x) => x.w.commentId).filter((id): id is string => id !== null))]);
       for (const { ev, w, list } of wanted) {
-        const data = w.commentId && w.data.comment ? { ...w.data, comment: redact(w.data.comment as CommentData, now.get(w.commentId) ?? null) } : w.data;
+        const current = w.commentId ? (now.get(w.commentId) ?? null) : null;
+        const withUrl = (c: CommentData): CommentData => (current ? { ...c, url: commentUrl(current.storyUrl, c.id) } : c);
+        const data = w.commentId && w.data.comment ? { ...w.data, comment: withUrl(redact(w.data.comment as CommentData, current)) } : w.data;
         const body = JSON.stringify({ id: `evt_${ev.id}`, type: w.type, createdAt: ev.createdAt, siteId: ev.event.siteId, data });
         for (const h of list) {
           const id = newId();

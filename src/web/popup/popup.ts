@@ -92,3 +92,6 @@ onForm('agora-login', '/auth/login', ['email', 'password']);
 onForm('agora-signup', '/auth/signup', ['email', 'password', 'displayName']);
 const continueButton = document.getElementById('agora-continue');
 continueButton?.addEventListener('click', () => void signIn(continueButton, '/auth/token'));
+// Back from an identity provider (oidc/pages.ts): the reader chose to sign in there, so the token is handed over
+// at once. Only the server prints this meta, on the page that ends a sign-in; no URL can ask for it.
+if (meta('agora-oidc-done')) continueButton?.click();

@@ -70,6 +70,8 @@ export function AuthForm() {
           {signup ? s.haveAccount : s.noAccount}
         </button>
       </div>
+      {/* Agora's own reset page (issue 12); the words stay here so the shared catalog is not grown for one link. */}
+      {!signup && <a href={`${d.cfg.api}/auth/forgot?lang=${d.cfg.lang}`} target="_blank" rel="noopener" data-testid="auth-forgot">{d.cfg.lang === 'fr' ? 'Mot de passe oublié ?' : 'Forgot password?'}</a>}
     </form>
   );
 }
