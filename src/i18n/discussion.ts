@@ -31,6 +31,10 @@ const enRead = {
   dismiss: 'Dismiss',
   offline: 'The server could not be reached. Check your connection and try again.',
   asGuest: 'Comment without an account',
+  // Staff badges (also on the server-rendered page) and the Featured tab's empty state (issue 12).
+  staffLabels: { admin: 'Newsroom', moderator: 'Moderator' },
+  noFeatured: 'Nothing featured yet.',
+  copyLink: 'Copy link',
 
 } as const;
 
@@ -60,6 +64,8 @@ const enMore = {
   confirmDelete: 'Delete this comment?',
   reportReason: 'Reason',
   reportNote: 'Note (optional)',
+  linkCopied: 'Link copied.',
+  permalinkGone: 'This comment is no longer available.',
   sendReport: 'Send report',
   reported: 'Thank you, a moderator will look at it.',
   reasons: {
@@ -92,7 +98,6 @@ const enPages = {
   permalinkLabel: 'Link to this comment',
   threadView: 'One conversation of the discussion.',
   allComments: 'Show all comments',
-  staffLabels: { admin: 'Newsroom', moderator: 'Moderator' },
   featuredLabel: 'Featured',
 } as const;
 
@@ -131,6 +136,10 @@ const frRead: ReadStrings = {
   dismiss: 'Fermer',
   offline: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   asGuest: 'Commenter sans compte',
+  // Staff badges (also on the server-rendered page) and the Featured tab's empty state (issue 12).
+  staffLabels: { admin: 'Rédaction', moderator: 'Modération' },
+  noFeatured: 'Rien à la une pour l’instant.',
+  copyLink: 'Copier le lien',
 
 };
 
@@ -158,7 +167,9 @@ const frMore: MoreStrings = {
   cancel: 'Annuler',
   confirmDelete: 'Supprimer ce commentaire ?',
   reportReason: 'Motif',
-  reportNote: 'Précision (facultatif)',
+  reportNote: 'Précision (facultative)',
+  linkCopied: 'Lien copié.',
+  permalinkGone: 'Ce commentaire n’est plus disponible.',
   sendReport: 'Envoyer le signalement',
   reported: 'Merci, un modérateur va l’examiner.',
   reasons: {
@@ -189,7 +200,6 @@ const frPages: Catalog<typeof enPages> = {
   permalinkLabel: 'Lien vers ce commentaire',
   threadView: 'Une conversation de la discussion.',
   allComments: 'Afficher tous les commentaires',
-  staffLabels: { admin: 'Rédaction', moderator: 'Modération' },
   featuredLabel: 'À la une',
 };
 

@@ -35,8 +35,11 @@ export interface Comment {
   parentId: string | null;
   depth: number;
   inReplyTo: { id: string; displayName: string } | null;
-  /** `avatarUrl` and `badges` come from the publisher's single sign-on (its `avatar`, `role` and `badges` claims). */
-  author: { id: string; displayName: string; avatarUrl?: string; badges?: string[] } | null;
+  /** `avatarUrl` and `badges` come from the publisher's single sign-on (its `avatar`, `role` and `badges` claims);
+   * `staff`, the author's staff role on the comment's site. */
+  author: { id: string; displayName: string; avatarUrl?: string; badges?: string[]; staff?: 'admin' | 'moderator' } | null;
+  /** A moderator featured it ("À la une"). */
+  featured?: true;
   bodyHtml: string;
   body?: string;
   status: CommentStatus;

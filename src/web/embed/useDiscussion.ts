@@ -127,7 +127,8 @@ export function useDiscussion(cfg: ReadyConfig) {
     fetchPage(storyId, null)
       .then((p) => {
         if (n !== seq.current) return;
-        setComments((l) => chunks.composer.m?.keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor) ?? p.comments);
+        // The Featured tab shows the moderators' picks only, not the reader's just-posted comments.
+        setComments((l) => (sort != 'featured' && chunks.composer.m?.keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor)) || p.comments);
         setNext(p.nextCursor);
         setTotal(p.totalCount);
         setEventSeq((e) => e ?? p.eventSeq ?? null);
@@ -180,6 +181,7 @@ export function useDiscussion(cfg: ReadyConfig) {
     storyId,
     eventSeq,
     userId: user?.id,
+    featured: sort == 'featured',
     setComments,
     onPublished: (n) => {
       bumpCount(n);

@@ -47,24 +47,29 @@ export function CommentItem({ c }: { c: Comment }) {
 
   return (
     <li>
-      <article ref={art} tabIndex={-1} class={`c ${c.status}`} data-testid="comment" data-comment-id={c.id}>
+      <article ref={art} tabIndex={-1} id={`comment-${c.id}`} class={`c ${c.status}`} data-testid="comment" data-comment-id={c.id}>
         <p class="meta">
           <span>
             {c.author && (
               <>
                 {c.author.avatarUrl && <img class="av" src={c.author.avatarUrl} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" />}
                 <strong>{c.author.displayName}</strong>
+                {c.author.staff && <span class="badge">{s.staffLabels[c.author.staff]}</span>}
                 {c.author.badges?.map((b) => (
                   <span class="badge">{b}</span>
                 ))}
               </>
             )}{' '}
+            {c.featured && <span class="badge note">{s.sorts.featured}</span>}
             {c.inReplyTo && <span class="muted">{s.inReplyTo(c.inReplyTo.displayName)}</span>}
           </span>
           <span class="muted">
-            <time dateTime={c.createdAt} title={new Date(c.createdAt).toLocaleString(cfg.lang)}>
-              {formatDate(c.createdAt, cfg.lang)}
-            </time>
+            {/* The comment's permalink (its story's URL + #comment-<id>): the permalink chunk opens it. */}
+            <a href={`#comment-${c.id}`} class="muted">
+              <time dateTime={c.createdAt} title={new Date(c.createdAt).toLocaleString(cfg.lang)}>
+                {formatDate(c.createdAt, cfg.lang)}
+              </time>
+            </a>
             {c.editedAt && !deleted && ` · ${s.edited}`}
           </span>
         </p>
@@ -97,11 +102,17 @@ export function CommentItem({ c }: { c: Comment }) {
               </button>
             )}
             {published && (
-              <button type="button" aria-pressed={c.viewer.reacted} onClick={() => d.need() && withChunk(d, chunks.composer, (m) => m.react(d, c))} data-testid="react">
+              // Nobody can Respect their own comment (CANNOT_REACT_OWN): the count stays, the button is disabled.
+              <button type="button" disabled={c.viewer.isAuthor} aria-pressed={c.viewer.reacted} onClick={() => d.need() && withChunk(d, chunks.composer, (m) => m.react(d, c))} data-testid="react">
                 {s.respect} <span class="n">{c.reactionCount}</span>
               </button>
             )}
             {own && <Lazy c={chunks.composer}>{(m) => <m.OwnActions c={c} editing={mode === 'edit'} onEdit={() => toggle('edit')} />}</Lazy>}
+            {published && (
+              <button type="button" onClick={() => withChunk(d, chunks.permalink, (m) => m.copyLink(d, c))} data-testid="copy-link">
+                {s.copyLink}
+              </button>
+            )}
             {published && !c.viewer.isAuthor && (
               <button type="button" aria-expanded={mode === 'report'} onClick={() => d.need() && toggle('report')} data-testid="report">
                 {s.report}
