@@ -166,19 +166,20 @@ async function buildEmbedModules(dir) {
 const allFiles = (m) => new Set([m.facade, ...m.read, ...Object.values(m.strings).flat(), ...Object.values(m.more ?? {}).flat(), ...Object.values(m.chunks).flat()]);
 
 /**
- * Deletes the files of builds before the last one from `dir`: a reader whose embed.js is still the previous
- * build's (it may be cached for 5 minutes) still finds its chunks, and the folder does not grow without end.
+ * Deletes from `dir` the files of builds older than the last two (manifest.json, previous.json): a reader whose
+ * embed.js is an earlier build's (browsers keep it for 5 minutes; a running server keeps the one it first read until
+ * it restarts) still finds its modules, and the folder does not grow without end. Returns the last build's manifest.
  * @param {string} dir
  * @param {EmbedManifest} now
  */
 async function pruneOldChunks(dir, now) {
   const keep = new Set(['manifest.json', 'previous.json']);
-  const add = (m) => allFiles(m).forEach((f) => (keep.add(f), keep.add(`${f}.gz`)));
-  add(now);
-  const prev = await readFile(path.join(dir, 'manifest.json'), 'utf8').then(JSON.parse, () => null);
-  if (prev) add(prev);
+  const add = (m) => m && allFiles(m).forEach((f) => (keep.add(f), keep.add(`${f}.gz`)));
+  const read = (name) => readFile(path.join(dir, name), 'utf8').then(JSON.parse, () => null);
+  const [last, before] = [await read('manifest.json'), await read('previous.json')];
+  [now, last, before].forEach(add);
   for (const f of await readdir(dir)) if (!keep.has(f)) await rm(path.join(dir, f));
-  return prev;
+  return last;
 }
 
 /**
