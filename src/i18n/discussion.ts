@@ -35,6 +35,7 @@ const enRead = {
   staffLabels: { admin: 'Newsroom', moderator: 'Moderator' },
   noFeatured: 'Nothing featured yet.',
   copyLink: 'Copy link',
+  reportedMark: 'Reported ✓',
 
 } as const;
 
@@ -47,6 +48,7 @@ const enMore = {
   rejected: 'This comment was not published.',
   signUp: 'Create an account',
   signOut: 'Sign out',
+  myAccount: 'My account',
   signedInAs: (name: string) => `Signed in as ${name}`,
   email: 'Email',
   password: 'Password',
@@ -140,6 +142,7 @@ const frRead: ReadStrings = {
   staffLabels: { admin: 'Rédaction', moderator: 'Modération' },
   noFeatured: 'Rien à la une pour l’instant.',
   copyLink: 'Copier le lien',
+  reportedMark: 'Signalé ✓',
 
 };
 
@@ -151,6 +154,7 @@ const frMore: MoreStrings = {
   rejected: 'Ce commentaire n’a pas été publié.',
   signUp: 'Créer un compte',
   signOut: 'Se déconnecter',
+  myAccount: 'Mon compte',
   signedInAs: (name) => `Connecté en tant que ${name}`,
   email: 'Adresse e-mail',
   password: 'Mot de passe',

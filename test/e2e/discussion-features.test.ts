@@ -10,14 +10,18 @@ import { startTestServer, type TestServer } from '../fixtures/server.js';
 import { publishEverything, signUp, signUpAdmin } from '../fixtures/publisher.js';
 import { demoArticles } from '../../src/server/articles/demo-articles.js';
 import {
+  PASSWORD,
   TEST_TIMEOUT_MS,
   commentWithText,
+  composerField,
+  deepActiveTestId,
   describeViolations,
   eventually,
   launchBrowser,
   lookupStoryId,
   newContext,
   seriousA11yViolations,
+  uniqueEmail,
   waitForWidget,
   widgetPart,
 } from './helpers.js';
@@ -188,6 +192,46 @@ test('"Copy link" puts the comment’s permalink on the clipboard (en)', { timeo
     await c.locator('[data-testid="copy-link"]').first().click();
     await eventually(async () => assert.equal(await part('status').textContent(), 'Link copied.'));
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${url(en.slug)}#comment-${id}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('signed in: Esc closes the report form, "Reported ✓" after reporting, no Respect on one’s own comment, a "My account" link (en)', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const context = await newContext(browser, { locale: 'en-GB' });
+  try {
+    const page = await context.newPage();
+    await page.goto(url(en.slug));
+    await waitForWidget(page, HOST);
+    const part = widgetPart(page, HOST);
+    await part('sign-in').click();
+    await part('auth-email').waitFor();
+    await part('auth-toggle').click();
+    await part('auth-name').waitFor();
+    await part('auth-email').fill(uniqueEmail());
+    await part('auth-password').fill(PASSWORD);
+    await part('auth-name').fill(`Signed-in reader ${run}`);
+    await part('auth-submit').click();
+    await part('sign-out').waitFor();
+    assert.equal(await part('my-account').getAttribute('href'), `${server.url}/profile`);
+
+    const c = commentWithText(part, page, plainText);
+    await c.locator('[data-testid="report"]').click();
+    await part('report-reason').waitFor();
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await part('report-reason').count(), 0));
+    assert.equal(await deepActiveTestId(page), 'report', 'focus is back on the Report button');
+    await c.locator('[data-testid="report"]').click();
+    await part('report-submit').click();
+    await eventually(async () => assert.equal(await c.locator('[data-testid="report"]').textContent(), 'Reported ✓'));
+    assert.ok(await c.locator('[data-testid="report"]').isDisabled());
+
+    const mine = `My own comment ${run}`;
+    await (await composerField(part('composer').first())).fill(mine);
+    await part('post').first().click();
+    const own = commentWithText(part, page, mine);
+    await own.waitFor();
+    assert.ok(await own.locator('[data-testid="react"]').isDisabled(), 'no Respect on one’s own comment');
   } finally {
     await context.close();
   }

@@ -51,6 +51,8 @@ export interface Comment {
   replies: Comment[];
   /** Why it was not published: only on the reader's own rejected comments. */
   rejectionReason?: string;
+  /** Client-only: the reader reported it in this page view ("Signalé ✓"). */
+  reported?: true;
   /** Client-only: posted in this page view, so it stays visible and takes focus once. */
   fresh?: boolean;
 }

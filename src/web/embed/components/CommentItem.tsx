@@ -114,8 +114,8 @@ export function CommentItem({ c }: { c: Comment }) {
               </button>
             )}
             {published && !c.viewer.isAuthor && (
-              <button type="button" aria-expanded={mode === 'report'} onClick={() => d.need() && toggle('report')} data-testid="report">
-                {s.report}
+              <button type="button" disabled={c.reported} aria-expanded={mode === 'report'} onClick={() => d.need() && toggle('report')} data-testid="report">
+                {c.reported ? s.reportedMark : s.report}
               </button>
             )}
           </div>

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { FormStyle } from './FormStyle.js';
 import { useD, useUid } from '../context.js';
 import { useS } from '../lazy.js';
+import { updateComment } from '../tree.js';
 import type { ReportReason } from '../types.js';
 
 /** Every reason, in the order the form lists them (here, not in types.ts: the reading path never needs them). */
@@ -30,13 +31,15 @@ export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
     const ok = await d.run(async () => {
       await d.req('POST', `/comments/${encodeURIComponent(id)}/reports`, note ? { reason, note } : { reason });
       d.setStatus(s.reported);
+      // The Report button becomes "Reported ✓" for the rest of the page view.
+      d.setComments((l) => updateComment(l, id, (c) => ({ ...c, reported: true })));
     });
     setBusy(false);
     if (ok) onDone();
   }
 
   return (
-    <form ref={form} class="box" onSubmit={submit}>
+    <form ref={form} class="box" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <FormStyle />
       <fieldset>
         <legend>{s.report}</legend>
