@@ -36,6 +36,8 @@ const enRead = {
   noFeatured: 'Nothing featured yet.',
   copyLink: 'Copy link',
   reportedMark: 'Reported ✓',
+  // Why sign-in was asked (a signed-out reader's Reply, Respect or Report).
+  signInTo: { reply: 'Sign in to reply.', react: 'Sign in to give Respect.', report: 'Sign in to report.' },
 
 } as const;
 
@@ -143,6 +145,7 @@ const frRead: ReadStrings = {
   noFeatured: 'Rien à la une pour l’instant.',
   copyLink: 'Copier le lien',
   reportedMark: 'Signalé ✓',
+  signInTo: { reply: 'Connectez-vous pour répondre.', react: 'Connectez-vous pour donner un Respect.', report: 'Connectez-vous pour signaler.' },
 
 };
 

@@ -236,3 +236,51 @@ test('signed in: Esc closes the report form, "Reported ✓" after reporting, no 
     await context.close();
   }
 });
+
+test('keep the reader’s place: Répondre while signed out says why, and after sign-in the reply form is open under that comment (fr)', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(url(fr.slug));
+    await waitForWidget(page, HOST);
+    const part = widgetPart(page, HOST);
+    const c = part('comment').nth(6);
+    const id = await c.getAttribute('data-comment-id');
+    await c.locator('[data-testid="reply"]').click();
+    await eventually(async () => assert.equal(await part('status').textContent(), 'Connectez-vous pour répondre.'));
+    await part('auth-email').waitFor();
+    await part('auth-toggle').click();
+    await part('auth-name').waitFor();
+    await part('auth-email').fill(uniqueEmail());
+    await part('auth-password').fill(PASSWORD);
+    await part('auth-name').fill(`Lectrice revenue ${run}`);
+    await part('auth-submit').click();
+    await part('sign-out').waitFor();
+    const form = page.locator(HOST).locator(`[data-comment-id="${id}"] [data-testid="composer"]`);
+    await form.waitFor();
+    await eventually(async () => assert.equal(await deepActiveTestId(page), 'composer'));
+    assert.ok(await form.evaluate((el) => el.getBoundingClientRect().top < innerHeight && el.getBoundingClientRect().bottom > 0), 'the form is in view');
+    // Esc closes it.
+    await page.keyboard.press('Escape');
+    await eventually(async () => assert.equal(await form.count(), 0));
+  } finally {
+    await context.close();
+  }
+});
+
+test('the chosen sort is remembered on the next visit (en)', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const context = await newContext(browser, { locale: 'en-GB' });
+  try {
+    const page = await context.newPage();
+    await page.goto(url(en.slug));
+    await waitForWidget(page, HOST);
+    await widgetPart(page, HOST)('sort').selectOption('oldest');
+    await page.reload();
+    await waitForWidget(page, HOST);
+    assert.equal(await widgetPart(page, HOST)('sort').inputValue(), 'oldest');
+    await widgetPart(page, HOST)('comment').first().waitFor();
+    assert.ok(((await widgetPart(page, HOST)('comment').first().textContent()) ?? '').includes(staffText), 'oldest first');
+  } finally {
+    await context.close();
+  }
+});

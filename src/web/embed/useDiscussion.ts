@@ -5,13 +5,21 @@ import { chunks } from './lazy.js';
 import { loadAllStrings } from './strings.js';
 import { createSession, forgetSession, openSignInPopup, storeToken } from './session.js';
 import { appendPage } from './tree.js';
-import type { Comment, CommentPage, Sort, Story, User } from './types.js';
+import { SORTS, type Comment, type CommentPage, type Sort, type Story, type User } from './types.js';
 import { useLive } from './live.js';
 
 /** Focus key of the main composer; comment ids are used for comments. */
 export const MAIN_COMPOSER = '';
 const PAGE_SIZE = 20;
 const enc = encodeURIComponent;
+/** Where the reader's chosen sort is kept: the page's localStorage, so per publisher site. */
+const SORT_KEY = 'agora-sort';
+
+/** An action a signed-out reader asked for on a comment, done once they have signed in (issue 12, point 5). */
+export interface Pending {
+  id: string;
+  act: 'reply' | 'react' | 'report';
+}
 
 /** State and actions of one Discussion; components reach it through context. */
 export type Discussion = ReturnType<typeof useDiscussion>;
@@ -27,7 +35,24 @@ export function useDiscussion(cfg: ReadyConfig) {
   const [comments, setComments] = useState<Comment[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [total, setTotal] = useState(0);
-  const [sort, setSort] = useState<Sort>('newest');
+  // Remembered across visits; storage may be refused (privacy settings, sandboxed frames): then newest first.
+  const [sort, pickSort] = useState<Sort>(() => {
+    try {
+      const v = localStorage.getItem(SORT_KEY) as Sort;
+      return SORTS.includes(v) ? v : 'newest';
+    } catch {
+      return 'newest';
+    }
+  });
+  const setSort = (v: Sort) => {
+    pickSort(v);
+    try {
+      localStorage.setItem(SORT_KEY, v);
+    } catch {
+      // not remembered, still applied
+    }
+  };
+  const pending = useRef<Pending | null>(null);
   const [phase, setPhase] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
@@ -103,7 +128,8 @@ export function useDiscussion(cfg: ReadyConfig) {
         storeToken(session, token);
         setStatus('');
         setUser(u ?? (await me()));
-        setFocus({ id: MAIN_COMPOSER });
+        // Back to the comment whose Reply, Respect or Report asked for sign-in, else to the composer.
+        setFocus({ id: pending.current?.id ?? MAIN_COMPOSER });
       }),
     );
     stopListening.current.catch(() => (stopListening.current = undefined));
@@ -170,8 +196,19 @@ export function useDiscussion(cfg: ReadyConfig) {
     else void loadAllStrings(cfg.lang).then((all) => setStatus(all.popupBlocked), () => setStatus(s.offline));
   }
 
-  /** True when signed in; otherwise starts sign-in so the reader can come back to the action. */
-  const need = () => !!user || (openSignIn(), false);
+  /**
+   * True when signed in; otherwise starts sign-in, says why, and keeps `p` so that the comment's item does the
+   * action once the reader is signed in.
+   */
+  function need(p?: Pending): boolean {
+    if (user) return true;
+    openSignIn();
+    if (p) {
+      pending.current = p;
+      setStatus(s.signInTo[p.act]);
+    }
+    return false;
+  }
 
   const bumpCount = (delta: number) =>
     setStory((st) => st && { ...st, commentCount: Math.max(0, st.commentCount + delta) });
@@ -213,6 +250,7 @@ export function useDiscussion(cfg: ReadyConfig) {
     loadMore,
     openSignIn,
     need,
+    pending,
     live,
     // For the interaction chunks' actions (src/web/embed/write.ts and the forms), which change this state.
     session,

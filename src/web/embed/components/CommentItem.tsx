@@ -21,6 +21,16 @@ export function CommentItem({ c }: { c: Comment }) {
     if (d.focus?.id === c.id) art.current?.focus();
   }, [d.focus]);
 
+  // Signed in after this comment's Reply, Respect or Report asked for it: the reader's action, done or opened.
+  useEffect(() => {
+    const p = d.pending.current;
+    if (!d.user || p?.id !== c.id) return;
+    d.pending.current = null;
+    if (p.act == 'react') react();
+    else setMode(p.act);
+  }, [d.user]);
+  const react = () => withChunk(d, chunks.composer, (m) => m.react(d, c));
+
   /** Closes the inline form and gives focus back to the button that opened it. */
   function close() {
     const opener = art.current?.querySelector<HTMLElement>(`.actions [data-testid="${mode}"]`);
@@ -97,13 +107,13 @@ export function CommentItem({ c }: { c: Comment }) {
         {!deleted && (
           <div class="actions">
             {published && !d.story?.closed && (
-              <button type="button" aria-expanded={mode === 'reply'} onClick={() => d.need() && toggle('reply')} data-testid="reply">
+              <button type="button" aria-expanded={mode === 'reply'} onClick={() => d.need({ id: c.id, act: 'reply' }) && toggle('reply')} data-testid="reply">
                 {s.reply}
               </button>
             )}
             {published && (
               // Nobody can Respect their own comment (CANNOT_REACT_OWN): the count stays, the button is disabled.
-              <button type="button" disabled={c.viewer.isAuthor} aria-pressed={c.viewer.reacted} onClick={() => d.need() && withChunk(d, chunks.composer, (m) => m.react(d, c))} data-testid="react">
+              <button type="button" disabled={c.viewer.isAuthor} aria-pressed={c.viewer.reacted} onClick={() => d.need({ id: c.id, act: 'react' }) && react()} data-testid="react">
                 {s.respect} <span class="n">{c.reactionCount}</span>
               </button>
             )}
@@ -114,7 +124,7 @@ export function CommentItem({ c }: { c: Comment }) {
               </button>
             )}
             {published && !c.viewer.isAuthor && (
-              <button type="button" disabled={c.reported} aria-expanded={mode === 'report'} onClick={() => d.need() && toggle('report')} data-testid="report">
+              <button type="button" disabled={c.reported} aria-expanded={mode === 'report'} onClick={() => d.need({ id: c.id, act: 'report' }) && toggle('report')} data-testid="report">
                 {c.reported ? s.reportedMark : s.report}
               </button>
             )}
