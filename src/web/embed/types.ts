@@ -71,6 +71,8 @@ export interface Notice {
   id: string;
   kind: 'reply' | 'approved' | 'rejected' | 'featured';
   story: { title: string; url: string };
+  /** The comment's permalink (its story's URL + #comment-<id>), when the notice is about a comment. */
+  url?: string;
   actorName: string | null;
   reason: string | null;
   createdAt: string;
