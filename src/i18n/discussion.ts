@@ -36,6 +36,9 @@ const enRead = {
   noFeatured: 'Nothing featured yet.',
   copyLink: 'Copy link',
   reportedMark: 'Reported ✓',
+  ignore: 'Ignore',
+  ignoredFold: 'A comment from a reader you ignore.',
+  show: 'Show',
   // Why sign-in was asked (a signed-out reader's Reply, Respect or Report).
   signInTo: { reply: 'Sign in to reply.', react: 'Sign in to give Respect.', report: 'Sign in to report.' },
 
@@ -69,6 +72,7 @@ const enMore = {
   reportReason: 'Reason',
   reportNote: 'Note (optional)',
   linkCopied: 'Link copied.',
+  ignoredDone: (name: string) => `${name}'s comments are now folded for you.`,
   permalinkGone: 'This comment is no longer available.',
   sendReport: 'Send report',
   reported: 'Thank you, a moderator will look at it.',
@@ -145,6 +149,9 @@ const frRead: ReadStrings = {
   noFeatured: 'Rien à la une pour l’instant.',
   copyLink: 'Copier le lien',
   reportedMark: 'Signalé ✓',
+  ignore: 'Ignorer',
+  ignoredFold: 'Un commentaire d’une personne que vous ignorez.',
+  show: 'Afficher',
   signInTo: { reply: 'Connectez-vous pour répondre.', react: 'Connectez-vous pour donner un Respect.', report: 'Connectez-vous pour signaler.' },
 
 };
@@ -176,6 +183,7 @@ const frMore: MoreStrings = {
   reportReason: 'Motif',
   reportNote: 'Précision (facultative)',
   linkCopied: 'Lien copié.',
+  ignoredDone: (name) => `Les commentaires de ${name} sont désormais repliés pour vous.`,
   permalinkGone: 'Ce commentaire n’est plus disponible.',
   sendReport: 'Envoyer le signalement',
   reported: 'Merci, un modérateur va l’examiner.',

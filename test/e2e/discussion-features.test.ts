@@ -197,7 +197,7 @@ test('"Copy link" puts the comment’s permalink on the clipboard (en)', { timeo
   }
 });
 
-test('signed in: Esc closes the report form, "Reported ✓" after reporting, no Respect on one’s own comment, a "My account" link (en)', { timeout: TEST_TIMEOUT_MS }, async () => {
+test('signed in: Esc closes the report form, "Reported ✓" after reporting, no Respect on one’s own comment, a "My account" link, ignoring a reader folds their comments (en)', { timeout: TEST_TIMEOUT_MS }, async () => {
   const context = await newContext(browser, { locale: 'en-GB' });
   try {
     const page = await context.newPage();
@@ -232,6 +232,16 @@ test('signed in: Esc closes the report form, "Reported ✓" after reporting, no 
     const own = commentWithText(part, page, mine);
     await own.waitFor();
     assert.ok(await own.locator('[data-testid="react"]').isDisabled(), 'no Respect on one’s own comment');
+
+    // Ignoring the plain comment's author folds their comments (the featured one is theirs too), with "Show".
+    const folded = page.locator(HOST).locator(`[data-comment-id="${await c.getAttribute('data-comment-id')}"]`);
+    await c.locator('[data-testid="ignore"]').click();
+    await eventually(async () => assert.match((await part('status').textContent()) ?? '', /comments are now folded for you/));
+    const featured = page.locator(HOST).locator('[data-testid="comment"]').filter({ has: page.locator('.badge', { hasText: 'Featured' }) });
+    await featured.locator('[data-testid="unfold"]').waitFor();
+    assert.equal(await folded.locator('.body').count(), 0, 'folded: no body');
+    await folded.locator('[data-testid="unfold"]').click();
+    await eventually(async () => assert.ok(((await folded.locator('.body').textContent()) ?? '').includes(plainText)));
   } finally {
     await context.close();
   }

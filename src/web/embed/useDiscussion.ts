@@ -53,6 +53,8 @@ export function useDiscussion(cfg: ReadyConfig) {
     }
   };
   const pending = useRef<Pending | null>(null);
+  /** Ids of the readers this reader ignores: their comments are folded (GET /me's `ignored`). */
+  const [ignored, setIgnored] = useState<string[]>([]);
   const [phase, setPhase] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
@@ -93,8 +95,9 @@ export function useDiscussion(cfg: ReadyConfig) {
       const sso = cfg.ssoToken || cfg.hooks.getToken ? await (await chunks.auth()).ssoSignIn(req, session, cfg) : undefined;
       if (sso !== undefined) return sso;
       if (!session.firstParty && !session.token) return null;
-      const r = await req<{ user: User; csrfToken?: string }>('GET', '/me');
+      const r = await req<{ user: User; csrfToken?: string; ignored?: string[] }>('GET', '/me');
       if (r.csrfToken) session.csrf = r.csrfToken;
+      setIgnored(r.ignored ?? []);
       return r.user;
     } catch {
       return null; // signed out (or unreachable: the story load reports that)
@@ -251,6 +254,8 @@ export function useDiscussion(cfg: ReadyConfig) {
     openSignIn,
     need,
     pending,
+    ignored,
+    setIgnored,
     live,
     // For the interaction chunks' actions (src/web/embed/write.ts and the forms), which change this state.
     session,

@@ -15,6 +15,7 @@ export function CommentItem({ c }: { c: Comment }) {
   const { s, cfg } = d;
   const [mode, setMode] = useState<Mode>(null);
   const [all, setAll] = useState(false);
+  const [unfolded, unfold] = useState(false);
   const art = useRef<HTMLElement>(null);
 
   useEffect(() => {
@@ -40,6 +41,8 @@ export function CommentItem({ c }: { c: Comment }) {
   const toggle = (m: Mode) => (mode === m ? close() : setMode(m));
   const done = (ok: boolean) => (ok && setMode(null), ok);
 
+  // An ignored reader's comment is folded, for this reader only; "Show" unfolds it. Its replies stay.
+  const folded = !unfolded && !!c.author && d.ignored.includes(c.author.id);
   const published = c.status === 'published';
   const deleted = c.status === 'deleted';
   // Only the author (a guest too, who has no account) sees these: a pending or rejected comment's note, Edit and
@@ -84,7 +87,14 @@ export function CommentItem({ c }: { c: Comment }) {
           </span>
         </p>
         {own && <Lazy c={chunks.composer}>{(m) => <m.OwnNote c={c} />}</Lazy>}
-        {deleted ? (
+        {folded ? (
+          <p class="muted">
+            {s.ignoredFold}{' '}
+            <button type="button" class="link" onClick={() => unfold(true)} data-testid="unfold">
+              {s.show}
+            </button>
+          </p>
+        ) : deleted ? (
           <p class="muted">
             <em>{s.deleted}</em>
           </p>
@@ -104,7 +114,7 @@ export function CommentItem({ c }: { c: Comment }) {
           // Sanitised by the server (the only HTML we render); everything else goes through text nodes.
           <div class="body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
         )}
-        {!deleted && (
+        {!deleted && !folded && (
           <div class="actions">
             {published && !d.story?.closed && (
               <button type="button" aria-expanded={mode === 'reply'} onClick={() => d.need({ id: c.id, act: 'reply' }) && toggle('reply')} data-testid="reply">
@@ -121,6 +131,11 @@ export function CommentItem({ c }: { c: Comment }) {
             {published && (
               <button type="button" onClick={() => withChunk(d, chunks.permalink, (m) => m.copyLink(d, c))} data-testid="copy-link">
                 {s.copyLink}
+              </button>
+            )}
+            {published && d.user && c.author && !c.viewer.isAuthor && (
+              <button type="button" onClick={() => withChunk(d, chunks.report, (m) => m.ignore(d, c.author!))} data-testid="ignore">
+                {s.ignore}
               </button>
             )}
             {published && !c.viewer.isAuthor && (

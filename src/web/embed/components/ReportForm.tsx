@@ -3,7 +3,9 @@ import { FormStyle } from './FormStyle.js';
 import { useD, useUid } from '../context.js';
 import { useS } from '../lazy.js';
 import { updateComment } from '../tree.js';
-import type { ReportReason } from '../types.js';
+import type { Comment, ReportReason } from '../types.js';
+import type { Discussion } from '../useDiscussion.js';
+import { allStrings } from '../strings.js';
 
 /** Every reason, in the order the form lists them (here, not in types.ts: the reading path never needs them). */
 const REASONS: readonly ReportReason[] = ['spam', 'abuse', 'offtopic', 'misinformation', 'other'];
@@ -65,3 +67,11 @@ export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
     </form>
   );
 }
+
+/** Ignores `author` (POST /me/ignored/:id): their comments are folded for this reader from now on, here too. */
+export const ignore = (d: Discussion, author: NonNullable<Comment['author']>) =>
+  d.run(async () => {
+    const r = await d.req<{ ignored: string[] }>('POST', `/me/ignored/${encodeURIComponent(author.id)}`);
+    d.setIgnored(r.ignored);
+    d.setStatus(allStrings(d.cfg.lang).ignoredDone(author.displayName));
+  });
