@@ -294,3 +294,26 @@ test('the chosen sort is remembered on the next visit (en)', { timeout: TEST_TIM
     await context.close();
   }
 });
+
+test('"Load more" moves focus to the first new comment; local accounts get initials avatars (fr)', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const context = await newContext(browser);
+  try {
+    const page = await context.newPage();
+    await page.goto(url(fr.slug));
+    await waitForWidget(page, HOST);
+    const part = widgetPart(page, HOST);
+    await part('comment').first().waitFor();
+    assert.match((await part('comment').first().locator('.av').textContent()) ?? '', /^L\d$/, 'initials of "Lectrice N …"');
+    const before = await part('comment').count();
+    await part('load-more').click();
+    await eventually(async () => assert.ok((await part('comment').count()) > before));
+    const first = await page.evaluate(() => {
+      let el: Element | null = document.activeElement;
+      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+      return el?.getAttribute('data-comment-id') ?? null;
+    });
+    assert.equal(first, await part('comment').nth(before).getAttribute('data-comment-id'));
+  } finally {
+    await context.close();
+  }
+});

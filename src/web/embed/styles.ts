@@ -56,6 +56,7 @@ article.pending,article.rejected{border-style:dashed}
 .toast.on{padding:.5rem .75rem;background:var(--agora-text);color:var(--agora-bg)}
 .toast .link{color:var(--agora-bg)}
 .av{vertical-align:middle;border-radius:50%;margin-right:.375rem}
+.in{display:inline-grid;place-items:center;width:24px;height:24px;font-size:.625rem;font-weight:600;background:var(--agora-border)}
 .badge{margin-left:.375rem;padding:0 .375rem;border-radius:1rem;background:#ddf4ff;color:#0a3069;font-size:.75rem}
 `;
 

@@ -182,6 +182,8 @@ export function useDiscussion(cfg: ReadyConfig) {
         const p = await fetchPage(storyId, next);
         if (n !== seq.current) return;
         setComments((l) => appendPage(l, p.comments));
+        // Keyboard and screen-reader users carry on from the first comment of the new page.
+        if (p.comments[0]) setFocus({ id: p.comments[0].id });
         setNext(p.nextCursor);
         setTotal(p.totalCount);
       } finally {

@@ -65,7 +65,19 @@ export function CommentItem({ c }: { c: Comment }) {
           <span>
             {c.author && (
               <>
-                {c.author.avatarUrl && <img class="av" src={c.author.avatarUrl} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" />}
+                {c.author.avatarUrl ? (
+                  <img class="av" src={c.author.avatarUrl} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" />
+                ) : (
+                  // Local accounts have no picture: their initials, decorative (the name follows).
+                  <span class="av in" aria-hidden="true">
+                    {c.author.displayName
+                      .split(/\s+/)
+                      .slice(0, 2)
+                      .map((w) => w.charAt(0))
+                      .join('')
+                      .toUpperCase()}
+                  </span>
+                )}
                 <strong>{c.author.displayName}</strong>
                 {c.author.staff && <span class="badge">{s.staffLabels[c.author.staff]}</span>}
                 {c.author.badges?.map((b) => (
