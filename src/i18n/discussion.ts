@@ -39,8 +39,6 @@ const enRead = {
   ignore: 'Ignore',
   ignoredFold: 'A comment from a reader you ignore.',
   show: 'Show',
-  // Why sign-in was asked (a signed-out reader's Reply, Respect or Report).
-  signInTo: { reply: 'Sign in to reply.', react: 'Sign in to give Respect.', report: 'Sign in to report.' },
 
 } as const;
 
@@ -72,6 +70,8 @@ const enMore = {
   reportReason: 'Reason',
   reportNote: 'Note (optional)',
   linkCopied: 'Link copied.',
+  // Why sign-in was asked (a signed-out reader's Reply, Respect or Report).
+  signInTo: { reply: 'Sign in to reply.', react: 'Sign in to give Respect.', report: 'Sign in to report.' },
   ignoredDone: (name: string) => `${name}'s comments are now folded for you.`,
   permalinkGone: 'This comment is no longer available.',
   sendReport: 'Send report',
@@ -152,7 +152,6 @@ const frRead: ReadStrings = {
   ignore: 'Ignorer',
   ignoredFold: 'Un commentaire d’une personne que vous ignorez.',
   show: 'Afficher',
-  signInTo: { reply: 'Connectez-vous pour répondre.', react: 'Connectez-vous pour donner un Respect.', report: 'Connectez-vous pour signaler.' },
 
 };
 
@@ -183,6 +182,7 @@ const frMore: MoreStrings = {
   reportReason: 'Motif',
   reportNote: 'Précision (facultative)',
   linkCopied: 'Lien copié.',
+  signInTo: { reply: 'Connectez-vous pour répondre.', react: 'Connectez-vous pour donner un Respect.', report: 'Connectez-vous pour signaler.' },
   ignoredDone: (name) => `Les commentaires de ${name} sont désormais repliés pour vous.`,
   permalinkGone: 'Ce commentaire n’est plus disponible.',
   sendReport: 'Envoyer le signalement',

@@ -210,7 +210,8 @@ export function useDiscussion(cfg: ReadyConfig) {
     openSignIn();
     if (p) {
       pending.current = p;
-      setStatus(s.signInTo[p.act]);
+      // Said with the interaction strings (the sign-in form's chunk needs them anyway): not on the reading path.
+      void loadAllStrings(cfg.lang).then((all) => setStatus(all.signInTo[p.act]), () => undefined);
     }
     return false;
   }
