@@ -77,7 +77,7 @@ async function terse(code, { module }) {
 }
 
 /** The widget's chunks loaded on first use (and prefetched when the browser is idle): src/web/embed/chunks/<name>.ts. */
-const CHUNKS = /** @type {const} */ (['composer', 'auth', 'report', 'bell', 'guest', 'account']);
+const CHUNKS = /** @type {const} */ (['composer', 'auth', 'report', 'bell', 'guest', 'account', 'permalink']);
 
 /**
  * Budgets, in gzip bytes as sent (docs/adr/0017); test/unit/embed-size.test.ts enforces them. The reading path is

@@ -31,6 +31,14 @@ const enRead = {
   dismiss: 'Dismiss',
   offline: 'The server could not be reached. Check your connection and try again.',
   asGuest: 'Comment without an account',
+  // Staff badges (also on the server-rendered page) and the Featured tab's empty state (issue 12).
+  staffLabels: { admin: 'Newsroom', moderator: 'Moderator' },
+  noFeatured: 'Nothing featured yet.',
+  copyLink: 'Copy link',
+  reportedMark: 'Reported ✓',
+  ignore: 'Ignore',
+  ignoredFold: 'A comment from a reader you ignore.',
+  show: 'Show',
 
 } as const;
 
@@ -43,6 +51,7 @@ const enMore = {
   rejected: 'This comment was not published.',
   signUp: 'Create an account',
   signOut: 'Sign out',
+  myAccount: 'My account',
   signedInAs: (name: string) => `Signed in as ${name}`,
   email: 'Email',
   password: 'Password',
@@ -60,6 +69,11 @@ const enMore = {
   confirmDelete: 'Delete this comment?',
   reportReason: 'Reason',
   reportNote: 'Note (optional)',
+  linkCopied: 'Link copied.',
+  // Why sign-in was asked (a signed-out reader's Reply, Respect or Report).
+  signInTo: { reply: 'Sign in to reply.', react: 'Sign in to give Respect.', report: 'Sign in to report.' },
+  ignoredDone: (name: string) => `${name}'s comments are now folded for you.`,
+  permalinkGone: 'This comment is no longer available.',
   sendReport: 'Send report',
   reported: 'Thank you, a moderator will look at it.',
   reasons: {
@@ -92,7 +106,6 @@ const enPages = {
   permalinkLabel: 'Link to this comment',
   threadView: 'One conversation of the discussion.',
   allComments: 'Show all comments',
-  staffLabels: { admin: 'Newsroom', moderator: 'Moderator' },
   featuredLabel: 'Featured',
 } as const;
 
@@ -131,6 +144,14 @@ const frRead: ReadStrings = {
   dismiss: 'Fermer',
   offline: 'Le serveur est injoignable. Vérifiez votre connexion et réessayez.',
   asGuest: 'Commenter sans compte',
+  // Staff badges (also on the server-rendered page) and the Featured tab's empty state (issue 12).
+  staffLabels: { admin: 'Rédaction', moderator: 'Modération' },
+  noFeatured: 'Rien à la une pour l’instant.',
+  copyLink: 'Copier le lien',
+  reportedMark: 'Signalé ✓',
+  ignore: 'Ignorer',
+  ignoredFold: 'Un commentaire d’une personne que vous ignorez.',
+  show: 'Afficher',
 
 };
 
@@ -142,6 +163,7 @@ const frMore: MoreStrings = {
   rejected: 'Ce commentaire n’a pas été publié.',
   signUp: 'Créer un compte',
   signOut: 'Se déconnecter',
+  myAccount: 'Mon compte',
   signedInAs: (name) => `Connecté en tant que ${name}`,
   email: 'Adresse e-mail',
   password: 'Mot de passe',
@@ -158,7 +180,11 @@ const frMore: MoreStrings = {
   cancel: 'Annuler',
   confirmDelete: 'Supprimer ce commentaire ?',
   reportReason: 'Motif',
-  reportNote: 'Précision (facultatif)',
+  reportNote: 'Précision (facultative)',
+  linkCopied: 'Lien copié.',
+  signInTo: { reply: 'Connectez-vous pour répondre.', react: 'Connectez-vous pour donner un Respect.', report: 'Connectez-vous pour signaler.' },
+  ignoredDone: (name) => `Les commentaires de ${name} sont désormais repliés pour vous.`,
+  permalinkGone: 'Ce commentaire n’est plus disponible.',
   sendReport: 'Envoyer le signalement',
   reported: 'Merci, un modérateur va l’examiner.',
   reasons: {
@@ -189,7 +215,6 @@ const frPages: Catalog<typeof enPages> = {
   permalinkLabel: 'Lien vers ce commentaire',
   threadView: 'Une conversation de la discussion.',
   allComments: 'Afficher tous les commentaires',
-  staffLabels: { admin: 'Rédaction', moderator: 'Modération' },
   featuredLabel: 'À la une',
 };
 

@@ -35,6 +35,7 @@ export const chunks = {
   bell: chunk(() => import('./chunks/bell.js')),
   guest: chunk(() => import('./chunks/guest.js')),
   account: chunk(() => import('./chunks/account.js')),
+  permalink: chunk(() => import('./chunks/permalink.js')),
 };
 
 /** Chunk `c` with the interaction strings of the widget's language, which every chunk's components show. */

@@ -20,7 +20,7 @@ function findAuthor(list: Comment[], id: string): string | undefined {
  * nothing between loading the list and connecting is missed. `reload` is called when the server says too much was
  * missed.
  */
-export function useLive(o: { api: string; storyId: string | undefined; eventSeq: number | null; userId: string | undefined; setComments: Setter; onPublished: (n: number) => void; reload: () => void }) {
+export function useLive(o: { api: string; storyId: string | undefined; eventSeq: number | null; userId: string | undefined; featured: boolean; setComments: Setter; onPublished: (n: number) => void; reload: () => void }) {
   const [waiting, setWaiting] = useState<Comment[]>([]);
   const ref = useRef(o);
   ref.current = o;
@@ -32,7 +32,8 @@ export function useLive(o: { api: string; storyId: string | undefined; eventSeq:
       es.addEventListener(type, (e) => fn(JSON.parse((e as MessageEvent<string>).data)));
     const arrive = (c: Comment) =>
       ref.current.setComments((l) => {
-        if (has(l, c.id)) return l;
+        // The Featured tab lists the moderators' picks only: a new thread there is not one (yet).
+        if (has(l, c.id) || (ref.current.featured && !c.parentId && !c.featured)) return l;
         const fresh = { ...c, replies: [] };
         // The reader's own comment (its event may beat the POST's answer) and a reply to it are worth moving for.
         const me = ref.current.userId;

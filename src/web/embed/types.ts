@@ -35,8 +35,11 @@ export interface Comment {
   parentId: string | null;
   depth: number;
   inReplyTo: { id: string; displayName: string } | null;
-  /** `avatarUrl` and `badges` come from the publisher's single sign-on (its `avatar`, `role` and `badges` claims). */
-  author: { id: string; displayName: string; avatarUrl?: string; badges?: string[] } | null;
+  /** `avatarUrl` and `badges` come from the publisher's single sign-on (its `avatar`, `role` and `badges` claims);
+   * `staff`, the author's staff role on the comment's site. */
+  author: { id: string; displayName: string; avatarUrl?: string; badges?: string[]; staff?: 'admin' | 'moderator' } | null;
+  /** A moderator featured it ("À la une"). */
+  featured?: true;
   bodyHtml: string;
   body?: string;
   status: CommentStatus;
@@ -48,6 +51,8 @@ export interface Comment {
   replies: Comment[];
   /** Why it was not published: only on the reader's own rejected comments. */
   rejectionReason?: string;
+  /** Client-only: the reader reported it in this page view ("Signalé ✓"). */
+  reported?: true;
   /** Client-only: posted in this page view, so it stays visible and takes focus once. */
   fresh?: boolean;
 }
@@ -66,6 +71,8 @@ export interface Notice {
   id: string;
   kind: 'reply' | 'approved' | 'rejected' | 'featured';
   story: { title: string; url: string };
+  /** The comment's permalink (its story's URL + #comment-<id>), when the notice is about a comment. */
+  url?: string;
   actorName: string | null;
   reason: string | null;
   createdAt: string;

@@ -5,13 +5,21 @@ import { chunks } from './lazy.js';
 import { loadAllStrings } from './strings.js';
 import { createSession, forgetSession, openSignInPopup, storeToken } from './session.js';
 import { appendPage } from './tree.js';
-import type { Comment, CommentPage, Sort, Story, User } from './types.js';
+import { SORTS, type Comment, type CommentPage, type Sort, type Story, type User } from './types.js';
 import { useLive } from './live.js';
 
 /** Focus key of the main composer; comment ids are used for comments. */
 export const MAIN_COMPOSER = '';
 const PAGE_SIZE = 20;
 const enc = encodeURIComponent;
+/** Where the reader's chosen sort is kept: the page's localStorage, so per publisher site. */
+const SORT_KEY = 'agora-sort';
+
+/** An action a signed-out reader asked for on a comment, done once they have signed in (issue 12, point 5). */
+export interface Pending {
+  id: string;
+  act: 'reply' | 'react' | 'report';
+}
 
 /** State and actions of one Discussion; components reach it through context. */
 export type Discussion = ReturnType<typeof useDiscussion>;
@@ -27,7 +35,26 @@ export function useDiscussion(cfg: ReadyConfig) {
   const [comments, setComments] = useState<Comment[]>([]);
   const [next, setNext] = useState<string | null>(null);
   const [total, setTotal] = useState(0);
-  const [sort, setSort] = useState<Sort>('newest');
+  // Remembered across visits; storage may be refused (privacy settings, sandboxed frames): then newest first.
+  const [sort, pickSort] = useState<Sort>(() => {
+    try {
+      const v = localStorage.getItem(SORT_KEY) as Sort;
+      return SORTS.includes(v) ? v : 'newest';
+    } catch {
+      return 'newest';
+    }
+  });
+  const setSort = (v: Sort) => {
+    pickSort(v);
+    try {
+      localStorage.setItem(SORT_KEY, v);
+    } catch {
+      // not remembered, still applied
+    }
+  };
+  const pending = useRef<Pending | null>(null);
+  /** Ids of the readers this reader ignores: their comments are folded (GET /me's `ignored`). */
+  const [ignored, setIgnored] = useState<string[]>([]);
   const [phase, setPhase] = useState<'loading' | 'ready' | 'failed'>('loading');
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState('');
@@ -68,8 +95,9 @@ export function useDiscussion(cfg: ReadyConfig) {
       const sso = cfg.ssoToken || cfg.hooks.getToken ? await (await chunks.auth()).ssoSignIn(req, session, cfg) : undefined;
       if (sso !== undefined) return sso;
       if (!session.firstParty && !session.token) return null;
-      const r = await req<{ user: User; csrfToken?: string }>('GET', '/me');
+      const r = await req<{ user: User; csrfToken?: string; ignored?: string[] }>('GET', '/me');
       if (r.csrfToken) session.csrf = r.csrfToken;
+      setIgnored(r.ignored ?? []);
       return r.user;
     } catch {
       return null; // signed out (or unreachable: the story load reports that)
@@ -103,7 +131,8 @@ export function useDiscussion(cfg: ReadyConfig) {
         storeToken(session, token);
         setStatus('');
         setUser(u ?? (await me()));
-        setFocus({ id: MAIN_COMPOSER });
+        // Back to the comment whose Reply, Respect or Report asked for sign-in, else to the composer.
+        setFocus({ id: pending.current?.id ?? MAIN_COMPOSER });
       }),
     );
     stopListening.current.catch(() => (stopListening.current = undefined));
@@ -127,7 +156,8 @@ export function useDiscussion(cfg: ReadyConfig) {
     fetchPage(storyId, null)
       .then((p) => {
         if (n !== seq.current) return;
-        setComments((l) => chunks.composer.m?.keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor) ?? p.comments);
+        // The Featured tab shows the moderators' picks only, not the reader's just-posted comments.
+        setComments((l) => (sort != 'featured' && chunks.composer.m?.keepFresh(l, p.comments, sort === 'oldest' && !p.nextCursor)) || p.comments);
         setNext(p.nextCursor);
         setTotal(p.totalCount);
         setEventSeq((e) => e ?? p.eventSeq ?? null);
@@ -152,6 +182,8 @@ export function useDiscussion(cfg: ReadyConfig) {
         const p = await fetchPage(storyId, next);
         if (n !== seq.current) return;
         setComments((l) => appendPage(l, p.comments));
+        // Keyboard and screen-reader users carry on from the first comment of the new page.
+        if (p.comments[0]) setFocus({ id: p.comments[0].id });
         setNext(p.nextCursor);
         setTotal(p.totalCount);
       } finally {
@@ -169,8 +201,20 @@ export function useDiscussion(cfg: ReadyConfig) {
     else void loadAllStrings(cfg.lang).then((all) => setStatus(all.popupBlocked), () => setStatus(s.offline));
   }
 
-  /** True when signed in; otherwise starts sign-in so the reader can come back to the action. */
-  const need = () => !!user || (openSignIn(), false);
+  /**
+   * True when signed in; otherwise starts sign-in, says why, and keeps `p` so that the comment's item does the
+   * action once the reader is signed in.
+   */
+  function need(p?: Pending): boolean {
+    if (user) return true;
+    openSignIn();
+    if (p) {
+      pending.current = p;
+      // Said with the interaction strings (the sign-in form's chunk needs them anyway): not on the reading path.
+      void loadAllStrings(cfg.lang).then((all) => setStatus(all.signInTo[p.act]), () => undefined);
+    }
+    return false;
+  }
 
   const bumpCount = (delta: number) =>
     setStory((st) => st && { ...st, commentCount: Math.max(0, st.commentCount + delta) });
@@ -180,6 +224,7 @@ export function useDiscussion(cfg: ReadyConfig) {
     storyId,
     eventSeq,
     userId: user?.id,
+    featured: sort == 'featured',
     setComments,
     onPublished: (n) => {
       bumpCount(n);
@@ -211,6 +256,9 @@ export function useDiscussion(cfg: ReadyConfig) {
     loadMore,
     openSignIn,
     need,
+    pending,
+    ignored,
+    setIgnored,
     live,
     // For the interaction chunks' actions (src/web/embed/write.ts and the forms), which change this state.
     session,

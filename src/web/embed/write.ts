@@ -37,7 +37,8 @@ export const post = (d: Discussion, body: string, parentId: string | null, guest
     guestToken(r.guestToken);
     const c: Comment = { ...r.comment, replies: r.comment.replies ?? [], fresh: true };
     // Newest first puts it on top; oldest first at the bottom only when that bottom is loaded.
-    d.setComments((l) => insertComment(l, c, d.sort === 'oldest' && !d.next));
+    // Not on the Featured tab, which lists the moderators' picks only (a reply goes under its featured parent).
+    if (d.sort != 'featured' || c.parentId) d.setComments((l) => insertComment(l, c, d.sort === 'oldest' && !d.next));
     if (!c.parentId) d.setTotal((t) => t + 1);
     if (c.status === 'published') d.bumpCount(1);
     d.setFocus({ id: c.id });

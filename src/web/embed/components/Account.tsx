@@ -4,7 +4,7 @@ import { useD } from '../context.js';
 import { forgetSession } from '../session.js';
 import { Lazy, chunks, useS } from '../lazy.js';
 
-/** The signed-in reader's bar: "Signed in as X · Sign out", then the notifications bell. */
+/** The signed-in reader's bar: "Signed in as X · My account · Sign out", then the notifications bell. */
 export function Account() {
   const d = useD();
   const s = useS();
@@ -24,6 +24,10 @@ export function Account() {
   return (
     <div class="who">
       {s.signedInAs(user!.displayName)}{' '}
+      {/* Agora's profile page: name, notifications, the reader's data download and deletion. */}
+      <a class="link" href={`${d.cfg.api}/profile`} target="_blank" rel="noopener" data-testid="my-account">
+        {s.myAccount}
+      </a>{' '}
       <button type="button" class="link" onClick={signOut} data-testid="sign-out">
         {s.signOut}
       </button>

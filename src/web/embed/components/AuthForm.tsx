@@ -31,7 +31,8 @@ export function AuthForm() {
       d.session.csrf = r.csrfToken ?? metaCsrf();
       d.setAuthOpen(0);
       d.setUser(r.user);
-      d.setFocus({ id: MAIN_COMPOSER });
+      // Back to the comment whose Reply, Respect or Report asked for sign-in, else to the composer.
+      d.setFocus({ id: d.pending.current?.id ?? MAIN_COMPOSER });
     });
     setBusy(false);
   }

@@ -49,7 +49,7 @@ export function Bell() {
           {list.length ? (
             list.map((n) => (
               <li key={n.id} class={n.read ? '' : 'new'}>
-                <a href={n.story.url}>{s.notice(n.kind, n.actorName, n.reason)}</a>
+                <a href={n.url ?? n.story.url}>{s.notice(n.kind, n.actorName, n.reason)}</a>
                 <br />
                 <span class="muted small">
                   {n.story.title} · {formatDate(n.createdAt, cfg.lang)}

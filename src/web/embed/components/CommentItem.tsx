@@ -15,11 +15,22 @@ export function CommentItem({ c }: { c: Comment }) {
   const { s, cfg } = d;
   const [mode, setMode] = useState<Mode>(null);
   const [all, setAll] = useState(false);
+  const [unfolded, unfold] = useState(false);
   const art = useRef<HTMLElement>(null);
 
   useEffect(() => {
     if (d.focus?.id === c.id) art.current?.focus();
   }, [d.focus]);
+
+  // Signed in after this comment's Reply, Respect or Report asked for it: the reader's action, done or opened.
+  useEffect(() => {
+    const p = d.pending.current;
+    if (!d.user || p?.id !== c.id) return;
+    d.pending.current = null;
+    if (p.act == 'react') react();
+    else setMode(p.act);
+  }, [d.user]);
+  const react = () => withChunk(d, chunks.composer, (m) => m.react(d, c));
 
   /** Closes the inline form and gives focus back to the button that opened it. */
   function close() {
@@ -30,6 +41,8 @@ export function CommentItem({ c }: { c: Comment }) {
   const toggle = (m: Mode) => (mode === m ? close() : setMode(m));
   const done = (ok: boolean) => (ok && setMode(null), ok);
 
+  // An ignored reader's comment is folded, for this reader only; "Show" unfolds it. Its replies stay.
+  const folded = !unfolded && !!c.author && d.ignored.includes(c.author.id);
   const published = c.status === 'published';
   const deleted = c.status === 'deleted';
   // Only the author (a guest too, who has no account) sees these: a pending or rejected comment's note, Edit and
@@ -47,29 +60,53 @@ export function CommentItem({ c }: { c: Comment }) {
 
   return (
     <li>
-      <article ref={art} tabIndex={-1} class={`c ${c.status}`} data-testid="comment" data-comment-id={c.id}>
+      <article ref={art} tabIndex={-1} id={`comment-${c.id}`} class={`c ${c.status}`} data-testid="comment" data-comment-id={c.id}>
         <p class="meta">
           <span>
             {c.author && (
               <>
-                {c.author.avatarUrl && <img class="av" src={c.author.avatarUrl} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" />}
+                {c.author.avatarUrl ? (
+                  <img class="av" src={c.author.avatarUrl} alt="" width={24} height={24} loading="lazy" referrerpolicy="no-referrer" />
+                ) : (
+                  // Local accounts have no picture: their initials, decorative (the name follows).
+                  <span class="av in" aria-hidden="true">
+                    {c.author.displayName
+                      .split(/\s+/)
+                      .slice(0, 2)
+                      .map((w) => w.charAt(0))
+                      .join('')
+                      .toUpperCase()}
+                  </span>
+                )}
                 <strong>{c.author.displayName}</strong>
+                {c.author.staff && <span class="badge">{s.staffLabels[c.author.staff]}</span>}
                 {c.author.badges?.map((b) => (
                   <span class="badge">{b}</span>
                 ))}
               </>
             )}{' '}
+            {c.featured && <span class="badge note">{s.sorts.featured}</span>}
             {c.inReplyTo && <span class="muted">{s.inReplyTo(c.inReplyTo.displayName)}</span>}
           </span>
           <span class="muted">
-            <time dateTime={c.createdAt} title={new Date(c.createdAt).toLocaleString(cfg.lang)}>
-              {formatDate(c.createdAt, cfg.lang)}
-            </time>
+            {/* The comment's permalink (its story's URL + #comment-<id>): the permalink chunk opens it. */}
+            <a href={`#comment-${c.id}`} class="muted">
+              <time dateTime={c.createdAt} title={new Date(c.createdAt).toLocaleString(cfg.lang)}>
+                {formatDate(c.createdAt, cfg.lang)}
+              </time>
+            </a>
             {c.editedAt && !deleted && ` · ${s.edited}`}
           </span>
         </p>
         {own && <Lazy c={chunks.composer}>{(m) => <m.OwnNote c={c} />}</Lazy>}
-        {deleted ? (
+        {folded ? (
+          <p class="muted">
+            {s.ignoredFold}{' '}
+            <button type="button" class="link" onClick={() => unfold(true)} data-testid="unfold">
+              {s.show}
+            </button>
+          </p>
+        ) : deleted ? (
           <p class="muted">
             <em>{s.deleted}</em>
           </p>
@@ -89,22 +126,33 @@ export function CommentItem({ c }: { c: Comment }) {
           // Sanitised by the server (the only HTML we render); everything else goes through text nodes.
           <div class="body" dangerouslySetInnerHTML={{ __html: c.bodyHtml }} />
         )}
-        {!deleted && (
+        {!deleted && !folded && (
           <div class="actions">
             {published && !d.story?.closed && (
-              <button type="button" aria-expanded={mode === 'reply'} onClick={() => d.need() && toggle('reply')} data-testid="reply">
+              <button type="button" aria-expanded={mode === 'reply'} onClick={() => d.need({ id: c.id, act: 'reply' }) && toggle('reply')} data-testid="reply">
                 {s.reply}
               </button>
             )}
             {published && (
-              <button type="button" aria-pressed={c.viewer.reacted} onClick={() => d.need() && withChunk(d, chunks.composer, (m) => m.react(d, c))} data-testid="react">
+              // Nobody can Respect their own comment (CANNOT_REACT_OWN): the count stays, the button is disabled.
+              <button type="button" disabled={c.viewer.isAuthor} aria-pressed={c.viewer.reacted} onClick={() => d.need({ id: c.id, act: 'react' }) && react()} data-testid="react">
                 {s.respect} <span class="n">{c.reactionCount}</span>
               </button>
             )}
             {own && <Lazy c={chunks.composer}>{(m) => <m.OwnActions c={c} editing={mode === 'edit'} onEdit={() => toggle('edit')} />}</Lazy>}
+            {published && (
+              <button type="button" onClick={() => withChunk(d, chunks.permalink, (m) => m.copyLink(d, c))} data-testid="copy-link">
+                {s.copyLink}
+              </button>
+            )}
+            {published && d.user && c.author && !c.viewer.isAuthor && (
+              <button type="button" onClick={() => withChunk(d, chunks.report, (m) => m.ignore(d, c.author!))} data-testid="ignore">
+                {s.ignore}
+              </button>
+            )}
             {published && !c.viewer.isAuthor && (
-              <button type="button" aria-expanded={mode === 'report'} onClick={() => d.need() && toggle('report')} data-testid="report">
-                {s.report}
+              <button type="button" disabled={c.reported} aria-expanded={mode === 'report'} onClick={() => d.need({ id: c.id, act: 'report' }) && toggle('report')} data-testid="report">
+                {c.reported ? s.reportedMark : s.report}
               </button>
             )}
           </div>

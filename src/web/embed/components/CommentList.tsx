@@ -34,6 +34,11 @@ export function CommentList() {
           </button>
         )}
       </div>
+      {!comments.length && d.sort == 'featured' && !d.busy && (
+        <p class="empty" data-testid="featured-empty">
+          {s.noFeatured}
+        </p>
+      )}
       <ol class="thread" aria-busy={d.busy}>
         {comments.map((c) => (
           <CommentItem key={c.id} c={c} />

@@ -46,7 +46,8 @@ export function Composer(p: ComposerProps) {
   }
 
   return (
-    <form class="composer" onSubmit={submit}>
+    // Esc closes a reply or edit form (the main composer has no Cancel, so Esc leaves it be).
+    <form class="composer" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && p.onCancel?.()}>
       <FormStyle />
       {p.children}
       <label for={id}>{s[label]}</label>

@@ -1,7 +1,7 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { DiscussionProvider, useD, useUid } from '../context.js';
 import { emit, type ReadyConfig } from '../config.js';
-import { Lazy, chunks, prefetch } from '../lazy.js';
+import { Lazy, chunks, prefetch, withChunk } from '../lazy.js';
 import { useDiscussion } from '../useDiscussion.js';
 import { CommentList } from './CommentList.js';
 import { Join } from './Join.js';
@@ -12,15 +12,28 @@ export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   const d = useDiscussion(cfg);
   const { s, story, phase } = d;
   const headingId = useUid();
+  const el = useRef<HTMLElement>(null);
+  // `data-theme` on the script tag (or `theme` of Agora.render) goes onto the host element, where the stylesheet's
+  // :host([data-theme]) rules and the publisher's CSS can see it (README, "Theming").
+  const theme = (cfg.hooks as { theme?: string }).theme;
+  useEffect(() => void (theme && (el.current?.getRootNode() as ShadowRoot).host.setAttribute('data-theme', theme)), [theme]);
   // Once the comments are shown: the page is told, and the chunks this reader may use next are fetched.
   useEffect(() => {
     if (phase !== 'ready') return;
     emit(cfg, 'onReady', { story: story!, user: d.user });
     prefetch(cfg.lang, Object.values(chunks).filter((c) => c !== chunks.guest || story?.guests));
+    // A permalink (#comment-<id>) on arrival or followed later: the permalink chunk shows that comment.
+    const go = () => {
+      const id = /^#comment-([\w-]+)$/.exec(location.hash)?.[1];
+      if (id) withChunk(d, chunks.permalink, (m) => m.openPermalink(d, el.current!, id));
+    };
+    go();
+    addEventListener('hashchange', go);
+    return () => removeEventListener('hashchange', go);
   }, [phase === 'ready']);
   return (
     <DiscussionProvider value={d}>
-      <section class="agora" lang={cfg.lang} aria-labelledby={headingId} data-testid="discussion">
+      <section ref={el} class="agora" lang={cfg.lang} aria-labelledby={headingId} data-testid="discussion">
         <div class="top">
           <h2 id={headingId}>
             {s.discussion}{' '}

@@ -6,7 +6,7 @@ button:disabled{cursor:default;color:#57606a;background:#eaeef2}
 input,textarea{width:100%}
 textarea{resize:vertical;min-height:3.5rem}
 fieldset{border:0;margin:0;padding:0}
-.box{margin:.5rem 0;padding:.5rem .75rem;border:1px solid #d0d7de;border-radius:8px;background:#f6f8fa}
+.box{margin:.5rem 0;padding:.5rem .75rem;border:1px solid var(--agora-border);border-radius:var(--agora-radius);background:var(--agora-bg)}
 .notices{padding:.25rem .5rem .25rem 1.5rem}
 .new{font-weight:600}
 `;

@@ -2,7 +2,10 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { FormStyle } from './FormStyle.js';
 import { useD, useUid } from '../context.js';
 import { useS } from '../lazy.js';
-import type { ReportReason } from '../types.js';
+import { updateComment } from '../tree.js';
+import type { Comment, ReportReason } from '../types.js';
+import type { Discussion } from '../useDiscussion.js';
+import { allStrings } from '../strings.js';
 
 /** Every reason, in the order the form lists them (here, not in types.ts: the reading path never needs them). */
 const REASONS: readonly ReportReason[] = ['spam', 'abuse', 'offtopic', 'misinformation', 'other'];
@@ -30,13 +33,15 @@ export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
     const ok = await d.run(async () => {
       await d.req('POST', `/comments/${encodeURIComponent(id)}/reports`, note ? { reason, note } : { reason });
       d.setStatus(s.reported);
+      // The Report button becomes "Reported ✓" for the rest of the page view.
+      d.setComments((l) => updateComment(l, id, (c) => ({ ...c, reported: true })));
     });
     setBusy(false);
     if (ok) onDone();
   }
 
   return (
-    <form ref={form} class="box" onSubmit={submit}>
+    <form ref={form} class="box" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onDone()}>
       <FormStyle />
       <fieldset>
         <legend>{s.report}</legend>
@@ -62,3 +67,11 @@ export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
     </form>
   );
 }
+
+/** Ignores `author` (POST /me/ignored/:id): their comments are folded for this reader from now on, here too. */
+export const ignore = (d: Discussion, author: NonNullable<Comment['author']>) =>
+  d.run(async () => {
+    const r = await d.req<{ ignored: string[] }>('POST', `/me/ignored/${encodeURIComponent(author.id)}`);
+    d.setIgnored(r.ignored);
+    d.setStatus(allStrings(d.cfg.lang).ignoredDone(author.displayName));
+  });
