@@ -225,7 +225,7 @@ export const discussionStrings: Record<Lang, DiscussionStrings> = {
   en: /* @__PURE__ */ whole(/* @__PURE__ */ whole(enRead, enMore), enPages),
   fr: /* @__PURE__ */ whole(/* @__PURE__ */ whole(frRead, frMore), frPages),
 };
-/** One language's part of the widget's catalog, for bundles that carry a single language and part (docs/adr/0017). */
+/** One language's part of the widget's catalog, for bundles that carry a single language and part (docs/adr/0020). */
 export { enRead as discussionEnRead, enMore as discussionEnMore, frRead as discussionFrRead, frMore as discussionFrMore };
 
 /** Picks a supported language from a tag such as `fr-FR` or an Accept-Language header; English otherwise. */

@@ -39,7 +39,7 @@ async function wire(app: FastifyInstance, outdir: string, name: string): Promise
   return res.rawPayload.length;
 }
 
-test('the embed’s reading path, each interaction chunk and all of them keep to their budgets, in gzip bytes as sent (docs/adr/0017)', async (t) => {
+test('the embed’s reading path, each interaction chunk and all of them keep to their budgets, in gzip bytes as sent (docs/adr/0020)', async (t) => {
   const outdir = await mkdtemp(path.join(tmpdir(), 'agora-web-'));
   t.after(() => rm(outdir, { recursive: true, force: true }));
   const { sizes, manifest } = await buildWeb({ outdir });
@@ -73,7 +73,7 @@ test('the embed’s reading path, each interaction chunk and all of them keep to
   }
   // The interaction strings come with the first chunk used: counted with every chunk, in the larger language.
   const more = Math.max(sum(manifest.more.en), sum(manifest.more.fr));
-  assert.deepEqual(Object.keys(manifest.chunks).sort(), ['account', 'auth', 'bell', 'composer', 'guest', 'report']);
+  assert.deepEqual(Object.keys(manifest.chunks).sort(), ['account', 'auth', 'bell', 'composer', 'guest', 'permalink', 'report']);
   for (const [name, files] of Object.entries(manifest.chunks)) {
     const size = sum(files) + more;
     t.diagnostic(`chunk ${name}: ${files.join(', ')} + strings = ${size} B of ${BUDGET.chunk} B`);

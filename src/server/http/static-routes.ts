@@ -13,7 +13,7 @@ export const WEB_DIR = join(fileURLToPath(new URL('../../../', import.meta.url))
 const FILES = { '/embed.js': 'embed.js', '/popup.js': 'popup.js', '/count.js': 'count.js', '/admin.js': 'admin.js' } as const;
 
 /**
- * The widget's modules (dist/web/embed/, docs/adr/0017): names the build gives them, a content hash in each, e.g.
+ * The widget's modules (dist/web/embed/, docs/adr/0020): names the build gives them, a content hash in each, e.g.
  * `shared-4ESPTTDS.js`; the pattern also keeps a request from naming any other file.
  */
 const MODULE = /^[a-z]+(?:-[a-z]+)?-[A-Z2-7]{8}\.js$/;

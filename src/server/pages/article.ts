@@ -18,7 +18,7 @@ ${a.paragraphs.map((p) => html`<p>${p}</p>`)}
 </article>
 ${opts.discussion}
 <script async src="/embed.js" data-story-id="${a.storyId}" data-container="agora-discussion" data-lang="${a.lang}"></script>`;
-  // No preload of the widget's modules: embed.js fetches the reading path and the strings at once (docs/adr/0017).
+  // No preload of the widget's modules: embed.js fetches the reading path and the strings at once (docs/adr/0020).
   const head = html`<link rel="canonical" href="${opts.canonicalUrl}">
 <meta property="og:title" content="${a.title}">
 ${opts.csrfToken ? html`<meta name="agora-csrf" content="${opts.csrfToken}">` : ''}`;

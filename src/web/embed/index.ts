@@ -1,6 +1,6 @@
 /**
  * embed.js, the script publishers put on their pages (`<script async src=".../embed.js">`): a classic script, so it
- * works wherever a script tag does, that imports the widget's ES modules from its own origin (docs/adr/0017).
+ * works wherever a script tag does, that imports the widget's ES modules from its own origin (docs/adr/0020).
  * It fetches the reading path and the page's strings at once, in parallel, then starts the reading module.
  * Interaction chunks (composer, sign-in, report…) are imported later by the reading module itself.
  */

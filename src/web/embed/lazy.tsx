@@ -25,7 +25,7 @@ function chunk<T>(load: () => Promise<T>): Chunk<T> {
 }
 
 /**
- * The interaction chunks (docs/adr/0017). Each import() is a split point: esbuild makes it a module of its own,
+ * The interaction chunks (docs/adr/0020). Each import() is a split point: esbuild makes it a module of its own,
  * sharing the reading path's Preact, loaded from Agora's origin when a reader first needs it.
  */
 export const chunks = {

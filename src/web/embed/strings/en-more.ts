@@ -1,4 +1,4 @@
-// The interaction chunks' English strings, loaded with the first chunk a reader uses (docs/adr/0017).
+// The interaction chunks' English strings, loaded with the first chunk a reader uses (docs/adr/0020).
 import { discussionEnMore } from '../../../i18n/discussion.js';
 
 export default discussionEnMore;
