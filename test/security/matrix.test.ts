@@ -224,10 +224,13 @@ const MATRIX: Record<string, Entry> = {
   'POST /api/v1/admin/moderation/comments/:id/approve': { expect: SITE_STAFF, build: async ({ w }) => json(`/api/v1/admin/moderation/comments/${await w.comment()}/approve`, 'POST') },
   'POST /api/v1/admin/moderation/comments/:id/reject': { expect: SITE_STAFF, build: async ({ w }) => json(`/api/v1/admin/moderation/comments/${await w.comment()}/reject`, 'POST', { kind: 'other' }) },
   'POST /api/v1/admin/moderation/comments/:id/withdraw': { expect: SITE_STAFF, build: async ({ w }) => json(`/api/v1/admin/moderation/comments/${await w.comment()}/withdraw`, 'POST') },
+  'POST /api/v1/admin/moderation/comments/:id/dismiss-reports': { expect: SITE_STAFF, build: async ({ w }) => json(`/api/v1/admin/moderation/comments/${await w.comment()}/dismiss-reports`, 'POST') },
   'POST /api/v1/admin/moderation/comments/:id/feature': { expect: SITE_STAFF, build: async ({ w }) => json(`/api/v1/admin/moderation/comments/${await w.comment()}/feature`, 'POST', { featured: true }) },
   'GET /api/v1/admin/moderation/sites/:siteId/users/:userId': { expect: SITE_STAFF, build: ({ w }) => get(`/api/v1/admin/moderation/sites/${w.siteA.id}/users/${w.actors.commenter.id}`) },
   'PATCH /api/v1/admin/moderation/sites/:siteId/users/:userId': { expect: SITE_STAFF, build: ({ w }) => json(`/api/v1/admin/moderation/sites/${w.siteA.id}/users/${w.actors.commenter.id}`, 'PATCH', { premoderate: false }) },
   'POST /api/v1/admin/moderation/sites/:siteId/users/:userId/notes': { expect: SITE_STAFF, build: ({ w }) => json(`/api/v1/admin/moderation/sites/${w.siteA.id}/users/${w.actors.commenter.id}/notes`, 'POST', { body: 'Polite so far.' }) },
+  'GET /api/v1/admin/moderation/sites/:siteId/model-quality': { expect: SITE_STAFF, build: ({ w }) => get(`/api/v1/admin/moderation/sites/${w.siteA.id}/model-quality`) },
+  'GET /api/v1/admin/moderation/sites/:siteId/threshold-preview': { expect: SITE_STAFF, build: ({ w }) => get(`/api/v1/admin/moderation/sites/${w.siteA.id}/threshold-preview?task=toxicity&threshold=0.8`) },
   'GET /api/v1/admin/moderation/sites/:siteId/settings': { expect: SITE_STAFF, build: ({ w }) => get(`/api/v1/admin/moderation/sites/${w.siteA.id}/settings`) },
   'PUT /api/v1/admin/moderation/sites/:siteId/settings': {
     expect: SITE_STAFF,

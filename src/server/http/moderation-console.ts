@@ -7,6 +7,7 @@ import { presentComment } from './presenters.js';
 import { CommentSchema, errors, StoryIdParams } from './schemas.js';
 import { issueSetupToken } from '../moderation/admin/setup.js';
 import { moderationAdminRoutes } from './moderation-admin-routes.js';
+import { moderationQualityRoutes } from './moderation-quality-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
 import { securityPolicy } from './security-headers.js';
 
@@ -25,6 +26,7 @@ const SHELL = `<!doctype html>
 export const moderationConsole: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   await app.register(moderationRoutes, { deps });
   await app.register(moderationAdminRoutes, { deps });
+  await app.register(moderationQualityRoutes, { deps });
 
   // Readers' side of featuring: the comments moderators picked, for the Discussion's Featured tab.
   app.get(

@@ -7,17 +7,18 @@ import { Login, Setup } from './views/Login.js';
 import { Queue } from './views/Queue.js';
 import { SettingsView } from './views/Settings.js';
 import { Words } from './views/Words.js';
+import { ModelQuality } from './views/ModelQuality.js';
 import { tp } from './i18n-publisher.js';
 import { Sites } from './views/Sites.js';
 import { Staff } from './views/Staff.js';
 import { Webhooks } from './views/Webhooks.js';
 
-type View = 'dashboard' | 'queue' | 'settings' | 'words' | 'audit' | 'sites' | 'webhooks' | 'staff';
+type View = 'dashboard' | 'queue' | 'settings' | 'words' | 'models' | 'audit' | 'sites' | 'webhooks' | 'staff';
 
 /** The view named by the location hash: #/queue/pending, #/settings… (hash routing: the server serves one page). */
 function route(): { view: View; arg: string } {
   const [, view = 'dashboard', arg = ''] = location.hash.split('/');
-  const known: View[] = ['dashboard', 'queue', 'settings', 'words', 'audit', 'sites', 'webhooks', 'staff'];
+  const known: View[] = ['dashboard', 'queue', 'settings', 'words', 'models', 'audit', 'sites', 'webhooks', 'staff'];
   return { view: known.includes(view as View) ? (view as View) : 'dashboard', arg };
 }
 
@@ -26,6 +27,7 @@ const NAV: [View, string, string][] = [
   ['queue', t.navQueues, '#/queue/pending'],
   ['settings', t.navSettings, '#/settings'],
   ['words', t.navWords, '#/words'],
+  ['models', t.navModels, '#/models'],
   ['audit', t.navAudit, '#/audit'],
 ];
 // Administrators only: the server refuses these to anyone else (issue 13: the one console).
@@ -116,6 +118,7 @@ export function App() {
         {where.view === 'queue' && <Queue siteId={siteId} queue={where.arg} />}
         {where.view === 'settings' && <SettingsView siteId={siteId} />}
         {where.view === 'words' && <Words siteId={siteId} />}
+        {where.view === 'models' && <ModelQuality siteId={siteId} />}
         {where.view === 'audit' && <Audit siteId={siteId} />}
         {where.view === 'sites' && (me.isAdmin ? <Sites arg={where.arg} onChanged={() => void load()} /> : <p>{tp.adminsOnly}</p>)}
         {where.view === 'webhooks' && (me.isAdmin ? <Webhooks siteId={where.arg || siteId} siteName={me.sites.find((s) => s.id === (where.arg || siteId))?.name ?? where.arg} /> : <p>{tp.adminsOnly}</p>)}
