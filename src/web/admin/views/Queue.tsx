@@ -45,9 +45,13 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
   const [density, setDensity] = useDensity();
   const filters = { siteId, ...(storyId ? { storyId } : {}), ...(search ? { q: search } : {}) };
 
+  // Only the newest request's answer is shown: a slower answer to an earlier queue, site or search must not overwrite it.
+  const latest = useRef(0);
   const refresh = useCallback(async () => {
     if (!siteId) return;
+    const mine = ++latest.current;
     const [c, page] = await Promise.all([admin.counts(filters), admin.queue(queue, filters)]);
+    if (mine !== latest.current) return;
     setCounts(c.counts);
     setItems(page.comments);
     setNext(page.nextCursor);
