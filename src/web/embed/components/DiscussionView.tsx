@@ -33,7 +33,7 @@ export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   }, [phase === 'ready']);
   return (
     <DiscussionProvider value={d}>
-      <section ref={el} class="agora" lang={cfg.lang} aria-labelledby={headingId} data-testid="discussion">
+      <section ref={el} class="agora" lang={cfg.lang} dir={s.dir as 'ltr' | 'rtl'} aria-labelledby={headingId} data-testid="discussion">
         <div class="top">
           <h2 id={headingId}>
             {s.discussion}{' '}
