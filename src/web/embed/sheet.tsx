@@ -10,10 +10,10 @@ const made: Record<string, CSSStyleSheet> = {};
  * nonce when it gave one; null when the sheet is adopted.
  */
 export function sheet(root: ShadowRoot, text: string, nonce?: string): VNode | null {
-  if (!root.adoptedStyleSheets) return <style nonce={nonce}>{text}</style>;
-  const s = (made[text] ??= new CSSStyleSheet());
-  // replaceSync on first use only: a sheet is shared, and its rules never change.
-  if (!s.cssRules.length) s.replaceSync(text);
-  if (!root.adoptedStyleSheets.includes(s)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, s];
+  const adopted = root.adoptedStyleSheets;
+  if (!adopted) return <style nonce={nonce}>{text}</style>;
+  let s = made[text];
+  if (!s) (made[text] = s = new CSSStyleSheet()).replaceSync(text);
+  if (!adopted.includes(s)) root.adoptedStyleSheets = [...adopted, s];
   return null;
 }
