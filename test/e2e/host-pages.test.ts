@@ -273,17 +273,17 @@ for (const lang of ['fr', 'en'] as const) {
         const x = (sel: string) => root.querySelector(sel)!.getBoundingClientRect().left;
         // The count's first character (its number) and its last (the word's end), where the browser drew them.
         const text = root.querySelector('.count')!.firstChild!;
-        const at = (i: number) => {
+        const at = (i: number, node = text) => {
           const r = document.createRange();
-          r.setStart(text, i);
-          r.setEnd(text, i + 1);
+          r.setStart(node, i);
+          r.setEnd(node, i + 1);
           return r.getBoundingClientRect().left;
         };
         return {
           text: text.textContent,
           direction: getComputedStyle(root.querySelector('.agora')!).direction,
           numberBeforeWord: at(0) < at(text.textContent!.length - 1),
-          titleBeforeCount: x('h2') <= x('.count'),
+          titleBeforeCount: at(0, root.querySelector('h2')!.firstChild!) < x('.count'),
           labelBeforeSort: x('.bar label') < x('select'),
           metaAuthorFirst: x('.meta > :first-child') < x('.meta > :last-child'),
         };
