@@ -56,7 +56,7 @@ function page(opts: { lang?: string; attrs?: string; head?: string; script?: str
 const HOSTILE_CSS = `<style>
 html{font-size:62.5%}
 body{direction:rtl;font-family:"Comic Sans MS",cursive;font-size:1.3rem;letter-spacing:.1em;text-transform:uppercase;text-align:justify;color:#a00}
-div{max-width:200px;padding:3rem;border:5px solid red;background:yellow;float:left}
+div{display:flex;max-width:200px;height:300px;padding:3rem;border:5px solid red;background:yellow;float:left}
 *{line-height:1!important;box-sizing:content-box}
 ol,ul{list-style:decimal}
 button{font-size:8px}
@@ -228,6 +228,12 @@ test('a page’s hostile CSS (62.5% root, rtl body, div max-width, * line-height
     assert.equal(roomWidth, plainRoom, 'the host page’s layout gives the widget the same room');
     assert.deepEqual(rest, plainRest);
     assert.equal(hostile.hostWidth, hostile.roomWidth, 'the host takes its container’s whole width: div{max-width:200px} does not reach it');
+    const height = await page.evaluate(() => {
+      const host = document.querySelector('.agora-embed')!;
+      return { css: getComputedStyle(host).height, box: host.getBoundingClientRect().height, content: host.shadowRoot!.querySelector('.agora')!.getBoundingClientRect().height };
+    });
+    assert.notEqual(height.css, '300px', 'div{height:300px} does not reach the host');
+    assert.equal(height.box, height.content, 'the host is as tall as the Discussion: nothing is cut off');
   } finally {
     await context.close();
   }
