@@ -73,7 +73,7 @@ function startHostSite(): Promise<Server> {
       if (path === '/plain.html') return res.end(page());
       if (path === '/hostile.html') return res.end(page({ head: HOSTILE_CSS }));
       if (path === '/rtl.html') return res.end(page({ lang: 'ar', attrs: 'dir="rtl"', script: 'data-lang="fr"' }));
-      if (path === '/rtl-en.html') return res.end(page({ lang: 'ar', attrs: 'dir="rtl"', script: 'data-lang="en"' }));
+      if (path === '/rtl-en.html') return res.end(page({ lang: 'ar', attrs: 'dir="rtl"', script: 'data-lang="en" data-theme="dark"' }));
       if (path === '/csp.html') {
         res.setHeader('content-security-policy', await readmeCsp());
         return res.end(page());
@@ -295,6 +295,11 @@ for (const lang of ['fr', 'en'] as const) {
         };
       });
       assert.match(m.text!, lang === 'fr' ? /^3 commentaires$/ : /^3 comments$/);
+      if (lang === 'en') {
+        // The script tag's data-theme reaches the host, whatever the page's direction.
+        const bg = await page.locator(HOST).evaluate((el) => getComputedStyle(el).backgroundColor);
+        assert.equal(bg, 'rgb(13, 17, 23)');
+      }
       assert.deepEqual(m, { text: m.text, direction: 'ltr', numberBeforeWord: true, titleBeforeCount: true, labelBeforeSort: true, metaAuthorFirst: true });
     } finally {
       await context.close();
