@@ -8,6 +8,8 @@ export const LANGS: readonly Lang[] = ['en', 'fr'];
 
 /** What the reading path shows: loaded with every widget (the page's language only). */
 const enRead = {
+  // The writing direction the widget sets on itself, whatever the host page's (a right-to-left catalog says 'rtl').
+  dir: 'ltr',
   discussion: 'Discussion',
   cta: 'Join the conversation',
   empty: 'Be the first to comment',
@@ -121,6 +123,7 @@ export type WidgetStrings = ReadStrings & MoreStrings;
 export type DiscussionStrings = WidgetStrings & Catalog<typeof enPages>;
 
 const frRead: ReadStrings = {
+  dir: 'ltr',
   discussion: 'Discussion',
   cta: 'Rejoignez la conversation',
   empty: 'Soyez le premier à commenter',

@@ -18,7 +18,8 @@ article.story p{margin:0 0 1rem}
 .articles li{border-bottom:1px solid #eee;padding:1rem 0}
 .articles h2{margin:0 0 .25rem;font-size:1.3rem}
 .meta{font:.85rem system-ui,sans-serif;color:#555}
-.discussion{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;border-top:2px solid #1a1a1a;margin-top:2rem;padding-top:1rem}
+article.story{padding-bottom:1rem;border-bottom:2px solid #1a1a1a}
+.discussion{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin-top:1rem}
 .discussion h2{margin:0;font-size:1.4rem}
 .discussion .count{font-weight:400;color:#555;font-size:1rem}
 .discussion ol{list-style:none;padding:0;margin:0}

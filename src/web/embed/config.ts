@@ -26,6 +26,8 @@ export interface EmbedOptions extends EmbedHooks {
   container?: string;
   /** The publisher's single sign-on JWT for its signed-in reader (`data-sso-token`). */
   ssoToken?: string;
+  /** The page's CSP nonce, for the widget's styles in browsers without constructed stylesheets (the script tag's own). */
+  nonce?: string;
 }
 
 /** One widget's settings, resolved against the page it runs on. */
@@ -39,12 +41,13 @@ export interface Config {
   storyId?: string;
   storyUrl?: string;
   ssoToken?: string;
+  nonce?: string;
   /** The options as given, for their hooks (a script tag's give none). */
   hooks: EmbedHooks;
 }
 
-/** A widget's settings once its language's reading strings are loaded. */
-export type ReadyConfig = Config & { s: ReadStrings };
+/** A widget's settings once its language's reading strings are loaded, with the shadow root it renders into. */
+export type ReadyConfig = Config & { s: ReadStrings; root: ShadowRoot };
 
 /** Resolves options; the API defaults to the origin the script was loaded from. */
 export function resolveConfig(o: EmbedOptions, scriptSrc: string | undefined, host: Element): Config {
@@ -62,6 +65,7 @@ export function resolveConfig(o: EmbedOptions, scriptSrc: string | undefined, ho
     storyId: o.storyId,
     storyUrl: o.storyUrl,
     ssoToken: o.ssoToken,
+    nonce: o.nonce,
     hooks: o,
   };
 }

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { DiscussionView } from './components/DiscussionView.js';
 import type { Config } from './config.js';
 import { loadStrings } from './strings.js';
+import { sheet } from './sheet.js';
 import { css } from './styles.js';
 
 /** What `Agora.render` returns. */
@@ -26,8 +27,8 @@ export function mount(host: Element, cfg: Config): Handle {
       live &&
       render(
         <>
-          <style>{css}</style>
-          <DiscussionView cfg={{ ...cfg, s }} />
+          {sheet(root, css, cfg.nonce)}
+          <DiscussionView cfg={{ ...cfg, s, root }} />
         </>,
         root,
       ),

@@ -69,7 +69,7 @@ export function boot(script: HTMLScriptElement | null): void {
     if (rendered) return;
     const host = hostFor(s);
     // data-story-id, data-story-url, data-lang, data-api, data-container map 1:1 onto EmbedOptions.
-    if (host) auto = mount(host, resolveConfig(s.dataset, scriptSrc, host));
+    if (host) auto = mount(host, resolveConfig({ nonce: s.nonce, ...s.dataset }, scriptSrc, host));
     else document.addEventListener('DOMContentLoaded', () => autoMount(s), { once: true });
   }
 

@@ -16,7 +16,7 @@ export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   // `data-theme` on the script tag (or `theme` of Agora.render) goes onto the host element, where the stylesheet's
   // :host([data-theme]) rules and the publisher's CSS can see it (README, "Theming").
   const theme = (cfg.hooks as { theme?: string }).theme;
-  useEffect(() => void (theme && (el.current?.getRootNode() as ShadowRoot).host.setAttribute('data-theme', theme)), [theme]);
+  useEffect(() => void (theme && cfg.root.host.setAttribute('data-theme', theme)), [theme]);
   // Once the comments are shown: the page is told, and the chunks this reader may use next are fetched.
   useEffect(() => {
     if (phase !== 'ready') return;
@@ -33,7 +33,7 @@ export function DiscussionView({ cfg }: { cfg: ReadyConfig }) {
   }, [phase === 'ready']);
   return (
     <DiscussionProvider value={d}>
-      <section ref={el} class="agora" lang={cfg.lang} aria-labelledby={headingId} data-testid="discussion">
+      <section ref={el} class="agora" lang={cfg.lang} dir={s.dir as 'ltr' | 'rtl'} aria-labelledby={headingId} data-testid="discussion">
         <div class="top">
           <h2 id={headingId}>
             {s.discussion}{' '}
