@@ -167,8 +167,9 @@ const signsIn = (code: string) => /data-sso-token|getToken|ssoToken/.test(code);
 test('the docs hold the snippets this test knows how to check, and no other kind', () => {
   const kinds = new Set(snippets.map((s) => s.lang));
   // sh/json/yaml/nginx/ts blocks are commands, configuration and payloads, checked where they are used (deploy
-  // and CLI tests); everything a publisher pastes into a page or a backend is below.
-  const known = new Set(['html', 'css', 'js', 'python', 'php', 'sh', 'json', 'yaml', 'nginx', 'ts', '']);
+  // and CLI tests); `http` is the CSP header line, served as printed by test/e2e/host-pages.test.ts; everything a
+  // publisher pastes into a page or a backend is below.
+  const known = new Set(['html', 'css', 'js', 'python', 'php', 'sh', 'json', 'yaml', 'nginx', 'ts', 'http', '']);
   const unknown = [...kinds].filter((k) => !known.has(k));
   assert.deepEqual(unknown, [], `snippets of a kind nobody tests: ${unknown.join(', ')}`);
   assert.ok(ofLang('html').length >= 5, 'the embed, embed API, SSO and count snippets were found');
