@@ -3,15 +3,18 @@
  * such that SHA-256 of `${challenge}:${nonce}` starts with `bits` zero bits. WebCrypto does the hashing (no SHA-256
  * of our own in the bundle); hashes are asked for in batches, so the page stays responsive between them. WebCrypto
  * needs a secure context: guests can comment from https pages (and localhost), not from plain http ones.
+ *
+ * A plain loop, written against the page's globals (issue 19): old libraries replace `Array.from` with one that
+ * ignores its mapping function, and `Promise` with polyfills whose callbacks wait for a timer. So no `Array.from`,
+ * no `Promise.all`: a batch of digests is started, then each is awaited in turn, and `await` uses the engine's own
+ * promises whatever `window.Promise` is.
  */
 export async function solvePow(challenge: string, bits: number): Promise<string> {
   const te = new TextEncoder();
   for (let n = 0; ; n += 256) {
-    const hashes = await Promise.all(
-      Array.from({ length: 256 }, (_, i) => crypto.subtle.digest('SHA-256', te.encode(`${challenge}:${n + i}`))),
-    );
+    const batch: Promise<ArrayBuffer>[] = [];
+    for (let i = 0; i < 256; i++) batch.push(crypto.subtle.digest('SHA-256', te.encode(`${challenge}:${n + i}`)));
     // Difficulties stop at 26 bits (site settings), so the first 32 bits of the hash decide.
-    const i = hashes.findIndex((h) => Math.clz32(new DataView(h).getUint32(0)) >= bits);
-    if (i >= 0) return String(n + i);
+    for (let i = 0; i < 256; i++) if (Math.clz32(new DataView(await batch[i]!).getUint32(0)) >= bits) return String(n + i);
   }
 }
