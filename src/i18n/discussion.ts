@@ -96,6 +96,11 @@ const enMore = {
         ? `Your comment was not published. ${why ?? ''}`
         : `Your comment was ${kind === 'featured' ? 'featured' : 'published'}`,
   emailNeverShown: 'Never shown',
+  powFailed: 'The anti-spam check could not run in this browser (it needs a secure https page). Nothing was sent.',
+  // Issue 19, rare enough to come with these strings: a failure in the page's browser is not the network's, and a
+  // page without EventSource gets no live updates.
+  pageError: 'Something went wrong in this browser. Reload the page.',
+  liveOff: 'Live updates are unavailable in this browser: reload the page to see new comments.',
 } as const;
 
 /** Strings only the server-rendered pages and the sign-in popup show: kept out of the widget's catalog. */
@@ -208,6 +213,9 @@ const frMore: MoreStrings = {
         ? `Votre commentaire n’a pas été publié. ${why ?? ''}`
         : `Votre commentaire a été ${kind === 'featured' ? 'mis à la une' : 'publié'}`,
   emailNeverShown: 'Jamais affichée',
+  powFailed: 'La vérification anti-spam n’a pas pu s’exécuter dans ce navigateur (il faut une page https sécurisée). Rien n’a été envoyé.',
+  pageError: 'Une erreur s’est produite dans ce navigateur. Rechargez la page.',
+  liveOff: 'Mises à jour en direct indisponibles dans ce navigateur : rechargez la page pour voir les nouveaux commentaires.',
 };
 
 const frPages: Catalog<typeof enPages> = {

@@ -89,6 +89,7 @@ const MATRIX: Record<string, Entry> = {
   'GET /embed.js': { expect: PUBLIC, build: () => get('/embed.js') },
   'GET /embed/:file': { expect: PUBLIC, build: () => get(`/embed/${embedModule()}`) },
   'GET /count.js': { expect: PUBLIC, build: () => get('/count.js') },
+  'GET /favicon.ico': { expect: PUBLIC, build: () => get('/favicon.ico') },
   'OPTIONS /*': { expect: PUBLIC, build: ({ w }) => ({ method: 'OPTIONS', url: '/api/v1/me', headers: { origin: w.siteA.origin, 'access-control-request-method': 'GET' } }) },
 
   // Accounts and sessions.

@@ -57,3 +57,16 @@ for (const [why, gz] of [
     assert.ok(res.rawPayload.equals(gzipSync(CODE, { level: 9 })));
   });
 }
+
+test('/favicon.ico: a small icon, cached, so no Agora page logs a 404 for it (issue 19)', async (t) => {
+  const app = await serve(t);
+  const res = await app.inject({ method: 'GET', url: '/favicon.ico' });
+  assert.equal(res.statusCode, 200);
+  assert.equal(res.headers['content-type'], 'image/x-icon');
+  assert.equal(res.headers['cache-control'], 'public, max-age=86400');
+  // An ICO header (reserved 0, type 1, one image) wrapping a 16×16 PNG.
+  assert.deepEqual([...res.rawPayload.subarray(0, 6)], [0, 0, 1, 0, 1, 0]);
+  assert.equal(res.rawPayload[6], 16);
+  assert.equal(res.rawPayload.subarray(22, 26).toString('latin1'), '\x89PNG');
+  assert.ok(res.rawPayload.length < 1024);
+});

@@ -19,6 +19,16 @@ const FILES = { '/embed.js': 'embed.js', '/popup.js': 'popup.js', '/count.js': '
 const MODULE = /^[a-z]+(?:-[a-z]+)?-[A-Z2-7]{8}\.js$/;
 
 /**
+ * Agora's icon: a 16×16 PNG (a white speech bubble on the widget's accent blue) in an ICO wrapper, 129 bytes. Browsers
+ * ask every page's origin for /favicon.ico; without it, each of Agora's pages (the sign-in window on a publisher's
+ * page, the article page) logged a 404 in the reader's console (issue 19).
+ */
+const FAVICON = Buffer.from(
+  'AAABAAEAEBAAAAEAIABrAAAAFgAAAIlQTkcNChoKAAAADUlIRFIAAAAQAAAAEAgGAAAAH/P/YQAAADJJREFUeNpjYGBgYJD1u/GfHMxAiWa4IYPLAGLBqAG0NADdILLTAbGaB2FKpHuOBOkFAJNBpd1c3QBqAAAAAElFTkSuQmCC',
+  'base64',
+);
+
+/**
  * The gzip bytes to send for `body`: the build's `<name>.gz` (Zopfli, smaller than zlib can make) when it inflates
  * to exactly `body`, else zlib -9 made here (a dist built before the .gz files, or a .gz left from an older build).
  */
@@ -65,6 +75,10 @@ export async function staticRoutes(app: FastifyInstance, opts: { webDir?: string
     // Any page may load the scripts (CORP cross-origin in `securityPolicy.script`): they carry no user data.
     app.get(path, { schema: { hide: true }, helmet: securityPolicy.script }, (request, reply) => send(request, reply, name, 'public, max-age=300'));
   }
+  // A day: the icon may change with a release, and browsers keep favicons in a cache of their own anyway.
+  app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) =>
+    reply.header('content-type', 'image/x-icon').header('cache-control', 'public, max-age=86400').send(FAVICON),
+  );
   // Modules are fetched in CORS mode (import() from a publisher's page): any origin may read them, without
   // credentials. A hashed name never changes content, so browsers and CDNs may keep it for a year.
   app.get<{ Params: { file: string } }>('/embed/:file', { schema: { hide: true }, helmet: securityPolicy.script }, async (request, reply) => {

@@ -9,8 +9,8 @@
 declare const __AGORA_EMBED__: { read: string[]; boot: string; en: string[]; fr: string[] };
 
 // currentScript is only set while this file is first evaluated, so it is read now; the fallback covers
-// loaders that inject the code some other way.
-const script = (document.currentScript ?? Array.from(document.querySelectorAll('script[src*="embed.js"]')).pop()) as HTMLScriptElement | null;
+// loaders that inject the code some other way. Spread, not Array.from: old libraries replace it.
+const script = (document.currentScript ?? [...document.querySelectorAll('script[src*="embed.js"]')].pop()) as HTMLScriptElement | null;
 // The modules sit next to embed.js, on Agora's origin: a page whose CSP allows embed.js allows them too.
 const get = (f: string) => import(new URL(`embed/${f}`, script?.src || location.href).href) as Promise<Record<string, (s: typeof script) => void>>;
 const { read, boot, ...strings } = __AGORA_EMBED__;

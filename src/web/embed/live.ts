@@ -18,15 +18,17 @@ function findAuthor(list: Comment[], id: string): string | undefined {
  * is reading never moves; a reply to the reader's own comment, edits, deletions and reaction counts apply at once.
  * EventSource reconnects by itself with Last-Event-ID; the first connection starts from the list's `eventSeq`, so
  * nothing between loading the list and connecting is missed. `reload` is called when the server says too much was
- * missed.
+ * missed. Without EventSource (an old browser, or a page that removed it) there are no live updates, and `off`
+ * says so to the reader.
  */
-export function useLive(o: { api: string; storyId: string | undefined; eventSeq: number | null; userId: string | undefined; featured: boolean; setComments: Setter; onPublished: (n: number) => void; reload: () => void }) {
+export function useLive(o: { api: string; storyId: string | undefined; eventSeq: number | null; userId: string | undefined; featured: boolean; setComments: Setter; onPublished: (n: number) => void; reload: () => void; off: () => void }) {
   const [waiting, setWaiting] = useState<Comment[]>([]);
   const ref = useRef(o);
   ref.current = o;
   const started = o.storyId && o.eventSeq !== null;
   useEffect(() => {
-    if (!started || typeof EventSource === 'undefined') return;
+    if (!started) return;
+    if (typeof EventSource == 'undefined') return o.off();
     const es = new EventSource(`${o.api}/api/v1/stories/${encodeURIComponent(o.storyId as string)}/events?lastEventId=${o.eventSeq}`);
     const on = (type: string, fn: (data: { comment: Comment; commentId: string; reactionCount: number }) => void) =>
       es.addEventListener(type, (e) => fn(JSON.parse((e as MessageEvent<string>).data)));

@@ -4,19 +4,23 @@
  * container named by) the script tag, unless the page renders it itself.
  */
 import { resolveConfig, type EmbedOptions } from './config.js';
-import { mount, type Handle } from './mount.js';
+import { handleOf, mount, type Handle } from './mount.js';
 
 /** Options of `Agora.render`: the script tag's options and the hooks, plus the element to take over. */
 export interface RenderOptions extends EmbedOptions {
   target?: Element | null;
 }
 
-/** A queued command: `['render', options]`, or a function called with the API once it is there. */
-type Command = ['render', RenderOptions] | ((agora: AgoraApi) => void);
+/** A queued command: `['render', options]`, `['unmount', element]`, or a function called with the API once it is there. */
+type Command = ['render', RenderOptions] | ['unmount', Element] | ((agora: AgoraApi) => void);
 
 /** `window.Agora` once embed.js has run (README, "The embed API"). */
 export interface AgoraApi {
   render(opts: RenderOptions): Handle;
+  /** Removes the Discussion in `target`, if any (the script tag's too): as its handle's destroy(). */
+  unmount(target: Element): void;
+  /** The handle of the Discussion in `target`, whoever rendered it (the script tag or render). */
+  get(target: Element): Handle | undefined;
   push(...commands: Command[]): void;
 }
 
@@ -59,7 +63,9 @@ export function boot(script: HTMLScriptElement | null): void {
       auto?.destroy();
       return mount(target, resolveConfig(opts, scriptSrc, target));
     },
-    push: (...commands) => commands.forEach((c) => (typeof c == 'function' ? c(agora) : agora[c[0]](c[1]))),
+    unmount: (target) => handleOf(target)?.destroy(),
+    get: handleOf,
+    push: (...commands) => commands.forEach((c) => (typeof c == 'function' ? c(agora) : (agora[c[0]] as (a: unknown) => void)(c[1]))),
   };
   const queued = window.Agora;
   window.Agora = agora;

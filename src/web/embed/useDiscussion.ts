@@ -76,7 +76,11 @@ export function useDiscussion(cfg: ReadyConfig) {
     return { session, req: createClient({ api: cfg.api, lang: cfg.lang, session, offline: s.offline, onUnauthorized }) };
   });
 
-  const fail = (e: unknown) => setStatus(e instanceof ApiError ? e.message : s.offline);
+  /** Says `key` of the interaction strings (rare messages, not worth the reading path's bytes) in the live region. */
+  const say = (key: 'pageError' | 'liveOff' | 'popupBlocked') => void loadAllStrings(cfg.lang).then((all) => setStatus(all[key]), () => setStatus(s.offline));
+  // An ApiError names what failed (the server's message, or ours when it could not be reached); anything else failed
+  // in this browser, before or after a request, and is not blamed on the network (issue 19). The console has the rest.
+  const fail = (e: unknown) => (e instanceof ApiError ? setStatus(e.message) : (console.error(e), say('pageError')));
   /** Runs a reader's action: clears the last message, reports a failure in the live region, never throws. */
   async function run(fn: () => Promise<unknown>): Promise<boolean> {
     setStatus('');
@@ -94,7 +98,10 @@ export function useDiscussion(cfg: ReadyConfig) {
       // The publisher signs its reader in (a token, or a hook that gives one): exchanged for our session.
       const sso = cfg.ssoToken || cfg.hooks.getToken ? await (await chunks.auth()).ssoSignIn(req, session, cfg) : undefined;
       if (sso !== undefined) return sso;
-      if (!session.firstParty && !session.token) return null;
+      // Nobody to ask about: no token, or a first-party page (Agora's article page, rendered for each reader) that
+      // printed no CSRF token, which it prints only for a signed-in reader. Asking anyway answers 401, a console
+      // error on every anonymous reader's page view (issue 19).
+      if (!(session.firstParty ? session.csrf : session.token)) return null;
       const r = await req<{ user: User; csrfToken?: string; ignored?: string[] }>('GET', '/me');
       if (r.csrfToken) session.csrf = r.csrfToken;
       setIgnored(r.ignored ?? []);
@@ -198,7 +205,7 @@ export function useDiscussion(cfg: ReadyConfig) {
     else if (cfg.firstParty) setAuthOpen((n) => n + 1);
     else if (openSignInPopup(cfg.api, cfg.lang)) listen();
     // Rare enough that its message comes with the interaction strings.
-    else void loadAllStrings(cfg.lang).then((all) => setStatus(all.popupBlocked), () => setStatus(s.offline));
+    else say('popupBlocked');
   }
 
   /**
@@ -231,6 +238,7 @@ export function useDiscussion(cfg: ReadyConfig) {
       setTotal((t) => t + n);
     },
     reload: () => setEpoch((n) => n + 1),
+    off: () => say('liveOff'),
   });
 
   return {

@@ -1,3 +1,4 @@
+import { ApiError } from '../api.js';
 import { useD } from '../context.js';
 import { useS } from '../lazy.js';
 import { solvePow } from '../pow.js';
@@ -15,7 +16,13 @@ export function GuestForm() {
       onSubmit={(body, fields) =>
         post(d, body, null, async (path) => {
           const ch = await d.req<{ challenge: string; difficulty: number }>('GET', `${path}guest-challenge`);
-          return { ...fields, guestToken: guestToken(), challenge: ch.challenge, nonce: await solvePow(ch.challenge, ch.difficulty) };
+          // A failure here is the browser's (no WebCrypto on a plain http page, say), before the comment is sent:
+          // said so, not reported as the server being unreachable.
+          const nonce = await solvePow(ch.challenge, ch.difficulty).catch((e: unknown) => {
+            console.error(e);
+            throw new ApiError(0, 'POW_FAILED', s.powFailed);
+          });
+          return { ...fields, guestToken: guestToken(), challenge: ch.challenge, nonce };
         })
       }
     >
