@@ -170,6 +170,10 @@ const MATRIX: Record<string, Entry> = {
   'DELETE /api/v1/comments/:id/reaction': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reaction`, 'DELETE') },
   'GET /api/v1/comments/:id/context': { expect: PUBLIC, build: async ({ w }) => get(`/api/v1/comments/${await w.comment()}/context`) },
   'POST /api/v1/comments/:id/reports': { expect: SIGNED_IN, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/reports`, 'POST', { reason: 'spam' }) },
+  // The Discussion's moderation menu (docs/adr/0025): the site's staff only. The standing change hits a fresh author, so
+  // the commenter every other cell posts as is never suspended.
+  'POST /api/v1/comments/:id/moderation': { expect: SITE_STAFF, build: async ({ w }) => json(`/api/v1/comments/${await w.comment()}/moderation`, 'POST', { action: 'feature' }) },
+  'POST /api/v1/comments/:id/author-standing': { expect: SITE_STAFF, build: async ({ w }) => json(`/api/v1/comments/${await w.comment(await w.fresh('commenter'))}/author-standing`, 'POST', { suspendHours: 1 }) },
   'GET /api/v1/counts': { expect: PUBLIC, build: ({ w }) => get(`/api/v1/counts?url=${encodeURIComponent(storyUrl(w))}`) },
 
   // Sites and webhooks (admins).

@@ -154,7 +154,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         summary: 'The signed-in user',
         response: {
           200: Type.Object({
-            user: Type.Ref(UserSchema),
+            user: Type.Object({
+              ...UserSchema.properties,
+              moderates: Type.Optional(Type.Array(Type.String(), { description: 'Sites this reader moderates without a staff role (only the token’s site for an embed token): the Discussion then shows its moderation menu. Staff roles moderate every site.' })),
+            }),
             csrfToken: Type.Optional(Type.String()),
             ignored: Type.Array(Type.String(), { description: 'Ids of the readers this user ignores (POST/DELETE /api/v1/me/ignored/:userId): fold their comments.' }),
           }),
@@ -165,7 +168,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     async (request) => {
       const auth = requireUser(request, deps);
       const ignored = await ignoredUsers(deps.db).ids(auth.user.id);
-      return { user: presentUser(auth.user, true), ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}), ignored };
+      // Site moderators are commenters listed per site; a page's embed token learns only about its own site.
+      const sites = auth.user.role === 'commenter' ? await deps.moderation.staff.sitesModeratedBy(auth.user.id) : [];
+      const moderates = auth.scope === 'embed' ? sites.filter((id) => id === auth.siteId) : sites;
+      return { user: { ...presentUser(auth.user, true), ...(moderates.length ? { moderates } : {}) }, ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}), ignored };
     },
   );
 };

@@ -2,6 +2,7 @@
  * The console's strings in English and French. `fr` is typed against `en`: a missing or extra key fails to compile.
  * The language is the browser's (French when it prefers French), or `?lang=fr|en` in the address.
  */
+import { REJECT_PRESETS } from '../../i18n/reject-presets.js';
 /** "1 retenu", "2 retenus", "0 retenu" in French, "0 held" in English: Intl.PluralRules of each language. */
 const pl = (l: 'fr' | 'en') => {
   const rules = new Intl.PluralRules(l);
@@ -97,7 +98,7 @@ const en = {
   rejectOne: 'Reject this comment',
   rejectMany: (n: number) => `Reject ${n} comments`,
   reasonForAuthor: 'Reason shown to the author (optional)',
-  presets: ['Insults or personal attacks.', 'Off topic.', 'Spam or advertising.', 'Hateful content.'],
+  presets: [...REJECT_PRESETS.en] as string[],
   itIs: 'It is',
   kindAbuse: 'abusive (teaches the toxicity model)',
   kindSpam: 'spam (teaches the spam model)',
@@ -345,7 +346,7 @@ const fr: Strings = {
   rejectOne: 'Rejeter ce commentaire',
   rejectMany: (n) => `Rejeter ${n} commentaires`,
   reasonForAuthor: 'Raison montrée à l’auteur (facultatif)',
-  presets: ['Insultes ou attaques personnelles.', 'Hors sujet.', 'Spam ou publicité.', 'Propos haineux.'],
+  presets: [...REJECT_PRESETS.fr],
   itIs: 'C’est',
   kindAbuse: 'injurieux (entraîne le modèle de toxicité)',
   kindSpam: 'du spam (entraîne le modèle de spam)',
