@@ -69,6 +69,22 @@ describe('GET /me tells the widget who moderates', () => {
     const a = await me(admin);
     assert.deepEqual([a.role, a.moderates], ['admin', undefined]);
   });
+
+  test('signing in on the page says it too (no reload before the menu); another site’s page learns nothing', async () => {
+    const login = (origin: string) =>
+      app.inject({ method: 'POST', url: '/api/v1/auth/login', remoteAddress: '10.61.1.1', headers: { origin }, payload: { email: `stream-page-1-${process.pid}@example.com`, password: 'correct horse battery' } });
+    const here = await login(OTHER);
+    assert.equal(here.statusCode, 200, here.body);
+    assert.deepEqual(here.json<{ user: { moderates?: string[] } }>().user.moderates, ['stream']);
+    await deps.sites.createIfAbsent({ id: 'third', name: 'Third Paper', origins: ['https://third-paper.example'], lang: 'en' });
+    deps.origins.invalidate();
+    const there = await login('https://third-paper.example');
+    assert.equal(there.statusCode, 200, there.body);
+    assert.equal(there.json<{ user: { moderates?: string[] } }>().user.moderates, undefined);
+    // Agora's own pages hold a session bound to no site: every site the reader moderates (the widget checks its story's).
+    const own = await login(new URL(deps.config.publicUrl).origin);
+    assert.deepEqual(own.json<{ user: { moderates?: string[] } }>().user.moderates, ['stream']);
+  });
 });
 
 describe('POST /api/v1/comments/:id/moderation', () => {
