@@ -26,6 +26,7 @@ const readerModules: string[] = [];
 const tag = Date.now().toString(36);
 const offTopic = `Rien à voir, mais qui a vu le match hier soir ${tag}`;
 const calm = `Merci pour cet article très clair ${tag}`;
+const heated = `Je maintiens mon point de vue, point final ${tag}`;
 const HOST = '#agora-discussion';
 const article = () => `${server.url}/articles/${DEMO_ARTICLE_SLUG}`;
 
@@ -52,6 +53,7 @@ before(async () => {
   const storyId = await lookupStoryId(server.url, article());
   await post(storyId, (await signUpViaApi(server.url, 'Lecteur distrait')).token, offTopic);
   await post(storyId, (await signUpViaApi(server.url, 'Lectrice posée')).token, calm);
+  await post(storyId, (await signUpViaApi(server.url, 'Lecteur insistant')).token, heated);
 
   browser = await launchBrowser();
   readerContext = await newContext(browser, { locale: 'fr-FR' });
@@ -114,6 +116,18 @@ test('the moderator rejects a comment with one of the console’s reasons; the r
   assert.equal(await commentWithText(r, reader, calm).count(), 1, 'the other comment stays');
 });
 
+test('the moderator suspends an author for 3 days from the menu', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const m = widgetPart(mod, HOST);
+  const item = commentWithText(m, mod, heated);
+  await item.getByTestId('mod-menu').click();
+  const panel = item.getByTestId('mod-panel');
+  await panel.getByTestId('mod-hours').selectOption('72');
+  await panel.getByTestId('mod-suspend').click();
+  await eventually(async () => assert.match(await m('status').innerText(), /Lecteur insistant est suspendu jusqu’au \d+/));
+  assert.equal(await panel.count(), 0, 'the menu closed');
+  assert.equal(await commentWithText(m, mod, heated).count(), 1, 'the comment itself stays');
+});
+
 test('the console’s audit log tells the reject in French, with its reason', { timeout: TEST_TIMEOUT_MS }, async () => {
   // The console has its own sign-in (a token it keeps), once.
   await mod.goto(`${server.url}/admin#/audit`);
@@ -129,4 +143,12 @@ test('the console’s audit log tells the reject in French, with its reason', { 
     assert.match(text, /raison\s:\s«\sHors sujet\.\s»/);
     assert.doesNotMatch(text, /comment\.|\{"/);
   });
+});
+
+test('the console’s user panel shows the author’s standing history: who, when, what', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await mod.goto(`${server.url}/admin#/queue/unmoderated`);
+  const item = mod.getByTestId('queue-item').filter({ hasText: heated });
+  await item.getByTestId('author').click();
+  const history = mod.getByTestId('user-panel').getByTestId('standing-history');
+  await eventually(async () => assert.match(await history.innerText(), /Léa Desk\s:\s.*suspendu jusqu’au\s:\s– → \d+/));
 });
