@@ -152,3 +152,15 @@ test('the console’s user panel shows the author’s standing history: who, whe
   const history = mod.getByTestId('user-panel').getByTestId('standing-history');
   await eventually(async () => assert.match(await history.innerText(), /Léa Desk\s:\s.*suspendu jusqu’au\s:\s– → \d+/));
 });
+
+test('the console’s counts follow a held comment live, well before the next poll', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await mod.goto(`${server.url}/admin#/queue/pending`);
+  const count = mod.getByTestId('tab-pending').locator('.count');
+  await eventually(async () => assert.match(await count.innerText(), /^\d+$/));
+  const before = Number(await count.innerText());
+  // Give the console's stream a moment to be up (it opens with the queue), then a comment the pipeline holds.
+  await mod.waitForTimeout(500);
+  const storyId = await lookupStoryId(server.url, article());
+  await post(storyId, (await signUpViaApi(server.url, 'Lecteur grossier')).token, `Tu es un connard, voilà ${tag}`);
+  await eventually(async () => assert.equal(Number(await count.innerText()), before + 1), 5000);
+});
