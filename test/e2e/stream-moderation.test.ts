@@ -12,7 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WEB_DIR } from '../../src/server/http/static-routes.js';
 import { createAdmin } from '../../src/server/moderation/admin/setup.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
-import { DEMO_ARTICLE_SLUG, PASSWORD, TEST_TIMEOUT_MS, commentWithText, eventually, launchBrowser, lookupStoryId, newContext, signUpViaApi, uniqueEmail, waitForWidget, widgetPart } from './helpers.js';
+import { DEMO_ARTICLE_SLUG, PASSWORD, TEST_TIMEOUT_MS, commentWithText, describeViolations, seriousA11yViolations, eventually, launchBrowser, lookupStoryId, newContext, signUpViaApi, uniqueEmail, waitForWidget, widgetPart } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
@@ -103,6 +103,9 @@ test('the moderator rejects a comment with one of the console’s reasons; the r
   await item.getByTestId('mod-menu').click();
   const panel = item.getByTestId('mod-panel');
   await panel.waitFor();
+  // The open menu is labelled and reachable like the rest of the Discussion.
+  const violations = await seriousA11yViolations(mod);
+  assert.deepEqual(violations, [], describeViolations(violations));
   await panel.getByTestId('mod-preset').selectOption('Hors sujet.');
   assert.equal(await panel.getByTestId('mod-reason').inputValue(), 'Hors sujet.');
   await panel.getByTestId('mod-kind').selectOption('other');
@@ -163,4 +166,16 @@ test('the console’s counts follow a held comment live, well before the next po
   const storyId = await lookupStoryId(server.url, article());
   await post(storyId, (await signUpViaApi(server.url, 'Lecteur grossier')).token, `Tu es un connard, voilà ${tag}`);
   await eventually(async () => assert.equal(Number(await count.innerText()), before + 1), 5000);
+});
+
+test('the dashboard’s "en attente → traiter" follows a held comment live too', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await mod.goto(`${server.url}/admin#/`);
+  const todo = mod.getByTestId('todo');
+  await todo.waitFor();
+  const waiting = async () => Number(/(\d+)/.exec(await todo.locator('a').first().innerText())?.[1]);
+  const before = await waiting();
+  await mod.waitForTimeout(500);
+  const storyId = await lookupStoryId(server.url, article());
+  await post(storyId, (await signUpViaApi(server.url, 'Lectrice grossière')).token, `Espèce de connard, va ${tag}`);
+  await eventually(async () => assert.equal(await waiting(), before + 1), 5000);
 });
