@@ -77,7 +77,8 @@ async function terse(code, { module }) {
 }
 
 /** The widget's chunks loaded on first use (and prefetched when the browser is idle): src/web/embed/chunks/<name>.ts. */
-const CHUNKS = /** @type {const} */ (['composer', 'auth', 'report', 'bell', 'guest', 'account', 'permalink']);
+// `mod` is the moderators' menu (docs/adr/0025): built and budgeted like the others, but never prefetched for readers.
+const CHUNKS = /** @type {const} */ (['composer', 'auth', 'report', 'bell', 'guest', 'account', 'permalink', 'mod']);
 
 /**
  * Budgets, in gzip bytes as sent (docs/adr/0020); test/unit/embed-size.test.ts enforces them. The reading path is

@@ -62,7 +62,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
   // Streams first, so the server's close does not wait on them: readers reconnect to another node and resume.
   app.addHook('onReady', async () => deps.realtime.start());
-  app.addHook('preClose', async () => deps.realtime.hub.closeAll());
+  app.addHook('preClose', async () => (deps.realtime.hub.closeAll(), deps.realtime.queues.closeAll()));
   app.addHook('onClose', async () => {
     await deps.realtime.close();
     await db.destroy();

@@ -18,6 +18,7 @@ import type { OutboxEvent } from './events/outbox.js';
 import { dispatcher } from './events/dispatcher.js';
 import { createChanges } from './events/wiring.js';
 import { createRealtime } from './realtime/index.js';
+import { queueEventSites } from './realtime/queue-streams.js';
 import { createModerationDeps } from './moderation/deps.js';
 import { createPublisherDeps } from './publisher/deps.js';
 import { notificationConsumer } from './notifications/service.js';
@@ -74,6 +75,7 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
       webhookConsumer(publisher.webhookDeps),
       notificationConsumer(publisher.notificationDeps),
       { name: 'realtime', after: (batch) => realtime.announce(new Set(batch.map((e) => e.event.storyId))) },
+      { name: 'queues', after: (batch) => realtime.announceQueues(queueEventSites(batch.map((e) => e.event))) },
       { name: 'metrics', after: (batch) => dispatched.forEach((f) => f(batch)) },
     ],
   });

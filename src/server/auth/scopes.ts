@@ -7,7 +7,8 @@ export type EmbedReach = 'story' | 'comment' | 'none';
 
 /**
  * Everything an embed token may do: the widget's own needs, i.e. reading and writing comments, reacting, reporting,
- * notifications and their settings, signing out. A route missing here treats an embed token as no sign-in at all
+ * notifications and their settings, signing out; and, for the site's moderators, the in-stream moderation menu's two
+ * routes (docs/adr/0025). A route missing here treats an embed token as no sign-in at all
  * (requireUser answers 403 TOKEN_SCOPE): a new route is out of reach of publishers' pages until it is listed, and
  * account-level routes (data export, account deletion, display name, admin) never are.
  */
@@ -36,6 +37,9 @@ const EMBED_ROUTES: Record<string, EmbedReach> = {
   'POST /api/v1/comments/:id/reaction': 'comment',
   'DELETE /api/v1/comments/:id/reaction': 'comment',
   'POST /api/v1/comments/:id/reports': 'comment',
+  // The in-stream moderation menu (a moderator of the token's site only: the routes check the moderation scope too).
+  'POST /api/v1/comments/:id/moderation': 'comment',
+  'POST /api/v1/comments/:id/author-standing': 'comment',
   'GET /api/v1/me/ignored': 'none',
   'POST /api/v1/me/ignored/:userId': 'none',
   'DELETE /api/v1/me/ignored/:userId': 'none',

@@ -5,7 +5,8 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { logIn, reauthenticate, signUp, type SessionRequest } from '../users/use-cases.js';
 import { isFirstParty, requireUser, SESSION_COOKIE, setSessionCookie } from './context.js';
-import { presentUser } from './presenters.js';
+import { presentSelf, presentUser } from './presenters.js';
+import { moderatedSites } from '../moderation/admin/access.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
 import { ignoredUsers } from '../users/ignored.js';
 
@@ -86,7 +87,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       const { user, sessions } = await app.signInFailures.guard(request, () => logIn(deps.accountDeps, input, open));
       const cookie = sessions.cookie;
       if (cookie) setSessionCookie(reply, deps, cookie.token);
-      return { user: presentUser(user, true), token: sessions.bearer?.token ?? '', ...(cookie ? { csrfToken: deps.csrf.issue(cookie.id) } : {}) };
+      // A moderator signing in on the article page gets the menu at once, without a reload.
+      const moderates = await moderatedSites(deps.moderation.staff, user, open.bearer?.scope === 'embed' ? (open.bearer.siteId ?? null) : undefined);
+      return { user: presentSelf(user, moderates), token: sessions.bearer?.token ?? '', ...(cookie ? { csrfToken: deps.csrf.issue(cookie.id) } : {}) };
     },
   );
 
@@ -142,7 +145,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         if (!site) throw new AppError('ORIGIN_NOT_ALLOWED');
         token = (await deps.sessions.create(auth.user.id, 'bearer', { scope: 'embed', siteId: site.id })).token;
       }
-      return { user: presentUser(auth.user, true), token };
+      return { user: presentSelf(auth.user, await moderatedSites(deps.moderation.staff, auth.user, page === own ? undefined : (await deps.origins.siteForOrigin(page))?.id ?? null)), token };
     },
   );
 
@@ -165,7 +168,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     async (request) => {
       const auth = requireUser(request, deps);
       const ignored = await ignoredUsers(deps.db).ids(auth.user.id);
-      return { user: presentUser(auth.user, true), ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}), ignored };
+      const moderates = await moderatedSites(deps.moderation.staff, auth.user, auth.scope === 'embed' ? auth.siteId : undefined);
+      return { user: presentSelf(auth.user, moderates), ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}), ignored };
     },
   );
 };

@@ -10,6 +10,8 @@ import { moderationAdminRoutes } from './moderation-admin-routes.js';
 import { moderationQualityRoutes } from './moderation-quality-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
 import { securityPolicy } from './security-headers.js';
+import { streamModerationRoutes } from './stream-moderation-routes.js';
+import { moderationLiveRoutes } from './moderation-live-routes.js';
 
 const SHELL = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -27,6 +29,8 @@ export const moderationConsole: FastifyPluginAsyncTypebox<{ deps: Deps }> = asyn
   await app.register(moderationRoutes, { deps });
   await app.register(moderationAdminRoutes, { deps });
   await app.register(moderationQualityRoutes, { deps });
+  await app.register(streamModerationRoutes, { deps });
+  await app.register(moderationLiveRoutes, { deps });
 
   // Readers' side of featuring: the comments moderators picked, for the Discussion's Featured tab.
   app.get(

@@ -8,6 +8,11 @@ export function presentUser(user: User, self: boolean) {
   return { id: user.id, displayName: user.displayName, role: user.role, createdAt: user.createdAt, ...(self && user.email ? { email: user.email } : {}) };
 }
 
+/** The signed-in reader's own record, with the sites they moderate when there are some (moderatedSites). */
+export function presentSelf(user: User, moderates: string[]) {
+  return { ...presentUser(user, true), ...(moderates.length ? { moderates } : {}) };
+}
+
 /** A story for the API; `site` is what its site allows (the widget offers a guest form when `guests`). */
 export function presentStory(story: Story, site: { guests: boolean }) {
   // Settings such as pre-moderation are for moderators; readers get the message and the closing time.

@@ -13,6 +13,9 @@ export const UserSchema = Type.Object(
     email: Type.Optional(Type.String({ description: 'Only for the signed-in user themself.' })),
     role: Type.Union([Type.Literal('commenter'), Type.Literal('moderator'), Type.Literal('admin')]),
     createdAt: Type.String({ format: 'date-time' }),
+    moderates: Type.Optional(
+      Type.Array(Type.String(), { description: 'Only for the signed-in user themself: the sites they moderate without a staff role (only the page’s site for an embed token). The Discussion then shows its moderation menu.' }),
+    ),
   },
   { $id: 'User' },
 );

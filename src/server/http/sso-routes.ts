@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { revokeSso, signInWithSso } from '../sso/use-cases.js';
-import { presentUser } from './presenters.js';
+import { presentSelf } from './presenters.js';
+import { moderatedSites } from '../moderation/admin/access.js';
 import { errors, UserSchema } from './schemas.js';
 import { html } from '../pages/html.js';
 import { layout } from '../pages/layout.js';
@@ -34,7 +35,8 @@ export const ssoRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, 
       const presented = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
       const current = request.auth?.via === 'bearer' && request.auth.scope === 'embed' && presented ? { userId: request.auth.user.id, token: presented, siteId: request.auth.siteId } : undefined;
       const r = await signInWithSso(deps.publisher.ssoDeps, { ...request.body, current });
-      return { user: presentUser(r.user, true), token: r.token, siteId: r.siteId };
+      // A reader the publisher made a moderator of its site (by account id) gets the Discussion's menu at once.
+      return { user: presentSelf(r.user, await moderatedSites(deps.moderation.staff, r.user, r.siteId)), token: r.token, siteId: r.siteId };
     },
   );
 

@@ -6,6 +6,7 @@ import { eventLog, type StoryMessage } from './event-log.js';
 import { firstPageCache } from './first-page-cache.js';
 import { streamHub } from './hub.js';
 import { parseStoryMessage } from './public-events.js';
+import { queueStreams } from './queue-streams.js';
 import { redisBroker } from './redis-broker.js';
 import { sequencer } from './sequencer.js';
 
@@ -40,9 +41,12 @@ export function createRealtime(config: Config, db: Db, log: Log & { error?(obj: 
     cache.invalidateBelow(storyId, seq);
     hub.sync(storyId, seq);
   }
+  // The console's live queue counts: told which sites' queues moved, never what (see queue-streams.ts).
+  const queues = queueStreams({ maxStreams: 500, perUser: 8, heartbeatMs: config.heartbeatMs, coalesceMs: 500 });
   broker.onMessage((raw) => {
     const m = parseStoryMessage(raw);
     if (!m) return;
+    if (m.type === 'queues') return queues.notify(siteList(m.data));
     if (m.type === 'sync') return void sync(m.storyId);
     if (m.type === 'purge') return cache.purge(m.storyId);
     if (m.type === 'kick') return void (numbering.holds() && numbering.kick());
@@ -61,6 +65,7 @@ export function createRealtime(config: Config, db: Db, log: Log & { error?(obj: 
     events,
     broker,
     hub,
+    queues,
     cache,
     sequencer: numbering,
     /**
@@ -76,6 +81,10 @@ export function createRealtime(config: Config, db: Db, log: Log & { error?(obj: 
       } else for (const id of c.stories) cache.markStale(id);
       if (c.public) await wake();
     },
+    /** Tells every node's consoles that these sites' moderation queues moved (the dispatcher, after each batch). */
+    async announceQueues(siteIds: ReadonlySet<string>): Promise<void> {
+      if (siteIds.size) await broker.publish(JSON.stringify({ storyId: '', seq: 0, type: 'queues', data: JSON.stringify([...siteIds]) }));
+    },
     /** Tells every node that these stories moved on (the dispatcher, after each batch). */
     async announce(storyIds: Iterable<string>): Promise<void> {
       for (const storyId of storyIds) await broker.publish(control('sync', storyId));
@@ -86,9 +95,20 @@ export function createRealtime(config: Config, db: Db, log: Log & { error?(obj: 
     async close(): Promise<void> {
       await numbering.stop();
       hub.closeAll();
+      queues.closeAll();
       await broker.close();
     },
   };
+}
+
+/** The site ids of a `queues` message; nothing when it is not a list of strings (a message from a newer node). */
+function siteList(data: string): string[] {
+  try {
+    const v: unknown = JSON.parse(data);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
 }
 
 /** What the command line tells running nodes after its change committed (with Redis; see cli/db.ts). */

@@ -98,7 +98,7 @@ export const admin = {
   saveSettings: (siteId: string, s: Settings) => call<{ settings: Settings }>('PUT', `${M}/sites/${siteId}/settings`, s),
   thresholdPreview: (siteId: string, task: 'toxicity' | 'spam', threshold: number) =>
     call<{ days: number; scored: number; atOrAbove: number; modelDefault: { toxicity: { fr: number; en: number }; spam: number } }>('GET', `${M}/sites/${siteId}/threshold-preview${qs({ task, threshold: String(threshold) })}`),
-  audit: (f: { siteId?: string; actorId?: string; action?: string; before?: string }) => call<{ entries: AuditEntry[] }>('GET', `${M}/audit${qs(f)}`),
+  audit: (f: { siteId?: string; actorId?: string; action?: string; before?: string; targetId?: string }) => call<{ entries: AuditEntry[] }>('GET', `${M}/audit${qs(f)}`),
   dashboard: (siteId?: string) => call<Dashboard>('GET', `${M}/dashboard${qs({ siteId })}`),
   story: (storyId: string) => call<StoryState>('GET', `${M}/stories/${storyId}`),
   storySettings: (storyId: string, patch: { closed?: boolean; premoderation?: boolean }) => call<StoryState>('PATCH', `${M}/stories/${storyId}`, patch),

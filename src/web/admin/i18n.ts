@@ -2,6 +2,7 @@
  * The console's strings in English and French. `fr` is typed against `en`: a missing or extra key fails to compile.
  * The language is the browser's (French when it prefers French), or `?lang=fr|en` in the address.
  */
+import { REJECT_PRESETS } from '../../i18n/reject-presets.js';
 /** "1 retenu", "2 retenus", "0 retenu" in French, "0 held" in English: Intl.PluralRules of each language. */
 const pl = (l: 'fr' | 'en') => {
   const rules = new Intl.PluralRules(l);
@@ -97,7 +98,7 @@ const en = {
   rejectOne: 'Reject this comment',
   rejectMany: (n: number) => `Reject ${n} comments`,
   reasonForAuthor: 'Reason shown to the author (optional)',
-  presets: ['Insults or personal attacks.', 'Off topic.', 'Spam or advertising.', 'Hateful content.'],
+  presets: [...REJECT_PRESETS.en] as string[],
   itIs: 'It is',
   kindAbuse: 'abusive (teaches the toxicity model)',
   kindSpam: 'spam (teaches the spam model)',
@@ -213,6 +214,8 @@ const en = {
   reportedBy: 'Reported by',
   colon: ':',
   recentComments: 'Latest comments on this site',
+  standingHistory: 'Standing history (bans, suspensions, lifts)',
+  noStandingHistory: 'No ban or suspension so far.',
   modelDefaultIs: (d: string) => `Empty: the model’s own threshold, ${d}.`,
   emptyNever: 'Empty: never by score.',
   wouldHave: (hold: boolean, k: number, n: number, days: number) => `Over the last ${days} days it would have ${hold ? 'held' : 'rejected'} ${enPl(k, 'comment', 'comments')} of ${n.toLocaleString('en')}.`,
@@ -250,7 +253,7 @@ const en = {
     'moderator.add': 'made someone a moderator',
     'moderator.remove': 'removed a moderator',
   } as Record<string, string>,
-  fields: { status: 'status', featured: 'featured', reason: 'reason', reports: 'open reports', banned: 'banned', suspendedUntil: 'suspended until', premoderate: 'pre-moderated', body: 'note' } as Record<string, string>,
+  fields: { status: 'status', featured: 'featured', reason: 'reason', reports: 'open reports', banned: 'banned', suspendedUntil: 'suspended until', premoderate: 'pre-moderated', body: 'note', hidden: 'comments hidden' } as Record<string, string>,
   quote: (s: string) => `“${s}”`,
   yes: 'yes',
   no: 'no',
@@ -345,7 +348,7 @@ const fr: Strings = {
   rejectOne: 'Rejeter ce commentaire',
   rejectMany: (n) => `Rejeter ${n} commentaires`,
   reasonForAuthor: 'Raison montrée à l’auteur (facultatif)',
-  presets: ['Insultes ou attaques personnelles.', 'Hors sujet.', 'Spam ou publicité.', 'Propos haineux.'],
+  presets: [...REJECT_PRESETS.fr],
   itIs: 'C’est',
   kindAbuse: 'injurieux (entraîne le modèle de toxicité)',
   kindSpam: 'du spam (entraîne le modèle de spam)',
@@ -460,6 +463,8 @@ const fr: Strings = {
   reportedBy: 'Signalé par',
   colon: ' :',
   recentComments: 'Derniers commentaires sur ce site',
+  standingHistory: 'Historique des sanctions (bannissements, suspensions, levées)',
+  noStandingHistory: 'Aucun bannissement ni suspension jusqu’ici.',
   modelDefaultIs: (d) => `Vide : le seuil du modèle, ${d}.`,
   emptyNever: 'Vide : jamais sur le score.',
   wouldHave: (hold, k, n, days) => `Sur les ${days} derniers jours, il aurait ${hold ? 'retenu' : 'rejeté'} ${frPl(k, 'commentaire', 'commentaires')} sur ${n.toLocaleString('fr')}.`,
@@ -497,7 +502,7 @@ const fr: Strings = {
     'moderator.add': 'a nommé un modérateur',
     'moderator.remove': 'a retiré un modérateur',
   },
-  fields: { status: 'statut', featured: 'mis en avant', reason: 'raison', reports: 'signalements ouverts', banned: 'banni', suspendedUntil: 'suspendu jusqu’au', premoderate: 'pré-modéré', body: 'note' },
+  fields: { status: 'statut', featured: 'mis en avant', reason: 'raison', reports: 'signalements ouverts', banned: 'banni', suspendedUntil: 'suspendu jusqu’au', premoderate: 'pré-modéré', body: 'note', hidden: 'commentaires retirés' },
   quote: (s) => `«\u00a0${s}\u00a0»`,
   yes: 'oui',
   no: 'non',

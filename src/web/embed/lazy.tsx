@@ -11,7 +11,8 @@ export interface Chunk<T> {
   m?: T;
 }
 
-function chunk<T>(load: () => Promise<T>): Chunk<T> {
+/** A chunk loaded by `load` once, on first use; a failed load is tried again on the next. */
+export function chunk<T>(load: () => Promise<T>): Chunk<T> {
   let p: Promise<T> | undefined;
   const get: Chunk<T> = () =>
     (p ??= load().then(

@@ -9,11 +9,14 @@ export interface User {
   displayName: string;
   email?: string;
   role?: string;
+  /** Sites this reader moderates without a staff role (GET /me only): the moderation menu's cue. */
+  moderates?: string[];
 }
 
 /** A story (article) that owns a discussion. */
 export interface Story {
   id: string;
+  siteId: string;
   url: string;
   title: string;
   lang: string;

@@ -69,6 +69,17 @@ export async function scopeOf(staff: StaffRepository, user: User): Promise<Scope
   return { user, isAdmin: false, siteIds };
 }
 
+/**
+ * The sites a commenter moderates (site_moderators), as a signed-in reader's own record shows them so the Discussion
+ * knows to offer its moderation menu (docs/adr/0025). `siteId` (an embed token's site) narrows it: a publisher's page
+ * learns nothing of other sites. Staff roles moderate every site and their role says so: empty for them.
+ */
+export async function moderatedSites(staff: StaffRepository, user: Pick<User, 'id' | 'role'>, siteId: string | null | undefined): Promise<string[]> {
+  if (user.role !== 'commenter') return [];
+  const ids = await staff.sitesModeratedBy(user.id);
+  return siteId === undefined ? ids : ids.filter((id) => id === siteId);
+}
+
 /** Throws FORBIDDEN unless the scope covers `siteId`. */
 export function assertSite(scope: Scope, siteId: string): void {
   if (scope.siteIds !== null && !scope.siteIds.includes(siteId)) throw new AppError('FORBIDDEN');

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import uPlot from 'uplot';
 import { admin, type Dashboard as Data } from '../api.js';
+import { followQueues } from '../live.js';
 import { fmt, lang, t } from '../i18n.js';
 
 /** A uPlot time-series chart that follows its container's width. */
@@ -31,7 +32,17 @@ export function Dashboard({ siteId }: { siteId: string }) {
   const [d, setD] = useState<Data | null>(null);
   const [waiting, setWaiting] = useState<{ pending: number; reported: number } | null>(null);
   useEffect(() => void admin.dashboard(siteId || undefined).then(setD), [siteId]);
-  useEffect(() => void admin.counts(siteId ? { siteId } : {}).then((c) => setWaiting(c.counts), () => undefined), [siteId]);
+  // "12 en attente → traiter" follows new comments live too (live.ts), asked again once a burst is over.
+  useEffect(() => {
+    const update = () => void admin.counts(siteId ? { siteId } : {}).then((c) => setWaiting(c.counts), () => undefined);
+    update();
+    let soon: ReturnType<typeof setTimeout> | undefined;
+    const stop = followQueues(
+      (ids) => (!siteId || ids.includes(siteId)) && (clearTimeout(soon), (soon = setTimeout(update, 300))),
+      () => undefined,
+    );
+    return () => (stop(), clearTimeout(soon));
+  }, [siteId]);
   if (!d) return <p>{t.loading}</p>;
   const x = d.hours.map((h) => Date.parse(h.hour) / 1000);
   const total = d.hours.map((h) => h.published + h.held + h.rejected);

@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { followQueues } from '../live.js';
 import { admin, QUEUE_NAMES, type Item, type QueueName } from '../api.js';
 import { t } from '../i18n.js';
 import { can, CommentCard } from './CommentCard.js';
@@ -109,16 +110,24 @@ export function Queue({ siteId, queue: q }: { siteId: string; queue: string }) {
     return () => document.removeEventListener('keydown', onKey);
   }, [items, current, help, rejecting, person, queue]);
 
-  // Counts follow new comments every 15 s and as soon as the tab is looked at again; the list itself does not move
-  // under the moderator's keyboard. (The live SSE stream is per story and carries only public events: held
-  // comments never reach it, so the console asks instead.)
+  // Counts follow new comments live: the console's stream (live.ts) says when this site's queues moved, and the
+  // counts are asked once the burst is over; the list itself does not move under the moderator's keyboard. Polling
+  // stays for what the stream does not carry (new reports) and for when it is down: every minute while it is up,
+  // every 15 s otherwise, and as soon as the tab is looked at again.
   useEffect(() => {
     if (!siteId) return;
     const update = () => void admin.counts(filters).then((c) => setCounts(c.counts), () => undefined);
-    const timer = setInterval(() => document.visibilityState === 'visible' && update(), 15_000);
+    let live = false;
+    let soon: ReturnType<typeof setTimeout> | undefined;
+    const stop = followQueues(
+      (ids) => ids.includes(siteId) && (clearTimeout(soon), (soon = setTimeout(update, 300))),
+      (up) => (live = up),
+    );
+    let ticks = 0;
+    const timer = setInterval(() => document.visibilityState === 'visible' && (!live || ++ticks % 4 === 0) && update(), 15_000);
     const onVisible = () => document.visibilityState === 'visible' && update();
     document.addEventListener('visibilitychange', onVisible);
-    return () => (clearInterval(timer), document.removeEventListener('visibilitychange', onVisible));
+    return () => (stop(), clearTimeout(soon), clearInterval(timer), document.removeEventListener('visibilitychange', onVisible));
   }, [siteId, search, storyId]);
 
   /** j/k move the real focus (screen readers follow it and read the comment), not only a highlight. */

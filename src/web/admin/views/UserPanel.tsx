@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { admin, type UserFile } from '../api.js';
+import { admin, type AuditEntry, type UserFile } from '../api.js';
+import { change as changed } from './Audit.js';
 import { Modal } from './dialogs.js';
 import { fmt, t } from '../i18n.js';
 
@@ -9,7 +10,13 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
   const [note, setNote] = useState('');
   const [hours, setHours] = useState('24');
   const [problem, setProblem] = useState<string | null>(null);
-  const load = () => admin.user(siteId, userId).then(setFile, (e: Error) => setProblem(e.message));
+  // Bans, suspensions and their lifts, from the audit log: who decided, when, and what changed.
+  const [history, setHistory] = useState<AuditEntry[]>([]);
+  const load = () =>
+    Promise.all([
+      admin.user(siteId, userId).then(setFile),
+      admin.audit({ siteId, targetId: userId, action: 'user.standing' }).then((r) => setHistory(r.entries)),
+    ]).catch((e: Error) => setProblem(e.message));
   useEffect(() => void load(), [siteId, userId]);
   const change = async (c: { banned?: boolean; suspendHours?: number; premoderate?: boolean }) => {
     try {
@@ -53,6 +60,18 @@ export function UserPanel({ siteId, userId, onClose }: { siteId: string; userId:
               {s.premoderate ? t.stopPremoderate : t.premoderate}
             </button>
           </div>
+          <h3>{t.standingHistory}</h3>
+          {history.length ? (
+            <ul data-testid="standing-history">
+              {history.map((e) => (
+                <li key={e.id}>
+                  <time dateTime={e.createdAt}>{fmt.date(e.createdAt)}</time> <strong>{e.actorName ?? t.system}</strong>{t.colon} {changed(e).join(' · ')}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p data-testid="standing-history">{t.noStandingHistory}</p>
+          )}
           <h3>{t.recentComments}</h3>
           <ul class="recent" data-testid="recent">
             {file.recent.map((c) => (

@@ -3,6 +3,7 @@ import { formatDate } from '../../../i18n/discussion.js';
 import { useD } from '../context.js';
 import type { Comment } from '../types.js';
 import { Lazy, chunks, withChunk } from '../lazy.js';
+import { ModHook } from '../mod-hook.js';
 
 /** Direct replies shown before "Show N more replies", so one busy thread does not bury the next ones. */
 const SHOWN_REPLIES = 3;
@@ -155,6 +156,8 @@ export function CommentItem({ c }: { c: Comment }) {
                 {c.reported ? s.reportedMark : s.report}
               </button>
             )}
+            {/* The site's moderators' menu (its own chunk, never fetched for readers: docs/adr/0025). */}
+            {published && <ModHook c={c} />}
           </div>
         )}
         {mode === 'reply' && (
