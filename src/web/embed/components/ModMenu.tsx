@@ -4,6 +4,7 @@ import { streamModeration } from '../strings/mod.js';
 import { updateComment } from '../tree.js';
 import type { Comment } from '../types.js';
 import { FormStyle } from './FormStyle.js';
+import { sheet } from '../sheet.js';
 
 // The panel takes the whole width under the comment's action buttons (a flex row that wraps).
 const css = '.mod{flex-basis:100%}.mod select{max-width:100%}';
@@ -88,7 +89,7 @@ export function ModMenu({ c }: { c: Comment }) {
       {open && (
         <div ref={box} class="box mod" role="group" aria-label={t.menuFor(name)} onKeyDown={(e) => e.key === 'Escape' && close()} data-testid="mod-panel">
           <FormStyle />
-          <style>{css}</style>
+          {sheet(d.cfg.root, css, d.cfg.nonce)}
           <form onSubmit={reject}>
             <fieldset>
               <legend>{t.reject}</legend>
