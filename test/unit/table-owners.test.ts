@@ -36,3 +36,18 @@ for (const [table, owner] of Object.entries(OWNERS)) {
     assert.deepEqual(found, [], `writes to ${table} outside ${owner}`);
   });
 }
+
+test('HTTP routes never hold the database handle: they call use cases and repositories (use-case-wiring.ts)', () => {
+  const dir = join(SRC, 'server/http');
+  const found: string[] = [];
+  let routeFiles = 0;
+  for (const file of files(dir)) {
+    const text = readFileSync(file, 'utf8');
+    if (/\bapp\.(get|post|put|patch|delete)\(/.test(text)) routeFiles++;
+    text.split('\n').forEach((line, i) => {
+      if (/\.db\b|\bdb:|\b(selectFrom|insertInto|updateTable|deleteFrom)\(/.test(line) && !/^\s*(\/\/|\*)/.test(line)) found.push(`${relative(SRC, file)}:${i + 1}: ${line.trim()}`);
+    });
+  }
+  assert.ok(routeFiles > 10, `only ${routeFiles} route files found: the folder moved?`);
+  assert.deepEqual(found, []);
+});

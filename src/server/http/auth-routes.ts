@@ -7,7 +7,6 @@ import { logIn, reauthenticate, signUp, type SessionRequest } from '../users/use
 import { isFirstParty, requireUser, SESSION_COOKIE, setSessionCookie } from './context.js';
 import { presentUser } from './presenters.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
-import { ignoredUsers } from '../users/ignored.js';
 
 const PageOrigin = Type.Optional(
   Type.String({ maxLength: 300, description: 'First-party sign-in window only: the origin of the page the bearer token is for (one of a site’s allowed origins).' }),
@@ -164,7 +163,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     },
     async (request) => {
       const auth = requireUser(request, deps);
-      const ignored = await ignoredUsers(deps.db).ids(auth.user.id);
+      const ignored = await deps.useCases.ignored.ids(auth.user.id);
       return { user: presentUser(auth.user, true), ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}), ignored };
     },
   );
