@@ -31,7 +31,9 @@ try {
       }
     };
   }
-} catch {}
+} catch {
+  // No better-sqlite3 in this tree: nothing to count there.
+}
 try {
   const pg = require('pg');
   const orig = pg.Client.prototype.query;
@@ -43,7 +45,9 @@ try {
     else note(sql, 0);
     return r;
   };
-} catch {}
+} catch {
+  // No pg in this tree.
+}
 process.on('exit', () => {
   if (!dir) return;
   const rows = [...stats].map(([sql, s]) => ({ sql, ...s })).sort((a, b) => b.n - a.n);
