@@ -74,7 +74,13 @@ const log = (s: string) => process.stderr.write(`${s}\n`);
 const FAST = { AGORA_WRITES_PER_MINUTE: '1000000', AGORA_RUN_JOBS: 'false', AGORA_SECRET: 'bench-secret', AGORA_MAX_STREAMS: '20000', AGORA_STREAMS_PER_CLIENT: '1000000' };
 // --cpu-prof=<dir>: the Agora nodes write a V8 CPU profile there when they stop (open it in Chrome DevTools).
 const cpuProf = process.argv.find((a) => a.startsWith('--cpu-prof='))?.slice(11);
-const NODE_ARGS = cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : [];
+// --sql-stats=<dir>: the Agora nodes count their statements (bench/lib/sql-stats.mjs) into <dir>/sql-<pid>.json.
+const sqlStats = arg('sql-stats');
+const NODE_ARGS = [...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${cpuProf}`] : []), ...(sqlStats ? ['--import', join(ROOT, 'bench/lib/sql-stats.mjs')] : [])];
+if (sqlStats) {
+  mkdirSync(sqlStats, { recursive: true });
+  process.env.AGORA_BENCH_SQL_STATS = resolve(sqlStats);
+}
 
 // What every 2xx answer to a comment POST should say; anything else (held, rejected) is counted apart.
 const PUBLISHED = '"status":"published"';

@@ -24,6 +24,7 @@ import { createPublisherDeps } from './publisher/deps.js';
 import { notificationConsumer } from './notifications/service.js';
 import { webhookConsumer } from './webhooks/events.js';
 import { createOidcDeps } from './oidc/deps.js';
+import { wireUseCases } from './use-case-wiring.js';
 
 /** The logging this layer needs (pino's logger fits). */
 export interface DepsLog {
@@ -108,6 +109,8 @@ export async function createDeps(config: Config, db: Db, log: DepsLog = silent) 
     /** Gauges features add for /metrics (queue sizes…): name, help, and how to read the value. */
     metricGauges: [] as { name: string; help: string; value: () => Promise<number> }[],
     commentDeps,
+    /** Use cases bound to the database here, so HTTP routes never hold the handle (use-case-wiring.ts). */
+    useCases: wireUseCases(config, db, { change, comments, accountMail, moderation, publisher }),
     moderation,
     publisher,
     /** Sign-in with identity providers (OpenID Connect). */

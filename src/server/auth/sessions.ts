@@ -1,6 +1,7 @@
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Db } from '../storage/db.js';
+import { queryShapes, slot } from '../storage/query-shapes.js';
 import type { Database } from '../storage/schema.js';
 import { SSO_PROVIDER } from '../sso/repository.js';
 import { toUser, type User } from '../users/repository.js';
@@ -53,6 +54,7 @@ function digest(token: string): string {
 
 /** Server-side sessions: the token is random, only its hash is stored, logout deletes the row. */
 export function sessionStore(db: Db) {
+  const shaped = queryShapes(db);
   return {
     /** Opens a session; a cookie session is always `full`, whatever `opts` says. */
     async create(userId: string, kind: SessionKind, opts: SessionOptions = {}, now = Date.now()): Promise<{ token: string; id: string }> {
@@ -89,14 +91,19 @@ export function sessionStore(db: Db) {
      * sign-on says of the account: a post needs both, and on PostgreSQL each query is a round trip.
      */
     async resolveWithUser(token: string, now = Date.now()): Promise<(SessionInfo & { user: User }) | undefined> {
-      const row = await db
-        .selectFrom('sessions as s')
-        .innerJoin('users as u', 'u.id', 's.user_id')
-        .leftJoin('user_identities as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.provider', '=', SSO_PROVIDER))
-        .leftJoin('sso_profiles as p', 'p.user_id', 'u.id')
-        .select(['s.id', 's.kind', 's.scope', 's.site_id', 's.authenticated_at', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.created_at', 'i.site_id as home_site_id', 'p.site_id as profile_site_id', 'p.avatar', 'p.badges', 'p.role as profile_role'])
-        .where('s.id', '=', digest(token))
-        .executeTakeFirst();
+      // Built once (storage/query-shapes.ts): building this join took Kysely longer than SQLite takes to run it.
+      const [row] = await shaped(
+        'session-user',
+        () =>
+          db
+            .selectFrom('sessions as s')
+            .innerJoin('users as u', 'u.id', 's.user_id')
+            .leftJoin('user_identities as i', (j) => j.onRef('i.user_id', '=', 'u.id').on('i.provider', '=', SSO_PROVIDER))
+            .leftJoin('sso_profiles as p', 'p.user_id', 'u.id')
+            .select(['s.id', 's.kind', 's.scope', 's.site_id', 's.authenticated_at', 's.expires_at', 'u.id as user_id', 'u.email', 'u.display_name', 'u.role', 'u.created_at', 'i.site_id as home_site_id', 'p.site_id as profile_site_id', 'p.avatar', 'p.badges', 'p.role as profile_role'])
+            .where('s.id', '=', slot<string>(0)),
+        [digest(token)],
+      );
       if (!row || row.expires_at <= nowIso(now)) return undefined;
       const user = toUser({ id: row.user_id, email: row.email, display_name: row.display_name, role: row.role, created_at: row.created_at });
       const profile = row.profile_site_id ? { siteId: row.profile_site_id, avatar: row.avatar, badges: row.badges ?? '[]', role: row.profile_role } : null;

@@ -241,12 +241,17 @@ export function commentsRepository(db: Db) {
 
     /** The staff badge of an author on a site (a new comment carries it like a stored one). */
     async staffRole(siteId: string, userId: string): Promise<StaffRole | undefined> {
-      const row = await db
-        .selectFrom('users as u')
-        .leftJoin('site_moderators as sm', (j) => j.onRef('sm.user_id', '=', 'u.id').on('sm.site_id', '=', siteId))
-        .select(['u.role', 'sm.user_id as site_moderator'])
-        .where('u.id', '=', userId)
-        .executeTakeFirst();
+      // Asked for every new comment: built once (storage/query-shapes.ts).
+      const [row] = await shaped(
+        'staff-role',
+        () =>
+          db
+            .selectFrom('users as u')
+            .leftJoin('site_moderators as sm', (j) => j.onRef('sm.user_id', '=', 'u.id').on('sm.site_id', '=', slot<string>(0)))
+            .select(['u.role', 'sm.user_id as site_moderator'])
+            .where('u.id', '=', slot<string>(1)),
+        [siteId, userId],
+      );
       return row ? staffOf(row.role, row.site_moderator !== null) : undefined;
     },
 
@@ -266,27 +271,32 @@ export function commentsRepository(db: Db) {
 
     /** Stores a new comment and moves the counters it affects, in the change's transaction. */
     async insert(w: CommentWrite, c: Omit<CommentRecord, 'authorName' | 'reactionCount' | 'replyCount'> & ModerationFields): Promise<void> {
-      await w.tx
-        .insertInto('comments')
-        .values({
-          id: c.id,
-          site_id: c.siteId,
-          story_id: c.storyId,
-          parent_id: c.parentId,
-          root_id: c.rootId,
-          depth: c.depth,
-          in_reply_to_id: c.inReplyToId,
-          author_id: c.authorId,
-          body: c.body,
-          body_html: c.bodyHtml,
-          status: c.status,
-          created_at: c.createdAt,
-          edited_at: null,
-          deleted_at: null,
-          moderation: c.moderation ?? null,
-          rejection_reason: c.rejectionReason ?? null,
-        })
-        .execute();
+      // The write of every new comment: built once (storage/query-shapes.ts), run in the change's transaction.
+      const values = [c.id, c.siteId, c.storyId, c.parentId, c.rootId, c.depth, c.inReplyToId, c.authorId, c.body, c.bodyHtml, c.status, c.createdAt, c.moderation ?? null, c.rejectionReason ?? null];
+      await shaped(
+        'comment-insert',
+        () =>
+          db.insertInto('comments').values({
+            id: slot(0),
+            site_id: slot(1),
+            story_id: slot(2),
+            parent_id: slot(3),
+            root_id: slot(4),
+            depth: slot(5),
+            in_reply_to_id: slot(6),
+            author_id: slot(7),
+            body: slot(8),
+            body_html: slot(9),
+            status: slot(10),
+            created_at: slot(11),
+            edited_at: null,
+            deleted_at: null,
+            moderation: slot(12),
+            rejection_reason: slot(13),
+          }),
+        values,
+        w.tx,
+      );
       if (c.status === 'published') await countVisibility(w, c, 1);
     },
 

@@ -5,6 +5,9 @@ import { pendingRows, scrubPublic } from '../realtime/event-log.js';
 import { changedComment, publicEffect, type PublicAppend, type PublicScrub } from '../realtime/public-events.js';
 import type { DomainEvent } from './domain.js';
 import { outboxRows, type OutboxStore } from './outbox.js';
+import { queryShapes, slot } from '../storage/query-shapes.js';
+
+type Shaped = ReturnType<typeof queryShapes>;
 
 /** What a use case writes through while it makes one change. */
 export interface Change {
@@ -44,21 +47,46 @@ export interface ChangeOptions {
   logError: (err: unknown, msg: string) => void;
 }
 
+/** Rows per table up to which `record` runs a statement compiled once per shape (one or two, nearly always). */
+const SHAPED_ROWS = 4;
+
+/** The rows with a `slot` in place of each value, and the values in slot order (see storage/query-shapes.ts). */
+function slotted<T extends Record<string, unknown>>(rows: readonly T[], values: unknown[]): T[] {
+  return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, slot(values.push(v) - 1)])) as T);
+}
+
 /**
  * Writes a change's outbox events and its public events. On PostgreSQL both inserts go as one statement (a
  * data-modifying CTE): a comment costs one round trip less. SQLite has no round trips; it takes the two inserts.
+ * Every change runs this, so the usual shapes (a few rows) are compiled once: Kysely building and compiling the
+ * inserts cost about as much as SQLite running them.
  */
-async function record(tx: Tx, events: readonly DomainEvent[], appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>): Promise<void> {
+async function record(shaped: Shaped, tx: Tx, events: readonly DomainEvent[], appends: readonly PublicAppend[], counts: ReadonlyMap<string, number>): Promise<void> {
+  const outbox = outboxRows(events);
   const pending = pendingRows(appends, counts);
-  if (isPostgres(tx) && events.length > 0 && pending.length > 0) {
+  const both = isPostgres(tx) && outbox.length > 0 && pending.length > 0;
+  if (outbox.length <= SHAPED_ROWS && pending.length <= SHAPED_ROWS) {
+    // Slots are numbered per statement: the CTE's from its one list of values, each plain insert from its own.
+    const ov: unknown[] = [];
+    const o = slotted(outbox, ov);
+    const pv: unknown[] = both ? ov : [];
+    const p = slotted(pending, pv);
+    if (both) await shaped(`record:both:${o.length}:${p.length}`, () => tx.with('recorded', (db) => db.insertInto('outbox').values(o)).insertInto('story_pending').values(p), ov, tx);
+    else {
+      if (o.length > 0) await shaped(`record:outbox:${o.length}`, () => tx.insertInto('outbox').values(o), ov, tx);
+      if (p.length > 0) await shaped(`record:pending:${p.length}`, () => tx.insertInto('story_pending').values(p), pv, tx);
+    }
+    return;
+  }
+  if (both) {
     await tx
-      .with('recorded', (db) => db.insertInto('outbox').values(outboxRows(events)))
+      .with('recorded', (db) => db.insertInto('outbox').values(outbox))
       .insertInto('story_pending')
       .values(pending)
       .execute();
     return;
   }
-  if (events.length > 0) await tx.insertInto('outbox').values(outboxRows(events)).execute();
+  if (outbox.length > 0) await tx.insertInto('outbox').values(outbox).execute();
   if (pending.length > 0) await tx.insertInto('story_pending').values(pending).execute();
 }
 
@@ -79,6 +107,7 @@ const MAX_GROUP = 64;
  * the write path's throughput. PostgreSQL runs changes concurrently and groups commits itself: one transaction each.
  */
 export function changeRunner(opts: ChangeOptions) {
+  const shaped = queryShapes(opts.db);
   /** The change's own part of the transaction: its work, then the public log, copies, outbox and counters. */
   async function inTx<T>(tx: Tx, work: (c: Change) => Promise<T>): Promise<{ value: T; committed: Committed }> {
     const events: DomainEvent[] = [];
@@ -100,7 +129,7 @@ export function changeRunner(opts: ChangeOptions) {
     await scrubPublic(tx, scrubs);
     const changed = new Set(events.map(changedComment).filter((id): id is string => id !== null));
     for (const id of changed) for (const hook of opts.removalHooks) await hook(tx, id);
-    await record(tx, events, appends, counts);
+    await record(shaped, tx, events, appends, counts);
     const counted = [...counts].filter(([, d]) => d !== 0).map(([id]) => id);
     for (const id of counted) touched.add(id);
     const stories = [...touched];

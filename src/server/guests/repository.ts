@@ -3,6 +3,7 @@ import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
 import type { Tx } from '../storage/tx.js';
 import { findOrCreateIdentity } from '../users/identities.js';
+import { userWrites } from '../users/writes.js';
 
 const PROVIDER = 'guest';
 
@@ -50,7 +51,7 @@ export function guestsRepository(db: Db) {
         await tx.insertInto('guest_authors').values({ user_id: g.userId, site_id: g.siteId, email: g.email, created_at: nowIso() }).execute();
         return;
       }
-      await tx.updateTable('users').set({ display_name: g.name }).where('id', '=', g.userId).execute();
+      await userWrites.setDisplayName(tx, g.userId, g.name);
       await tx.updateTable('guest_authors').set({ email: g.email }).where('user_id', '=', g.userId).execute();
     },
 

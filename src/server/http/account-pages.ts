@@ -108,7 +108,7 @@ export const accountPages: FastifyPluginAsyncTypebox<{
       const link = await ad.mail.tokens.peek(request.body.t, 'verify');
       const siteName = await linkSite(link?.siteId ?? null);
       try {
-        const { email } = await confirmEmail({ ...ad.mail, db: ad.db }, request.body.t);
+        const { email } = await confirmEmail(deps.useCases.emailVerification, request.body.t);
         return send(reply, 200, renderVerifyPage({ lang, siteName, token: null, email, done: true }));
       } catch (err) {
         const { status, notice } = asNotice(err, lang);

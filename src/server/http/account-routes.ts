@@ -29,7 +29,7 @@ const emailKey = (req: FastifyRequest) => String((req.body as { email?: unknown 
 export const accountRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const own = new URL(deps.config.publicUrl).origin;
   const ad = deps.accountDeps;
-  const vd = { ...ad.mail, db: ad.db };
+  const vd = deps.useCases.emailVerification;
   const byAddress = app.createRateLimit({ max: RESET_PER_ADDRESS, timeWindow: HOUR, keyGenerator: (req) => `reset-address:${addressKey(req.ip)}` });
   const byEmail = app.createRateLimit({ max: RESET_PER_EMAIL, timeWindow: HOUR, keyGenerator: (req) => `reset-email:${emailKey(req)}` });
 

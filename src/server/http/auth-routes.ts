@@ -8,7 +8,6 @@ import { isFirstParty, requireUser, SESSION_COOKIE, setSessionCookie } from './c
 import { presentSelf, presentUser } from './presenters.js';
 import { moderatedSites } from '../moderation/admin/access.js';
 import { AuthResultSchema, errors, UserSchema } from './schemas.js';
-import { ignoredUsers } from '../users/ignored.js';
 
 const PageOrigin = Type.Optional(
   Type.String({ maxLength: 300, description: 'First-party sign-in window only: the origin of the page the bearer token is for (one of a site’s allowed origins).' }),
@@ -167,7 +166,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
     },
     async (request) => {
       const auth = requireUser(request, deps);
-      const ignored = await ignoredUsers(deps.db).ids(auth.user.id);
+      const ignored = await deps.useCases.ignored.ids(auth.user.id);
       const moderates = await moderatedSites(deps.moderation.staff, auth.user, auth.scope === 'embed' ? auth.siteId : undefined);
       return { user: presentSelf(auth.user, moderates), ...(auth.via === 'cookie' ? { csrfToken: deps.csrf.issue(auth.sessionId) } : {}), ignored };
     },

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { commentCounts, MAX_COUNT_URLS } from '../stories/counts.js';
 import { getStory } from '../stories/use-cases.js';
-import { latestPublished, renderAtom } from '../feeds/atom.js';
+import { renderAtom } from '../feeds/atom.js';
 import { discussionStrings, pickLang } from '../../i18n/discussion.js';
 import { errors, StoryIdParams } from './schemas.js';
 
@@ -37,7 +37,7 @@ export const countRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app
     async (request, reply) => {
       const story = await getStory(deps, request.params.storyId);
       const self = `${deps.config.publicUrl}/api/v1/stories/${encodeURIComponent(story.id)}/comments.atom`;
-      const xml = renderAtom(story, await latestPublished(deps.db, story), self, story.lang);
+      const xml = renderAtom(story, await deps.useCases.latestPublished(story), self, story.lang);
       return reply.type('application/atom+xml; charset=utf-8').header('cache-control', 'public, max-age=60').send(xml);
     },
   );

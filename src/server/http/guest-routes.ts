@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
-import { GUEST_TOKEN, guestsRepository } from '../guests/repository.js';
+import { GUEST_TOKEN } from '../guests/repository.js';
 import { guestChallenge, postAsGuest, type GuestDeps } from '../guests/use-cases.js';
 import { getStory } from '../stories/use-cases.js';
 import { presentComment } from './presenters.js';
@@ -10,7 +10,7 @@ import { CommentSchema, errors, StoryIdParams } from './schemas.js';
 
 /** Guest comments: a proof-of-work challenge, then a comment with a name, an email and, after the first, the guest's token. */
 export const guestRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const gd: GuestDeps = { siteStore: deps.publisher.siteStore, guests: guestsRepository(deps.db), users: deps.users, commentDeps: deps.commentDeps, secret: deps.publisher.secret };
+  const gd: GuestDeps = { siteStore: deps.publisher.siteStore, guests: deps.useCases.guests, users: deps.users, commentDeps: deps.commentDeps, secret: deps.publisher.secret };
 
   app.get(
     '/api/v1/stories/:storyId/guest-challenge',

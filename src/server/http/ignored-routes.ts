@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
-import { ignoredUsers, MAX_IGNORED } from '../users/ignored.js';
+import { MAX_IGNORED } from '../users/ignored.js';
 import { requireUser } from './context.js';
 import { errors } from './schemas.js';
 import { writeBudget } from './write-budget.js';
@@ -11,7 +11,7 @@ const IgnoredIds = Type.Object({ ignored: Type.Array(Type.String(), { descriptio
 
 /** Ignoring readers: their comments are folded for the caller only (issue 12). */
 export const ignoredRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const ignored = ignoredUsers(deps.db);
+  const ignored = deps.useCases.ignored;
   const writeLimit = writeBudget(app, deps);
 
   app.get(

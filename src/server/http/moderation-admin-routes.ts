@@ -3,10 +3,8 @@ import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
 import { assertAdmin, assertSite, setSiteModerator } from '../moderation/admin/access.js';
-import { dashboard } from '../moderation/admin/dashboard.js';
 import { getSettings, saveSettings, SHIPPED_WORDS } from '../moderation/admin/settings-admin.js';
 import { previewThreshold } from '../moderation/admin/threshold-preview.js';
-import { completeSetup, needsSetup } from '../moderation/admin/setup.js';
 import { retrainSite } from '../moderation/retrain.js';
 import { ModerationSettingsSchema } from '../moderation/settings.js';
 import { updateStorySettings } from '../stories/manage.js';
@@ -36,7 +34,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       },
     },
     async (request) => {
-      const setup = await needsSetup(deps.db);
+      const setup = await deps.useCases.setup.needed();
       if (!request.auth) return { user: null, isAdmin: false, sites: [], needsSetup: setup };
       const scope = await moderatorScope(request, deps);
       const all = await deps.sites.list();
@@ -57,7 +55,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       config: { rateLimit: { max: 10, timeWindow: 600_000 } },
     },
     async (request, reply) => {
-      const user = await completeSetup(deps.db, { ...request.body, lang: request.lang }, deps.config.scryptN);
+      const user = await deps.useCases.setup.complete({ ...request.body, lang: request.lang });
       const bearer = await deps.sessions.create(user.id, 'bearer');
       if (isFirstParty(request, deps)) setSessionCookie(reply, deps, (await deps.sessions.create(user.id, 'cookie')).token);
       return reply.status(201).send({ user: presentUser(user, true), token: bearer.token });
@@ -85,7 +83,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
     async (request) => {
       const scope = await moderatorScope(request, deps);
       if (!(await deps.sites.get(request.params.siteId))) throw new AppError('NOT_FOUND');
-      return { settings: await saveSettings({ db: deps.db, moderation: deps.moderation.repo, audit: deps.moderation.audit }, scope, request.params.siteId, request.body) };
+      return { settings: await saveSettings(deps.useCases.settingsAdmin, scope, request.params.siteId, request.body) };
     },
   );
 
@@ -103,7 +101,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
         },
       },
     },
-    async (request) => previewThreshold({ db: deps.db, scorers: deps.moderation.scorers }, await moderatorScope(request, deps), request.params.siteId, request.query.task, request.query.threshold),
+    async (request) => previewThreshold(deps.useCases.thresholdPreview, await moderatorScope(request, deps), request.params.siteId, request.query.task, request.query.threshold),
   );
 
   app.get(
@@ -145,7 +143,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
     async (request) => {
       const scope = await moderatorScope(request, deps);
       if (request.query.siteId) assertSite(scope, request.query.siteId);
-      return dashboard(deps.db, scope.siteIds, request.query.siteId);
+      return deps.useCases.dashboard(scope.siteIds, request.query.siteId);
     },
   );
 
@@ -164,7 +162,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
     async (request) => {
       const scope = await moderatorScope(request, deps);
       assertSite(scope, request.params.siteId);
-      return retrainSite({ db: deps.db, onRetrained: (id) => deps.moderation.scorers.invalidate(id) }, request.params.siteId, scope.user.id);
+      return retrainSite(deps.useCases.retrain, request.params.siteId, scope.user.id);
     },
   );
 
@@ -233,7 +231,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
       const { email, userId } = request.body;
       if (!email === !userId) throw new AppError('VALIDATION_FAILED', '(give email or userId, one of them)');
       const who = userId ? { userId } : { email: email ?? '' };
-      const id = await setSiteModerator({ db: deps.db, staff: deps.moderation.staff, audit: deps.moderation.audit }, scope.user.id, request.params.siteId, who, true);
+      const id = await setSiteModerator(deps.useCases.siteModerators, scope.user.id, request.params.siteId, who, true);
       return reply.status(201).send({ moderator: { id } });
     },
   );
@@ -244,7 +242,7 @@ export const moderationAdminRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = 
     async (request, reply) => {
       const scope = await moderatorScope(request, deps);
       assertAdmin(scope);
-      await setSiteModerator({ db: deps.db, staff: deps.moderation.staff, audit: deps.moderation.audit }, scope.user.id, request.params.siteId, { userId: request.params.userId }, false);
+      await setSiteModerator(deps.useCases.siteModerators, scope.user.id, request.params.siteId, { userId: request.params.userId }, false);
       return reply.status(204).send(null);
     },
   );

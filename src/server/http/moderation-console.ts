@@ -5,7 +5,6 @@ import { featuredComments, MAX_FEATURED } from '../moderation/featured.js';
 import { getStory } from '../stories/use-cases.js';
 import { presentComment } from './presenters.js';
 import { CommentSchema, errors, StoryIdParams } from './schemas.js';
-import { issueSetupToken } from '../moderation/admin/setup.js';
 import { moderationAdminRoutes } from './moderation-admin-routes.js';
 import { moderationQualityRoutes } from './moderation-quality-routes.js';
 import { moderationRoutes } from './moderation-routes.js';
@@ -57,7 +56,7 @@ export const moderationConsole: FastifyPluginAsyncTypebox<{ deps: Deps }> = asyn
   }
 
   app.addHook('onReady', async () => {
-    const token = await issueSetupToken(deps.db);
+    const token = await deps.useCases.setup.issueToken();
     if (token) app.log.warn(`No administrator yet. Open ${deps.config.publicUrl}/admin and use the setup token ${token} (or run: npx agora admin create --email … --password …)`);
   });
 };

@@ -2,7 +2,6 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { assertSite } from '../moderation/admin/access.js';
-import { modelQuality } from '../moderation/model-quality.js';
 import { moderatorScope } from './moderation-routes.js';
 import { SiteParams } from './moderation-schemas.js';
 import { errors } from './schemas.js';
@@ -38,7 +37,7 @@ export const moderationQualityRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> 
     async (request) => {
       const scope = await moderatorScope(request, deps);
       assertSite(scope, request.params.siteId);
-      return { models: await modelQuality(deps.db, request.params.siteId, request.query.last ?? 200) };
+      return { models: await deps.useCases.modelQuality(request.params.siteId, request.query.last ?? 200) };
     },
   );
 };

@@ -18,7 +18,7 @@ export async function moderatorScope(request: FastifyRequest, deps: Deps): Promi
 export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   app.addSchema(QueueItemSchema);
   const decisionDeps: DecisionDeps = { comments: deps.comments, stories: deps.stories, change: deps.change, audit: deps.moderation.audit };
-  const userDeps: UserAdminDeps = { db: deps.db, moderation: deps.moderation.repo, audit: deps.moderation.audit, comments: deps.comments, change: deps.change, staff: deps.moderation.staff };
+  const userDeps: UserAdminDeps = deps.useCases.userAdmin;
   const tags = ['moderation'];
   const Item = Type.Ref(QueueItemSchema);
 

@@ -9,7 +9,6 @@ import { addProvider, listProviders, removeProvider } from '../oidc/admin.js';
 import { callbackPath } from '../oidc/deps.js';
 import { FLOW_COOKIE, FLOW_TTL_MS, openFlow, sealFlow, type Flow } from '../oidc/flow.js';
 import { renderOidcDone, renderOidcError } from '../oidc/pages.js';
-import { accountFor } from '../oidc/sign-in.js';
 import { requireRole, setSessionCookie } from './context.js';
 import { errors } from './schemas.js';
 import { securityPolicy } from './security-headers.js';
@@ -112,7 +111,7 @@ export const oidcRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
         const provider = await oidc.repo.byId(flow.siteId, flow.providerId);
         if (!provider) throw new AppError('OIDC_PROVIDER_NOT_FOUND');
         const claims = await oidc.clients.exchange(provider, await oidc.repo.secret(provider.id), new URL(request.url, deps.config.publicUrl), flow);
-        const { userId, outcome } = await accountFor(deps.db, provider, claims, flow.lang);
+        const { userId, outcome } = await deps.useCases.oidcAccountFor(provider, claims, flow.lang);
         const user = await deps.users.get(userId);
         if (!user) throw new Error('OIDC account vanished');
         // The provider has just authenticated the reader: as recent a sign-in as a password (export, deletion).

@@ -1,7 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { sql } from 'kysely';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
@@ -95,7 +94,7 @@ export const opsRoutes = fp(async (app: FastifyInstance, opts: { deps: Deps }) =
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     let database = true;
     try {
-      await Promise.race([sql`select 1`.execute(deps.db), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout')), 2000).unref())]);
+      await deps.useCases.ping(2000);
     } catch {
       database = false;
     }

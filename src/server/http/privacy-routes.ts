@@ -24,7 +24,7 @@ function download(reply: { header(k: string, v: string): unknown }, userId: stri
  * reader on request. Also runs the periodic sweep that carries out deletions whose grace period is over.
  */
 export const privacyRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const pd: PrivacyDeps = { db: deps.db, graceMs: deps.config.deletionGraceMs, change: deps.change };
+  const pd: PrivacyDeps = deps.useCases.privacy;
 
   // Account-level: a first-party cookie session (never a token a publisher's page holds), recently signed in for
   // the export and the deletion request; reading or cancelling a deletion only needs the first-party session.

@@ -8,7 +8,6 @@ import type { Raw } from '../pages/html.js';
 import { renderPrivacySection } from '../portability/profile-section.js';
 import { pendingDeletion } from '../privacy/use-cases.js';
 import { profileMessages, renderProfile, renderProfileSignedOut, renderReauthSection } from '../pages/profile.js';
-import { changeDisplayName, ownComments } from '../users/profile.js';
 import { reauthenticate } from '../users/use-cases.js';
 import { changePassword } from '../users/recovery.js';
 import { requestEmailChange, resendVerification } from '../users/verification.js';
@@ -39,7 +38,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     const csrfToken = deps.csrf.issue(auth.sessionId);
     // The readers'-rights section (download, account deletion) of the data-portability feature; its forms bring the
     // reader back here. Those are account-level actions: without a recent password check, the password form first.
-    const privacy = { db: deps.db, graceMs: deps.config.deletionGraceMs, change: deps.change };
+    const privacy = deps.useCases.privacy;
     const section: Raw = recentlyAuthenticated(auth, deps)
       ? renderPrivacySection({
           user: auth.user,
@@ -63,7 +62,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       siteName: site.name,
       notice: accountNotice ?? (await accountDone(auth, accountWhat, lang)),
     });
-    const html = renderProfile({ lang, siteName: site.name, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await ownComments(deps.db, auth.user.id), message, accountSection: account, privacySection: section });
+    const html = renderProfile({ lang, siteName: site.name, displayName: auth.user.displayName, csrfToken, settings: { mode: s.mode, lang: s.lang, hasEmail: s.email !== null }, comments: await deps.useCases.ownComments(auth.user.id), message, accountSection: account, privacySection: section });
     return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'private, no-store').send(html);
   }
 
@@ -114,7 +113,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
       if (err.retryAfterSeconds) reply.header('retry-after', String(err.retryAfterSeconds));
       return page(request, reply, auth, null, err.status, { error: true, text: errorBody(err.code, pickLang(request.headers['accept-language']), err.details).error.message });
     };
-    const vd = { ...deps.accountDeps.mail, db: deps.db };
+    const vd = deps.useCases.emailVerification;
     const ownSiteId = async () => (await deps.origins.siteForOrigin(own))?.id ?? null;
 
     forms.post('/profile/verify-email', { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()) }) }, config: { rateLimit: { max: RESET_PER_EMAIL, timeWindow: 3_600_000 } } }, async (request, reply) => {
@@ -153,7 +152,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     forms.post('/profile/name', { helmet: securityPolicy.page, schema: { hide: true, body: Type.Object({ csrf: Type.Optional(Type.String()), displayName: Type.String({ maxLength: 200 }) }) } }, async (request, reply) => {
       const auth = formAuth(request);
       try {
-        await changeDisplayName(deps.db, auth.user, request.body.displayName);
+        await deps.useCases.changeDisplayName(auth.user, request.body.displayName);
       } catch (err) {
         return failure(request, reply, auth, err);
       }
@@ -203,7 +202,7 @@ export const profileRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     },
     async (request) => {
       const { user } = requireUser(request, deps);
-      return { user: presentUser(await changeDisplayName(deps.db, user, request.body.displayName), true) };
+      return { user: presentUser(await deps.useCases.changeDisplayName(user, request.body.displayName), true) };
     },
   );
 };

@@ -8,7 +8,7 @@ import { updateStorySettings } from '../stories/manage.js';
 import { StorySettingsSchema } from '../stories/settings.js';
 import { getStory } from '../stories/use-cases.js';
 import { guestsAllowed } from '../guests/use-cases.js';
-import { requiresVerifiedEmail, setRequireVerifiedEmail } from '../users/verification.js';
+import { requiresVerifiedEmail } from '../users/verification.js';
 import { assertSite, scopeOf } from '../moderation/admin/access.js';
 import { requireRole, requireUser } from './context.js';
 import { presentStory } from './presenters.js';
@@ -58,7 +58,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       requireRole(request, deps, 'admin');
       const { accounts, ...input } = request.body;
       const { site, ssoSecret } = await createSite(admin, input);
-      if (accounts) await setRequireVerifiedEmail(deps.db, site.id, accounts.requireVerifiedEmail);
+      if (accounts) await deps.useCases.setRequireVerifiedEmail(site.id, accounts.requireVerifiedEmail);
       return reply.status(201).send({ site: await presentSite(deps, site), ssoSecret });
     },
   );
@@ -81,7 +81,7 @@ export const siteRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app,
       const { accounts, ...input } = request.body;
       const site = await updateSite(admin, request.params.siteId, input);
       if (accounts) {
-        await setRequireVerifiedEmail(deps.db, site.id, accounts.requireVerifiedEmail);
+        await deps.useCases.setRequireVerifiedEmail(site.id, accounts.requireVerifiedEmail);
         deps.origins.invalidate();
       }
       return { site: await presentSite(deps, site) };

@@ -18,7 +18,7 @@ import { errors, IdParams } from './schemas.js';
  */
 export const streamModerationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   const decisionDeps: DecisionDeps = { comments: deps.comments, stories: deps.stories, change: deps.change, audit: deps.moderation.audit };
-  const userDeps: UserAdminDeps = { db: deps.db, moderation: deps.moderation.repo, audit: deps.moderation.audit, comments: deps.comments, change: deps.change, staff: deps.moderation.staff };
+  const userDeps: UserAdminDeps = deps.useCases.userAdmin;
   const tags = ['moderation'];
   // Bounded like every writer's: a stolen embed token of a moderator cannot reject a site's comments by the thousand.
   const rateLimit = { max: 60, timeWindow: 60_000 };

@@ -98,7 +98,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     async (request, reply) => {
       requireRole(request, deps, 'admin');
       const s = await site(request.params.siteId);
-      return reply.status(202).send({ delivery: { id: await sendTestEvent({ ...wd, db: deps.db }, s.id, request.params.webhookId) } });
+      return reply.status(202).send({ delivery: { id: await sendTestEvent(deps.useCases.webhookAdmin, s.id, request.params.webhookId) } });
     },
   );
 
@@ -115,7 +115,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (a
     async (request, reply) => {
       requireRole(request, deps, 'admin');
       const s = await site(request.params.siteId);
-      return reply.status(202).send({ delivery: { id: await retryDelivery({ ...wd, db: deps.db }, s.id, request.params.deliveryId) } });
+      return reply.status(202).send({ delivery: { id: await retryDelivery(deps.useCases.webhookAdmin, s.id, request.params.deliveryId) } });
     },
   );
 

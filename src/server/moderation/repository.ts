@@ -88,7 +88,8 @@ export function moderationRepository(db: Db) {
      * What the pipeline asks of an author on a story, in ONE statement of scalar subqueries (on PostgreSQL each query
      * is a round trip, on both a statement to build and run): their standing, how many comments they published
      * (counted up to `publishedCap`), how many they posted since `recentSince`, and whether they posted this exact
-     * text since `sameSince` on this story and on how many others.
+     * text since `sameSince` on this story and on how many others (one pass over their recent comments, in FROM: as
+     * two scalar subqueries it read every row twice, and those rows carry the bodies).
      */
     async authorFacts(q: {
       siteId: string;
@@ -111,8 +112,9 @@ export function moderationRepository(db: Db) {
         ${standing('premoderate')} as premoderate,
         (select count(*) from (select 1 as one from comments where site_id = ${q.siteId} and author_id = ${q.userId} and status = 'published' limit ${q.publishedCap}) as p) as published,
         (select count(*) from comments where site_id = ${q.siteId} and author_id = ${q.userId} and created_at >= ${q.recentSince}) as recent,
-        (select count(*) from (${stories}) as s where s.story_id = ${q.storyId}) as same_story,
-        (select count(*) from (${stories}) as s where s.story_id <> ${q.storyId}) as elsewhere`.execute(db);
+        coalesce(same.same_story, 0) as same_story,
+        coalesce(same.elsewhere, 0) as elsewhere
+        from (select sum(case when s.story_id = ${q.storyId} then 1 else 0 end) as same_story, sum(case when s.story_id <> ${q.storyId} then 1 else 0 end) as elsewhere from (${stories}) as s) as same`.execute(db);
       const row = rows[0] ?? { banned: null, suspended_until: null, premoderate: null, published: 0, recent: 0, same_story: 0, elsewhere: 0 };
       return {
         banned: Number(row.banned ?? 0) === 1,

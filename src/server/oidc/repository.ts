@@ -1,5 +1,6 @@
 import type { Db } from '../storage/db.js';
 import type { Queryable } from '../storage/tx.js';
+import { userWrites } from '../users/writes.js';
 
 /** An identity provider a site's readers may sign in with. The client secret is read apart (`secret`). */
 export interface OidcProvider {
@@ -84,7 +85,7 @@ export async function accountByEmail(q: Queryable, email: string): Promise<{ id:
 export async function claimEmail(db: Db, userId: string, email: string): Promise<void> {
   if (await accountByEmail(db, email)) return;
   try {
-    await db.updateTable('users').set({ email }).where('id', '=', userId).where('email', 'is', null).execute();
+    await userWrites.claimEmail(db, userId, email);
   } catch {
     // Another account took the email between the check and the update: this one goes without.
   }

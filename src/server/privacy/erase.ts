@@ -3,6 +3,7 @@ import { recordsByAuthor } from '../comments/repository.js';
 import type { Change } from '../events/change.js';
 import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
+import { userWrites } from '../users/writes.js';
 import { isPostgres, type Tx } from '../storage/tx.js';
 import { recount, recountReactions } from '../comments/counters.js';
 import { removeAuthorLeaves, tombstoneAuthor } from '../comments/bulk.js';
@@ -87,7 +88,7 @@ export async function eraseAccount(ch: Change, present: Map<string, Set<string>>
   await tx.deleteFrom('reactions').where('user_id', '=', userId).execute();
   report.reactionsRemoved = reacted.length;
   for (const [table, column] of PERSONAL) if (present.get(table)?.has(column)) await ltx.deleteFrom(table).where(column, '=', userId).execute();
-  await tx.updateTable('users').set({ email: null, password_hash: null, display_name: DELETED_NAME, role: 'commenter' }).where('id', '=', userId).execute();
+  await userWrites.scrub(tx, userId, DELETED_NAME);
   await tx.deleteFrom('privacy_deletions').where('user_id', '=', userId).execute();
   for (let i = 0; i < ids.length; i += 400) await tx.updateTable('notifications').set({ actor_name: DELETED_NAME }).where('comment_id', 'in', ids.slice(i, i + 400)).execute();
 

@@ -2,6 +2,7 @@ import type { Db } from '../storage/db.js';
 import { nowIso } from '../storage/ids.js';
 import { withTx } from '../storage/tx.js';
 import { findOrCreateIdentity } from '../users/identities.js';
+import { userWrites } from '../users/writes.js';
 
 /** The identity provider name of single sign-on in user_identities. */
 export const SSO_PROVIDER = 'sso';
@@ -38,7 +39,7 @@ export function ssoRepository(db: Db) {
     },
 
     async setDisplayName(userId: string, name: string): Promise<void> {
-      await db.updateTable('users').set({ display_name: name }).where('id', '=', userId).execute();
+      await userWrites.setDisplayName(db, userId, name);
     },
 
     /** Unix seconds at or before which tokens of (site, sub) are refused, if the publisher revoked any. */

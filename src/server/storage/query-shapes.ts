@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Compilable, CompiledQuery } from 'kysely';
+import type { Compilable, CompiledQuery, QueryResult } from 'kysely';
 import type { Db } from './db.js';
 
 const SLOT = '\u0000agora-slot:';
@@ -14,6 +14,11 @@ export const PREPARED = '/*prepared:';
 /** A placeholder for the i-th value of a call, in a query built by a `queryShapes` builder. */
 export const slot = <T>(i: number): T => `${SLOT}${i}` as T;
 
+/** The database or a transaction: whatever runs a compiled query. */
+interface Executor {
+  executeQuery<R>(query: CompiledQuery<R>): Promise<QueryResult<R>>;
+}
+
 interface Shape<R> {
   query: CompiledQuery<R>;
   /** Where each parameter comes from: the call's value at that index, or a constant of the shape. */
@@ -21,7 +26,7 @@ interface Shape<R> {
 }
 
 /**
- * Hot read queries built and compiled once per shape rather than on every call. Kysely builds an immutable tree
+ * Hot queries built and compiled once per shape rather than on every call. Kysely builds an immutable tree
  * and compiles it to SQL on each call: 40–100 µs for a page's 22-column join, as long as SQLite takes to run it.
  * A shape is built once with `slot(i)` where the call's values go, compiled, and then run with each call's values
  * in their places (same SQL, same query node, so the SQLite driver still sends it to its read connection).
@@ -31,7 +36,8 @@ interface Shape<R> {
  */
 export function queryShapes(db: Db) {
   const shapes = new Map<string, Shape<unknown>>();
-  return async function run<R>(key: string, build: () => Compilable<R>, values: readonly unknown[]): Promise<R[]> {
+  /** `on`: where to run it, when not on `db` (a change's transaction, for the write path's statements). */
+  return async function run<R>(key: string, build: () => Compilable<R>, values: readonly unknown[], on: Executor = db): Promise<R[]> {
     let shape = shapes.get(key) as Shape<R> | undefined;
     if (!shape) {
       const compiled = build().compile();
@@ -42,6 +48,6 @@ export function queryShapes(db: Db) {
       shapes.set(key, shape as Shape<unknown>);
     }
     const parameters = shape.from.map((f) => (typeof f === 'number' ? values[f] : f.constant));
-    return (await db.executeQuery<R>({ ...shape.query, parameters })).rows;
+    return (await on.executeQuery<R>({ ...shape.query, parameters })).rows;
   };
 }

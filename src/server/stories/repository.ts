@@ -49,11 +49,12 @@ function toStory(row: Selectable<StoriesTable> & { live_count?: number | string 
 
 /** Stories storage. */
 export function storiesRepository(db: Db) {
-  // The story of every page read, built once (storage/query-shapes.ts).
+  // The story of every page read and every write, built once (storage/query-shapes.ts).
   const shaped = queryShapes(db);
   return {
     async get(id: string): Promise<Story | undefined> {
-      const row = await db.selectFrom('stories').selectAll().select(storyCount('stories').as('live_count')).where('id', '=', id).executeTakeFirst();
+      // The same shape as getWithSeq's: the first statement of every write to a story too.
+      const [row] = await shaped('story', () => db.selectFrom('stories').selectAll().select(storyCount('stories').as('live_count')).where('id', '=', slot<string>(0)), [id]);
       return row ? toStory(row) : undefined;
     },
     /**

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { newId, nowIso } from '../storage/ids.js';
 import type { Database } from '../storage/schema.js';
 import type { Queryable } from '../storage/tx.js';
+import { userWrites } from './writes.js';
 
 /** An account known to a site through another system: single sign-on, a guest's token, an imported author. */
 export interface Identity {
@@ -47,12 +48,7 @@ export async function findOrCreateIdentities(tx: Kysely<Database>, list: readonl
         return { i, id: i.linkTo ?? i.newUserId ?? newId(), fresh: i.linkTo === undefined };
       });
       const fresh = chunk.filter((c) => c.fresh);
-      if (fresh.length > 0) {
-        await tx
-          .insertInto('users')
-          .values(fresh.map(({ i, id }) => ({ id, email: null, display_name: i.displayName, password_hash: null, role: 'commenter', created_at: createdAt })))
-          .execute();
-      }
+      await userWrites.insertBare(tx, fresh.map(({ i, id }) => ({ id, displayName: i.displayName })), createdAt);
       await tx
         .insertInto('user_identities')
         .values(chunk.map(({ i, id }) => ({ site_id: siteId, provider, subject: i.subject, user_id: id, created_at: nowIso() })))
@@ -61,7 +57,7 @@ export async function findOrCreateIdentities(tx: Kysely<Database>, list: readonl
       // Whoever won each identity is its account; a fresh row that lost the race goes.
       const won = new Map((await existing(tx, siteId, provider, chunk.map((c) => c.i.subject))).map((r) => [r.subject, r.user_id]));
       const lost = fresh.filter((c) => won.get(c.i.subject) !== c.id).map((c) => c.id);
-      if (lost.length > 0) await tx.deleteFrom('users').where('id', 'in', lost).execute();
+      await userWrites.removeUnused(tx, lost);
       for (const c of chunk) {
         ids.set(c.i.subject, won.get(c.i.subject) as string);
         if (won.get(c.i.subject) === c.id) created.add(c.i.subject);

@@ -3,6 +3,7 @@ import type { Db } from '../storage/db.js';
 import { newId, nowIso } from '../storage/ids.js';
 import type { User } from './repository.js';
 import { normaliseDisplayName } from './use-cases.js';
+import { userWrites } from './writes.js';
 
 /** Display-name changes allowed per reader per day: enough to fix a typo, too few to impersonate in turn. */
 export const NAME_CHANGES_PER_DAY = 3;
@@ -19,7 +20,7 @@ export async function changeDisplayName(db: Db, user: User, raw: string, now = D
   }
   await db.transaction().execute(async (tx) => {
     await tx.insertInto('display_name_changes').values({ id: newId(), user_id: user.id, previous_name: user.displayName, created_at: nowIso(now) }).execute();
-    await tx.updateTable('users').set({ display_name: name }).where('id', '=', user.id).execute();
+    await userWrites.setDisplayName(tx, user.id, name);
   });
   return { ...user, displayName: name };
 }

@@ -7,6 +7,7 @@ import { queueLinkMail } from './account-mail.js';
 import { hashPassword } from './passwords.js';
 import { assertStrongPassword } from './password-strength.js';
 import { normaliseEmail, type AccountDeps } from './use-cases.js';
+import { userWrites } from './writes.js';
 
 /**
  * A reset request answers no sooner than this after it arrived, whether or not the address has an account: an
@@ -49,11 +50,8 @@ export async function resetPassword(deps: AccountDeps, input: { token: string; p
   await withTx(deps.db, async (tx) => {
     // Used here, in the change itself: of two requests with one link, one changes the password, the other fails.
     if (!(await deps.mail.tokens.consume(tx, input.token, 'reset', now))) throw new AppError('INVALID_LINK');
-    await tx
-      .updateTable('users')
-      .set((eb) => ({ password_hash: hash, email_verified_at: eb.fn.coalesce('email_verified_at', eb.val(nowIso(now))) }))
-      .where('id', '=', user.id)
-      .execute();
+    // The link reached the address: it is proven now, if it was not before.
+    await userWrites.setPasswordHash(tx, user.id, hash, nowIso(now));
     await deps.sessions.revokeAll(user.id, null, tx);
   });
   return { userId: user.id };
@@ -70,7 +68,7 @@ export async function changePassword(deps: AccountDeps, input: { userId: string;
   await assertStrongPassword(input.password, { lang: input.lang, userInputs: [user.email, user.displayName] });
   const hash = await deps.hashing.run(() => hashPassword(input.password, deps.scryptN));
   await withTx(deps.db, async (tx) => {
-    await tx.updateTable('users').set({ password_hash: hash }).where('id', '=', input.userId).execute();
+    await userWrites.setPasswordHash(tx, input.userId, hash);
     await deps.sessions.revokeAll(input.userId, input.sessionId, tx);
     await deps.mail.tokens.revoke(tx, input.userId, 'reset');
   });

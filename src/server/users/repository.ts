@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Db } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
+import { userWrites } from './writes.js';
 
 /** A reader or staff account. */
 export interface User {
@@ -47,12 +48,7 @@ export function usersRepository(db: Db) {
     },
     /** Inserts a user; returns false when the email is taken (unique constraint), so callers need no race-prone pre-check. */
     async insert(user: User, passwordHash: string, q: Kysely<Database> = db): Promise<boolean> {
-      const res = await q
-        .insertInto('users')
-        .values({ id: user.id, email: user.email, display_name: user.displayName, password_hash: passwordHash, role: user.role, created_at: user.createdAt })
-        .onConflict((oc) => oc.column('email').doNothing())
-        .executeTakeFirst();
-      return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+      return userWrites.insert(q, user, passwordHash, { ifEmailFree: true });
     },
   };
 }

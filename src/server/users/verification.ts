@@ -7,6 +7,7 @@ import type { Lang } from '../../i18n/discussion.js';
 import { queueChangeNotice, queueLinkMail, type AccountMailDeps } from './account-mail.js';
 import type { User } from './repository.js';
 import { normaliseEmail } from './use-cases.js';
+import { userWrites } from './writes.js';
 
 /** Records a link that verifies `email` for the account, and its mail, in `q` (the caller's transaction). */
 export async function issueVerification(deps: AccountMailDeps, q: Queryable, v: { userId: string; email: string; lang: Lang; siteId: string | null }): Promise<void> {
@@ -42,7 +43,7 @@ export async function confirmEmail(deps: AccountMailDeps & { db: Db }, token: st
     const taken = await tx.selectFrom('users').select('id').where('email', '=', email).where('id', '!=', t.userId).executeTakeFirst();
     if (taken) throw new AppError('EMAIL_TAKEN');
     try {
-      await tx.updateTable('users').set({ email, email_verified_at: nowIso(now) }).where('id', '=', t.userId).execute();
+      await userWrites.setVerifiedEmail(tx, t.userId, email, nowIso(now));
     } catch (err) {
       // Two accounts confirming the same new address at once: the unique index decides, the loser is told why.
       if (isUniqueViolation(err)) throw new AppError('EMAIL_TAKEN', undefined, { cause: err });

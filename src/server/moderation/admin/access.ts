@@ -1,6 +1,7 @@
 import { AppError } from '../../errors.js';
 import type { Db } from '../../storage/db.js';
 import { nowIso } from '../../storage/ids.js';
+import { userWrites } from '../../users/writes.js';
 import type { User } from '../../users/repository.js';
 import { withTx, type Queryable } from '../../storage/tx.js';
 import type { AuditLog } from '../audit.js';
@@ -48,7 +49,7 @@ export function staffRepository(db: Db) {
       await q.deleteFrom('site_moderators').where('site_id', '=', siteId).where('user_id', '=', userId).execute();
     },
     async setRole(q: Queryable, userId: string, role: User['role']): Promise<void> {
-      await q.updateTable('users').set({ role }).where('id', '=', userId).execute();
+      await userWrites.setRole(q, userId, role);
     },
     async adminExists(): Promise<boolean> {
       return (await db.selectFrom('users').select('id').where('role', '=', 'admin').limit(1).executeTakeFirst()) !== undefined;

@@ -4,6 +4,7 @@ import type { Db } from '../../storage/db.js';
 import { withTx } from '../../storage/tx.js';
 import { newId, nowIso } from '../../storage/ids.js';
 import { hashPassword } from '../../users/passwords.js';
+import { userWrites } from '../../users/writes.js';
 import { assertStrongPassword } from '../../users/password-strength.js';
 import type { Lang } from '../../../i18n/discussion.js';
 import type { User } from '../../users/repository.js';
@@ -52,7 +53,7 @@ export async function createAdmin(db: Db, input: { email: string; password?: str
     const hash = input.password !== undefined ? await hashPassword(input.password, scryptN) : null;
     await withTx(db, async (tx) => {
       await staff.setRole(tx, existing.id, 'admin');
-      if (hash) await tx.updateTable('users').set({ password_hash: hash }).where('id', '=', existing.id).execute();
+      if (hash) await userWrites.setPasswordHash(tx, existing.id, hash);
       await auditLog(db).record(tx, { siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: existing.id, before: { role: existing.role }, after: { role: 'admin' } });
     });
     const row = await db.selectFrom('users').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
@@ -64,7 +65,7 @@ export async function createAdmin(db: Db, input: { email: string; password?: str
   const user: User = { id: newId(), email, displayName, role: 'admin', createdAt: nowIso() };
   const hash = await hashPassword(input.password, scryptN);
   await withTx(db, async (tx) => {
-    await tx.insertInto('users').values({ id: user.id, email, display_name: displayName, password_hash: hash, role: 'admin', created_at: user.createdAt }).execute();
+    await userWrites.insert(tx, user, hash);
     await auditLog(db).record(tx, { siteId: null, actorId: null, action: 'user.role', targetType: 'user', targetId: user.id, before: null, after: { role: 'admin', created: true } });
   });
   return { user, created: true };
