@@ -228,3 +228,19 @@ export function lexiconHits(tokens: readonly string[], lang: string, destretched
   }
   return hits;
 }
+
+/**
+ * Whether a normalised word (also tried with its stretched letters cut to one) is an entry of either
+ * language's lists, of any category, a prefix entry's word or a word of a multi-word entry; insult
+ * stems found inside longer words do not count (a random code contains "fdp" or "slut" by chance).
+ * Normalisation reads leet digits as letters only for these.
+ */
+export function isListedWord(word: string, destretched: string = word): boolean {
+  if (PHRASE_WORDS.has(word) || PHRASE_WORDS.has(destretched)) return true;
+  return Object.values(COMPILED).some(
+    (c) => (lookupWord(c, word) ?? lookupWord(c, destretched)) !== undefined || c.prefixes.some((p) => word.startsWith(p.prefix)),
+  );
+}
+
+/** Words of the multi-word entries ("nique ta m3re" must still read as "nique ta mere"). */
+const PHRASE_WORDS: ReadonlySet<string> = new Set(Object.values(MULTI).flatMap((ps) => ps.flatMap((p) => p.split(' ').map(lexKey))));
