@@ -49,10 +49,14 @@ const ALNUM = `${DIGITS}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ`;
 const chars = (alphabet: string, min: number, max: number): fc.Arbitrary<string> =>
   fc.array(fc.constantFrom(...alphabet), { minLength: min, maxLength: max }).map((a) => a.join(''));
 
-/** What readers and tests append: base36 time tags, codes mixing letters and digits, numbers, references. */
+/**
+ * What readers and tests append: base36 time tags, codes mixing letters and digits, numbers, references. Each has a
+ * digit: a tag of letters only ("rlqjpwrg") is a made-up word the model cannot tell from a real one (some are: "con"),
+ * and is still held now and then (about 3 in 10,000; docs/moderation-classifiers.md, "Calm comment + code").
+ */
 const suffix: fc.Arbitrary<string> = fc.oneof(
-  fc.integer({ min: 1_000_000_000_000, max: 4_000_000_000_000 }).map((n) => n.toString(36)), // Date.now().toString(36)
-  chars(ALNUM, 2, 16).filter((s) => /\d/u.test(s) && /[a-z]/iu.test(s)),
+  fc.integer({ min: 1_000_000_000_000, max: 4_000_000_000_000 }).map((n) => n.toString(36)).filter((s) => /\d/u.test(s)), // Date.now().toString(36)
+  chars(ALNUM, 2, 16).filter((s) => /\d/u.test(s) && /[a-z]/iu.test(s)), // "5S" once read as the listed "ss"
   fc.bigInt({ min: 0n, max: 10n ** 15n }).map(String),
   fc.tuple(chars('ABCDEFGHIJKLMNOPQRSTUVWXYZ', 1, 4), chars(DIGITS, 1, 6), fc.constantFrom('-', '_', '/', '.', '')).map(([l, d, sep]) => `${l}${sep}${d}`),
   fc.tuple(fc.constantFrom('n°', '#', 'réf.', 'ref', 'ticket', 'dossier'), chars(DIGITS, 1, 9)).map(([p, d]) => `${p} ${d}`),

@@ -34,6 +34,7 @@ test('normalize reads leet digits only when they spell a listed word; other code
   assert.equal(normalize('Je partage cet avis mx83onr1'), 'je partage cet avis xxcode');
   assert.equal(normalize('riwb1h03'), 'xxcode');
   assert.equal(normalize('Vol AF447, A380, 15h30, PD-2248'), 'vol xxcode, xxcode, xxcode, xxcode');
+  assert.equal(normalize('iPhone 5S'), 'iphone xxcode');
   assert.equal(normalize('dossier 123456789, tél 0612345678'), 'dossier xxnum, tel xxnum');
   // Short numbers stay (years, scores, prices, and the listed "1488").
   assert.equal(normalize('1488 en 2024, 50% off'), '1488 en 2024, 50% off');

@@ -64,8 +64,9 @@ function readDigits(code: string): string | undefined {
     const w = readParts[i] ?? '';
     const part = parts[i] ?? '';
     if (!/\p{N}/u.test(part)) continue;
-    // A part of digits only is a number ("PD-5554"), never leet: leet hides letters among letters.
-    if (!/\p{L}/u.test(part) || !isListedWord(w.replace(/(\p{L})\1{2,}/gu, '$1$1'), w.replace(/(\p{L})\1{2,}/gu, '$1'))) return undefined;
+    // Leet hides letters among letters: a part with fewer than two real letters is a number or a code ("PD-5554",
+    // "5S" is not "ss"), never leet.
+    if ((part.match(/\p{L}/gu) ?? []).length < 2 || !isListedWord(w.replace(/(\p{L})\1{2,}/gu, '$1$1'), w.replace(/(\p{L})\1{2,}/gu, '$1'))) return undefined;
   }
   return read;
 }
