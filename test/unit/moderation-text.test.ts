@@ -26,6 +26,20 @@ test('normalize folds case, accents, leetspeak, stretched letters, spacing trick
   assert.equal(normalize('il y a à Paris'), 'il y a a paris');
 });
 
+test('normalize reads leet digits only when they spell a listed word; other codes and long numbers become placeholders', () => {
+  assert.equal(normalize('c0nn4rd'), 'connard');
+  assert.equal(normalize('nique ta m3re'), 'nique ta mere');
+  assert.equal(normalize('n1gg3r'), 'nigger');
+  // Tags, usernames, references and units carry no tone: read as letters, "riwb1h03" ended in "hoe".
+  assert.equal(normalize('Je partage cet avis mx83onr1'), 'je partage cet avis xxcode');
+  assert.equal(normalize('riwb1h03'), 'xxcode');
+  assert.equal(normalize('Vol AF447, A380, 15h30, PD-2248'), 'vol xxcode, xxcode, xxcode, xxcode');
+  assert.equal(normalize('iPhone 5S'), 'iphone xxcode');
+  assert.equal(normalize('dossier 123456789, tél 0612345678'), 'dossier xxnum, tel xxnum');
+  // Short numbers stay (years, scores, prices, and the listed "1488").
+  assert.equal(normalize('1488 en 2024, 50% off'), '1488 en 2024, 50% off');
+});
+
 test('word lists: plurals, prefixes, phrases; ordinary words are not insults', () => {
   assert.ok((hits('bande de connards', 'fr').insult ?? 0) > 0);
   assert.ok((hits('va te faire enculer', 'fr').insult ?? 0) > 0);

@@ -21,6 +21,11 @@ export interface FeatureConfig {
   charWeight: number;
   /** Extra named features (word-list hits, shape) supplied by the caller. */
   extraWeight: number;
+  /**
+   * Texts with fewer word tokens than this get their word and character namespaces scaled by
+   * sqrt(tokens / fullTokens) instead of unit norm; absent or 0: no scaling (see {@link extractFeatures}).
+   */
+  fullTokens?: number;
 }
 
 export interface SparseVec {
@@ -76,8 +81,12 @@ export function extractFeatures(words: readonly string[], extra: ReadonlyMap<str
     if (cfg.bigrams && i > 0) w.add(fnv1a(tok, fnv1a(' ', fnv1a(words[i - 1] ?? '', NS_BIGRAM))), 1);
     if (cfg.charMax > 0) addCharNgrams(c, tok, cfg.charMin, cfg.charMax);
   }
-  out.mergeScaled(w, cfg.wordWeight);
-  out.mergeScaled(c, cfg.charWeight);
+  // A comment of three words is little evidence, yet unit-norm namespaces give it as much weight as
+  // a paragraph: each of its few n-grams then moves the score a lot, and one unknown word (a
+  // username, a code, a typo) could tip a calm "Je partage cet avis" over the hold threshold.
+  const short = cfg.fullTokens ? Math.min(1, Math.sqrt(words.length / cfg.fullTokens)) : 1;
+  out.mergeScaled(w, cfg.wordWeight * short);
+  out.mergeScaled(c, cfg.charWeight * short);
   // Extra features are not unit-normalised: their magnitude (e.g. a count of insults) carries meaning.
   for (const [name, v] of extra) out.add(fnv1a(name, NS_EXTRA), v * cfg.extraWeight);
   return out.toVec();

@@ -29,7 +29,8 @@ export type Category =
 
 type Lists = Record<Category, string>;
 
-// Single words only here; multi-word phrases are in MULTI below.
+// Single words only here; multi-word phrases are in MULTI below. "ntm" (nique ta mère) is an insult to the reader
+// addressed as well as profanity, like "fdp" (a stem): short, it must not rest on the model's few n-grams alone.
 const FR: Lists = {
   profanity: `putain ptn merde merdique bordel chier chiant foutre foutu niquer nique zut tg ftg fdp ntm gueule
     ntr vtff vtf nik niker niq niquez tamere tainp tainpu ptain 🖕`,
@@ -52,7 +53,7 @@ const FR: Lists = {
     charlatan charlatans guignols pantin cinglé cingle cingles fou folle fous malade malades tarlouze tantouze tafiole fiotes
     enfoire enfoiree enfoires batar batars salo salaupe konar konnard connar conar cretain imbessile imbesile abrutit debil
     mongolo gogole tepu lopsa tarba tarlouz zgeg bolosse shlag schlag shlague chlag nullos nulos clodo cloduche boufon
-    pouffe kahba kehba 💩 🤡`,
+    pouffe kahba kehba ntm 💩 🤡`,
   slur: `negre negres negresse bougnoule bougnoules bougnoul bicot bicots raton ratons youpin youpins youpine feuj feujs
     pd pede pedes pedale pedales gouine gouines travelo travelos bamboula bamboulas macaque macaques chinetoque chinetoques
     niakoue niakoues rital ritals boche boches negro negros musulmerde youtre bougnoulisation reubeu reubeus babtou babtous
@@ -228,3 +229,19 @@ export function lexiconHits(tokens: readonly string[], lang: string, destretched
   }
   return hits;
 }
+
+/**
+ * Whether a normalised word (also tried with its stretched letters cut to one) is an entry of either
+ * language's lists, of any category, a prefix entry's word or a word of a multi-word entry; insult
+ * stems found inside longer words do not count (a random code contains "fdp" or "slut" by chance).
+ * Normalisation reads leet digits as letters only for these.
+ */
+export function isListedWord(word: string, destretched: string = word): boolean {
+  if (PHRASE_WORDS.has(word) || PHRASE_WORDS.has(destretched)) return true;
+  return Object.values(COMPILED).some(
+    (c) => (lookupWord(c, word) ?? lookupWord(c, destretched)) !== undefined || c.prefixes.some((p) => word.startsWith(p.prefix)),
+  );
+}
+
+/** Words of the multi-word entries ("nique ta m3re" must still read as "nique ta mere"). */
+const PHRASE_WORDS: ReadonlySet<string> = new Set(Object.values(MULTI).flatMap((ps) => ps.flatMap((p) => p.split(' ').map(lexKey))));

@@ -14,7 +14,10 @@ type Hits = Map<Category, number>;
 function hitsOf(raw: string, lang: string): { tokens: string[]; hits: Hits } {
   const tokens = tokenize(normalize(raw));
   const one = tokenize(normalize(raw, 'one'));
-  return { tokens, hits: lexiconHits(tokens, lang, one.length === tokens.length ? one : tokens) };
+  const hits = lexiconHits(tokens, lang, one.length === tokens.length ? one : tokens);
+  // Numbers carry no tone (the listed "1488" is caught by the word lists above), but each one hashes to
+  // buckets whose weights belong to other n-grams: "Je partage cet avis 12" was held. The model sees one word.
+  return { tokens: tokens.map((t) => (/^\p{N}+$/u.test(t) ? 'xxnum' : t)), hits };
 }
 
 function extrasOf(raw: string, hits: Hits): Map<string, number> {
@@ -82,10 +85,22 @@ export function toxicityFeatures(text: string, lang: string, cfg: FeatureConfig)
   return toxicityParts(text, lang, cfg).x;
 }
 
+const ABUSIVE: readonly Category[] = ['insult', 'slur', 'profanity', 'threat', 'sexual', 'dehuman', 'extremism', 'stem'];
+
+/**
+ * Short texts weigh less (`fullTokens`, features.ts) only when the word lists find nothing abusive in
+ * them: the scaling is there because a few n-grams are weak evidence, and a listed "ntm" or "sale
+ * pervers" is not weak evidence.
+ */
+function shortTextConfig(cfg: FeatureConfig, hits: Hits): FeatureConfig {
+  if (!cfg.fullTokens || !ABUSIVE.some((c) => (hits.get(c) ?? 0) > 0)) return cfg;
+  return { ...cfg, fullTokens: 0 };
+}
+
 /** Features and word-list prior of one text, sharing one normalisation and one word-list pass. */
 export function toxicityParts(text: string, lang: string, cfg: FeatureConfig): { x: SparseVec; prior: number } {
   const { tokens, hits } = hitsOf(text, lang);
-  const x = extractFeatures(tokens, extrasOf(text, hits), cfg);
+  const x = extractFeatures(tokens, extrasOf(text, hits), shortTextConfig(cfg, hits));
   const unquoted = text.replace(QUOTED, ' ');
   const prior = unquoted === text ? priorOf(hits, false) : priorOf(hitsOf(unquoted, lang).hits, true);
   return { x, prior };
