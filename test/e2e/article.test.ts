@@ -22,8 +22,7 @@ import {
   seriousA11yViolations,
   uniqueEmail,
   waitForWidget,
-  widgetPart,
-} from './helpers.js';
+  widgetPart, textTag } from './helpers.js';
 
 const HOST = '#agora-discussion';
 const article = demoArticles.find((a) => a.slug === DEMO_ARTICLE_SLUG);
@@ -35,8 +34,8 @@ let articleUrl: string;
 
 // Written by the conversation test, read by the ones after it.
 const displayName = `Lectrice ${process.pid}`;
-const commentText = `Merci pour cet article clair ${Date.now().toString(36)}`;
-const replyText = `Je partage cet avis ${Date.now().toString(36)}`;
+const commentText = `Merci pour cet article clair ${textTag()}`;
+const replyText = `Je partage cet avis ${textTag()}`;
 let conversationPosted = false;
 
 before(async () => {

@@ -12,13 +12,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { WEB_DIR } from '../../src/server/http/static-routes.js';
 import { createAdmin } from '../../src/server/moderation/admin/setup.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
-import { DEMO_ARTICLE_SLUG, PASSWORD, TEST_TIMEOUT_MS, describeViolations, eventually, launchBrowser, lookupStoryId, newContext, seriousA11yViolations, signUpViaApi } from './helpers.js';
+import { DEMO_ARTICLE_SLUG, PASSWORD, TEST_TIMEOUT_MS, describeViolations, eventually, launchBrowser, lookupStoryId, newContext, seriousA11yViolations, signUpViaApi, textTag } from './helpers.js';
 
 let server: TestServer;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const tag = Date.now().toString(36);
+const tag = textTag();
 const kept = `Un avis qui dérange certains ${tag}`;
 const spam = `Achetez des montres pas chères ${tag}`;
 const parentText = `Le parent calme de la réponse ${tag}`;

@@ -23,8 +23,7 @@ import {
   seriousA11yViolations,
   uniqueEmail,
   waitForWidget,
-  widgetPart,
-} from './helpers.js';
+  widgetPart, textTag } from './helpers.js';
 
 const HOST = '#agora-discussion';
 const fr = demoArticles.find((a) => a.lang === 'fr')!;
@@ -42,7 +41,7 @@ async function post(slug: string, who: { auth: Record<string, string> }, body: s
   return res.json<{ comment: { id: string } }>().comment.id;
 }
 
-const run = Date.now().toString(36);
+const run = textTag();
 let admin: Awaited<ReturnType<typeof signUpAdmin>>;
 let staffText = '';
 let featuredText = '';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
 import { hsToken, makeSite, publishEverything } from '../fixtures/publisher.js';
-import { TEST_TIMEOUT_MS, commentWithText, composerField, eventually, launchBrowser, newContext, waitForWidget, widgetPart } from './helpers.js';
+import { TEST_TIMEOUT_MS, commentWithText, composerField, eventually, launchBrowser, newContext, waitForWidget, widgetPart, textTag } from './helpers.js';
 
 let agora: TestServer;
 let site: { id: string; secret: string };
@@ -210,7 +210,7 @@ test('onCommentPosted and onLogout, for a reader signed in through getToken alon
   await waitForWidget(page, '#comments');
   await page.locator('#comments').getByText('Connecté en tant que Claire Abonnée').waitFor();
   const part = widgetPart(page, '#comments');
-  const text = `Bonjour la gazette ${Date.now().toString(36)}`;
+  const text = `Bonjour la gazette ${textTag()}`;
   await (await composerField(part('composer').first())).fill(text);
   await part('post').first().click();
   await commentWithText(part, page, text).waitFor();

@@ -20,8 +20,7 @@ import {
   uniqueEmail,
   waitForWidget,
   widgetPart,
-  type PersistentBrowser,
-} from './helpers.js';
+  type PersistentBrowser, textTag } from './helpers.js';
 
 const HOST = '.agora-embed';
 const STORY_TITLE = 'Le marché couvert rouvre ses portes – Le Quotidien de test';
@@ -38,7 +37,7 @@ let page: Page;
 const apiRequests: { method: string; url: string; headers: Promise<Record<string, string>> }[] = [];
 
 const displayName = `Lecteur ${process.pid}`;
-const commentText = `Enfin une bonne nouvelle pour le quartier ${Date.now().toString(36)}`;
+const commentText = `Enfin une bonne nouvelle pour le quartier ${textTag()}`;
 let signedIn = false;
 let commented = false;
 

@@ -190,6 +190,14 @@ export async function eventually(assertion: () => Promise<void> | void, timeoutM
 
 let counter = 0;
 /** An email address no other test or run has used. */
+/**
+ * A tag that makes a test's text unique. It always holds digits (the pid): a letters-only tag can spell a word the
+ * toxicity model knows, and hold a calm comment (about 4 in 10,000 such tags, docs/moderation-classifiers.md).
+ */
+export function textTag(): string {
+  return `${Date.now().toString(36)}-${process.pid}`;
+}
+
 export function uniqueEmail(prefix = 'reader'): string {
   counter += 1;
   return `${prefix}-${Date.now().toString(36)}-${process.pid}-${counter}@example.test`;
