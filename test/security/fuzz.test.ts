@@ -172,7 +172,7 @@ interface FuzzRequest {
 }
 
 /** Every request a fuzzed operation may send. */
-function requests(path: string, op: Operation, streams: boolean): fc.Arbitrary<FuzzRequest> {
+function requests(path: string, op: Operation, streams: boolean, staffStream = false): fc.Arbitrary<FuzzRequest> {
   const params = op.parameters ?? [];
   const pathParams = params.filter((p) => p.in === 'path');
   const query = params.filter((p) => p.in === 'query');
@@ -188,7 +188,9 @@ function requests(path: string, op: Operation, streams: boolean): fc.Arbitrary<F
     body: body(schema),
     contentType: fc.constantFrom('application/json', 'application/json', 'application/json', 'application/json; charset=utf-8', 'application/json; charset=latin1', 'text/plain', 'application/x-www-form-urlencoded'),
     lang: ACCEPT_LANGUAGE,
-    signedIn: fc.boolean(),
+    // The staff stream (queue counts) has no id to make up: signed in, any request would open a stream that never
+    // ends; its signed-in answers are tested in test/http/moderation-live.test.ts.
+    signedIn: staffStream ? fc.constant(false) : fc.boolean(),
   });
 }
 
@@ -215,7 +217,7 @@ describe('fuzzing every JSON route from its OpenAPI schema', () => {
           // Operations that sign out or delete the account get an admin of their own, so they spoil no other.
           const admin = /logout|deletion/.test(path) ? await w.fresh('admin') : w.actors.admin;
           await fc.assert(
-            fc.asyncProperty(requests(path, op, streams), async (r) => {
+            fc.asyncProperty(requests(path, op, streams, path.endsWith('/moderation/live')), async (r) => {
               const headers: Record<string, string> = { 'accept-language': r.lang, ...(r.signedIn ? admin.bearer : {}) };
               if (r.body !== undefined) headers['content-type'] = r.contentType;
               const res = await w.inject({ method: method.toUpperCase() as 'GET', url: r.url, headers, ...(r.body !== undefined ? { payload: r.body } : {}) });
