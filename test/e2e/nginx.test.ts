@@ -62,8 +62,13 @@ let dbUrl: string;
 let dropDb: () => Promise<void>;
 const nodes: Node[] = [];
 let token: string;
-/** Posting accounts, taken in turn: one author may post 20 comments per 5 minutes (moderation's rate phase). */
+/**
+ * Posting accounts, taken in turn: one author may post 20 comments per 5 minutes (moderation's rate phase). Twelve,
+ * because the three tests post for as long as nodes take to restart (~150 posts when the machine is busy), and a turn
+ * is taken per post sent, not per answer (answers held up by a restart would give several posts to one author).
+ */
 const authors: string[] = [];
+let turn = 0;
 let storyId: string;
 
 async function startNode(name: string, port: number): Promise<Node> {
@@ -230,7 +235,7 @@ function load(label: string, postEveryMs = 500) {
     if (stopped) return;
     const text = remark(label);
     track(
-      send('POST', `/api/v1/stories/${storyId}/comments`, { body: text }, authors[posts.length % authors.length]).then(
+      send('POST', `/api/v1/stories/${storyId}/comments`, { body: text }, authors[turn++ % authors.length]).then(
         async (r) => {
           const raw = await r.text();
           if (r.status === 201) {
@@ -307,7 +312,7 @@ describe('two nodes behind nginx (deploy/nginx/agora.conf)', () => {
     const su = await send('POST', '/api/v1/auth/signup', { email: 'nginx@example.com', password: 'correct horse battery', displayName: 'Nginx Reader' }, '');
     assert.equal(su.status, 201, await su.clone().text());
     token = ((await su.json()) as { token: string }).token;
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 12; i++) {
       const res = await send('POST', '/api/v1/auth/signup', { email: `author${i}@example.com`, password: 'correct horse battery', displayName: `Author ${i}` }, '');
       assert.equal(res.status, 201, await res.clone().text());
       authors.push(((await res.json()) as { token: string }).token);

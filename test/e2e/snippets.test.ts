@@ -188,6 +188,12 @@ test('every HTML snippet, served as a publisher’s page, works in Chromium', { 
       } else if (code.includes('embed.js')) {
         const state = await renderedDiscussion(page);
         assert.equal(state.signedIn, signsIn(code), `${where(s)}: ${signsIn(code) ? 'the reader is signed in' : 'the reader is signed out'}`);
+        if (code.includes('function showArticle')) {
+          // The single-page example: the router shows another article; one Discussion is left, on the new story.
+          await page.evaluate(() => (window as unknown as { showArticle: (u: string) => void }).showArticle('/2026/11/another-story'));
+          await renderedDiscussion(page);
+          assert.match(page.url(), /another-story/);
+        }
         if (code.includes('onReady')) {
           await eventually(() => assert.ok(logged.some((l) => /Discussion shown/.test(l)), `${where(s)}: onReady was called (${logged.join(' | ')})`));
         }
