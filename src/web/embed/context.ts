@@ -1,5 +1,5 @@
 import { createContext } from 'preact';
-import { useContext, useState } from 'preact/hooks';
+import { useContext, useState } from './hooks.js';
 import type { Discussion } from './useDiscussion.js';
 
 // Provided by <DiscussionView> before any consumer renders, hence no default value.

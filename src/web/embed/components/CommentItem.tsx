@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from '../hooks.js';
 import { formatDate } from '../../../i18n/discussion.js';
 import { useD } from '../context.js';
 import type { Comment } from '../types.js';
