@@ -68,6 +68,19 @@ export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
   );
 }
 
+/** An ignored reader's comment, folded for this reader only; "Show" unfolds it (its replies stay). */
+export function Folded({ onShow }: { onShow(): void }) {
+  const s = useS();
+  return (
+    <p class="muted">
+      {s.ignoredFold}{' '}
+      <button type="button" class="link" onClick={onShow} data-testid="unfold">
+        {s.show}
+      </button>
+    </p>
+  );
+}
+
 /** Ignores `author` (POST /me/ignored/:id): their comments are folded for this reader from now on, here too. */
 export const ignore = (d: Discussion, author: NonNullable<Comment['author']>) =>
   d.run(async () => {
