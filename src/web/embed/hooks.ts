@@ -1,5 +1,5 @@
 /**
- * The four hooks the widget uses (useState, useEffect, useRef, useContext), in a few hundred bytes instead of
+ * The hooks the widget uses (useState, useEffect, useRef, and a context), in a few hundred bytes instead of
  * preact/hooks' 1.2 KB gzip, which every reader downloaded with the reading path (docs/adr/0020). Same contract
  * for what the widget does with them: state setters take a value or an updater and re-render only on a change;
  * effects run after the render has been committed, each cleanup before its effect runs again and on unmount;
@@ -8,10 +8,10 @@
  *
  * It plugs into Preact's `options` through Preact 10's mangled names (stable across 10.x; preact/hooks and
  * preact/debug use the same): `__r` is called with a component's vnode before it renders, `vnode.__c` is the
- * component, `context.__c` a context's id and `context.__` its default value. The embed build maps any
+ * component. The embed build maps any
  * `preact/hooks` import in the widget to this file (scripts/build-web.mjs), so two hook runtimes never ship.
  */
-import { options, type Context, type RefObject } from 'preact';
+import { options, type RefObject } from 'preact';
 
 /** One hook's slot: a state's value and component, or an effect's function, cleanup and dependencies. */
 interface Slot {
@@ -25,7 +25,7 @@ interface Hooked {
   /** This file's state of the component: its slots, and its effects waiting for the render to be committed. */
   $h?: { l: Slot[]; e: Slot[] };
   setState(s: object): void;
-  context: Record<string, { props: { value: unknown }; sub(c: Hooked): void } | undefined>;
+  context: Record<string, unknown>;
 }
 interface VNode {
   __c?: Hooked | null;
@@ -116,15 +116,9 @@ export function useRef(initial?: unknown): { current: unknown } {
   return (s.v ??= { current: initial }) as { current: unknown };
 }
 
-export function useContext<T>(ctx: Context<T>): T {
-  const id = (ctx as unknown as { __c: string; __: T }).__c;
-  const provider = cur.context[id];
-  const s = slot();
-  if (!provider) return (ctx as unknown as { __: T }).__;
-  // Subscribed once, as preact/hooks does: a new value re-renders this component even where its parent does not.
-  if (!s.v) {
-    provider.sub(cur);
-    s.v = 1;
-  }
-  return provider.props.value as T;
-}
+/**
+ * What an ancestor's `getChildContext()` gave under `key` (Preact's context of class components, components/
+ * context.ts): the widget's one context needs no Provider, Consumer or subscriptions, as no component of the widget
+ * ever skips its children's render (none has shouldComponentUpdate or memo), so every consumer renders again with it.
+ */
+export const useProvided = <T>(key: string): T => cur.context[key] as T;
