@@ -8,8 +8,10 @@ import type { Discussion } from './useDiscussion.js';
  * is needed).
  */
 export class DiscussionProvider extends Component<{ value: Discussion; children: ComponentChildren }> {
+  // The provider itself, not its value: a component that renders again by itself (its own state) gets the context
+  // it was created with (Preact keeps it from then on), and only the provider in it is sure to be current.
   override getChildContext() {
-    return { d: this.props.value };
+    return { d: this };
   }
   override render() {
     return this.props.children;
@@ -17,7 +19,7 @@ export class DiscussionProvider extends Component<{ value: Discussion; children:
 }
 
 /** The widget's state and actions, from any component below the root. */
-export const useD = (): Discussion => useProvided('d');
+export const useD = (): Discussion => useProvided<DiscussionProvider>('d').props.value;
 
 let uid = 0;
 /** An id for aria attributes, one per component instance: smaller than Preact's useId, which is made for SSR. */

@@ -1,15 +1,17 @@
 /**
- * The hooks the widget uses (useState, useEffect, useRef, and a context), in a few hundred bytes instead of
- * preact/hooks' 1.2 KB gzip, which every reader downloaded with the reading path (docs/adr/0020). Same contract
+ * The hooks the widget uses (useState, useEffect, useRef, and a context), in under 1 KB minified where
+ * preact/hooks took 2.7 KB: 562 B gzip less for every reader, on the reading path (docs/adr/0020). Same contract
  * for what the widget does with them: state setters take a value or an updater and re-render only on a change;
  * effects run after the render has been committed, each cleanup before its effect runs again and on unmount;
  * a component rendering again first runs the effects still pending from its last render (as preact/hooks does).
- * Left out, as the widget needs none: layout effects, memo/callback/reducer, error boundaries, devtools hooks.
+ * useMemo and useCallback are here too (dropped from the bundle while no component uses them). Left out, as the
+ * widget needs none: layout effects, reducers, imperative handles, ids, error boundaries, devtools hooks; a widget
+ * component that imports one fails the build ("No matching export"), and this file is where to add it.
  *
  * It plugs into Preact's `options` through Preact 10's mangled names (stable across 10.x; preact/hooks and
  * preact/debug use the same): `__r` is called with a component's vnode before it renders, `vnode.__c` is the
- * component. The embed build maps any
- * `preact/hooks` import in the widget to this file (scripts/build-web.mjs), so two hook runtimes never ship.
+ * component. The embed build maps any `preact/hooks` import in the widget to this file (scripts/build-web.mjs),
+ * so two hook runtimes never ship.
  */
 import { options, type RefObject } from 'preact';
 
@@ -108,6 +110,18 @@ export function useEffect(effect: () => unknown, deps?: unknown[]): void {
   }
 }
 
+/** `make()`'s value, made again when a dependency changes. Costs no reader a byte until a component uses it. */
+export function useMemo<T>(make: () => T, deps: unknown[]): T {
+  const s = slot();
+  if (!s.d || deps.some((x, i) => x !== s.d![i])) {
+    s.v = make();
+    s.d = deps;
+  }
+  return s.v as T;
+}
+
+export const useCallback = <T>(fn: T, deps: unknown[]): T => useMemo(() => fn, deps);
+
 export function useRef<T>(initial: T): { current: T };
 export function useRef<T>(initial: T | null): RefObject<T>;
 export function useRef<T = undefined>(): { current: T | undefined };
@@ -117,8 +131,9 @@ export function useRef(initial?: unknown): { current: unknown } {
 }
 
 /**
- * What an ancestor's `getChildContext()` gave under `key` (Preact's context of class components, components/
- * context.ts): the widget's one context needs no Provider, Consumer or subscriptions, as no component of the widget
- * ever skips its children's render (none has shouldComponentUpdate or memo), so every consumer renders again with it.
+ * What an ancestor's `getChildContext()` gave under `key` (Preact's context of class components, context.ts): the
+ * widget's one context needs no Provider, Consumer or subscriptions, as no component of the widget ever skips its
+ * children's render (none has shouldComponentUpdate or memo), so every consumer renders again with a new value.
+ * Preact gives a component the context it was created with whenever it renders by itself: give something stable.
  */
 export const useProvided = <T>(key: string): T => cur.context[key] as T;
