@@ -67,7 +67,8 @@ o.diffed = (v) => {
     setTimeout(() => {
       const all = waiting;
       waiting = [];
-      all.forEach(flush);
+      // Each component's in a microtask of its own: one effect that throws does not stop the other components'.
+      all.forEach((c) => queueMicrotask(() => flush(c)));
     });
 };
 const unmount = o.unmount;
