@@ -39,13 +39,14 @@ const enRead = {
   copyLink: 'Copy link',
   reportedMark: 'Reported ✓',
   ignore: 'Ignore',
-  ignoredFold: 'A comment from a reader you ignore.',
-  show: 'Show',
 
 } as const;
 
 /** What the interaction chunks show (composer, sign-in, report, bell, guest form, account): loaded on first use. */
 const enMore = {
+  // An ignored reader's comment, folded: shown by the report chunk, which also has Ignore (docs/adr/0020).
+  ignoredFold: 'A comment from a reader you ignore.',
+  show: 'Show',
   popupBlocked: 'The sign-in window was blocked. Allow pop-ups for this site and try again.',
   edit: 'Edit',
   delete: 'Delete',
@@ -158,12 +159,12 @@ const frRead: ReadStrings = {
   copyLink: 'Copier le lien',
   reportedMark: 'Signalé ✓',
   ignore: 'Ignorer',
-  ignoredFold: 'Un commentaire d’une personne que vous ignorez.',
-  show: 'Afficher',
 
 };
 
 const frMore: MoreStrings = {
+  ignoredFold: 'Un commentaire d’une personne que vous ignorez.',
+  show: 'Afficher',
   popupBlocked: 'La fenêtre de connexion a été bloquée. Autorisez les fenêtres pour ce site et réessayez.',
   edit: 'Modifier',
   delete: 'Supprimer',

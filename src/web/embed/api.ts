@@ -3,12 +3,13 @@ import type { Session } from './session.js';
 
 /** A failed API call; `message` is already in the reader's language (from the server, or ours for network failures). */
 export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
+  // Declared, then set in the constructor: class fields (ES2022) are rewritten for the build's ES2020 target with a
+  // defineProperty helper that every reader would download.
+  declare readonly status: number;
+  declare readonly code: string;
+  constructor(status: number, code: string, message: string) {
     super(message);
+    Object.assign(this, { status, code });
   }
 }
 

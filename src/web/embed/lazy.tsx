@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import type { Lang } from '../../i18n/discussion.js';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from './hooks.js';
 import { useD } from './context.js';
 import { allStrings, loadAllStrings } from './strings.js';
 import type { Discussion } from './useDiscussion.js';

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from './hooks.js';
 import { has, insertComment, updateComment } from './tree.js';
 import type { Comment } from './types.js';
 

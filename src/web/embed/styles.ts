@@ -10,7 +10,8 @@
  *   `html{font-size:62.5%}` must not shrink the widget. Nested font sizes are ratios of their parent's (h2 22px →
  *   .count 16px). Sides are logical (`margin-inline-start`…) so a right-to-left language would mirror as it should.
  * Colour: every text colour below is at least 4.5:1 on its background, in the light and the dark palette. These are
- * the reading path's rules; the forms' come with the interaction chunks (components/FormStyle.tsx).
+ * the reading path's rules (the sort's label and select included); the forms' come with the interaction chunks
+ * (components/FormStyle.tsx), which also style their inputs, textareas, legends and small print.
  * Theming (README, "Theming"): the `--agora-*` custom properties are set on :host, light by default, dark when the
  * reader's system asks for it (unless `data-theme="light"` is on the host) or when `data-theme="dark"` is. A
  * publisher's own values, set on the host element from the page, win over both: they are not `!important` here.
@@ -28,17 +29,16 @@ p{margin:.25em 0}
 .top{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:baseline;gap:0 1em}
 .count{font-size:.7273em;font-weight:400;color:var(--agora-muted)}
 .muted{color:var(--agora-muted)}
-.small,.meta{font-size:.875em}
-.meta{display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 .85em}
+.meta{font-size:.875em;display:flex;flex-wrap:wrap;justify-content:space-between;gap:0 .85em}
 .row{display:flex;flex-wrap:wrap;align-items:center;gap:.5em;margin:.5em 0}
-button,input,select,textarea{font:inherit;color:inherit}
+button,select{font:inherit;color:inherit}
 button{cursor:pointer;min-height:2.25em;padding:.375em .875em;border:1px solid #6e7781;border-radius:var(--agora-radius);background:none}
 .primary{background:var(--agora-accent);border-color:var(--agora-accent);color:var(--agora-bg);font-weight:600}
 .link{min-height:0;padding:.25em;border:0;background:none;color:var(--agora-accent);text-decoration:underline}
 .wide{width:100%;margin-top:1em}
 :focus-visible,article:focus{outline:3px solid var(--agora-accent);outline-offset:2px}
-label,legend{display:block;font-weight:600;margin:.5em 0 .25em;padding:0}
-input,select,textarea{max-width:100%;padding:.5em;border:1px solid #6e7781;border-radius:var(--agora-radius);background:none}
+label{display:block;font-weight:600;margin:.5em 0 .25em;padding:0}
+select{max-width:100%;padding:.5em;border:1px solid #6e7781;border-radius:var(--agora-radius);background:none}
 .cta button{font-size:.9444em}
 .note{padding:.375em .625em;border-radius:var(--agora-radius);background:#fff8c5;color:#3b2300}
 .empty{margin:1em 0;padding:1em;text-align:center;border:1px dashed #6e7781;border-radius:var(--agora-radius)}

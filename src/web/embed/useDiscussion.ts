@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from './hooks.js';
 import { ApiError, createClient } from './api.js';
 import { emit, storyPath, type ReadyConfig } from './config.js';
 import { chunks } from './lazy.js';

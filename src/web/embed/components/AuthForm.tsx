@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from '../hooks.js';
 import { FormStyle } from './FormStyle.js';
 import { useD, useUid } from '../context.js';
 import { useS } from '../lazy.js';

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useState } from '../hooks.js';
 import { formatDate } from '../../../i18n/discussion.js';
 import { useD } from '../context.js';
 import { FormStyle } from './FormStyle.js';

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from '../hooks.js';
 import { formatDate } from '../../../i18n/discussion.js';
 import { useD } from '../context.js';
 import type { Comment } from '../types.js';
@@ -101,12 +101,8 @@ export function CommentItem({ c }: { c: Comment }) {
         </p>
         {own && <Lazy c={chunks.composer}>{(m) => <m.OwnNote c={c} />}</Lazy>}
         {folded ? (
-          <p class="muted">
-            {s.ignoredFold}{' '}
-            <button type="button" class="link" onClick={() => unfold(true)} data-testid="unfold">
-              {s.show}
-            </button>
-          </p>
+          // Only a signed-in reader who ignores someone sees a fold: it comes with Ignore, in the report chunk.
+          <Lazy c={chunks.report}>{(m) => <m.Folded onShow={() => unfold(true)} />}</Lazy>
         ) : deleted ? (
           <p class="muted">
             <em>{s.deleted}</em>

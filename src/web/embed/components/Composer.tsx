@@ -1,6 +1,6 @@
 import { useUid } from '../context.js';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from '../hooks.js';
 import { useS } from '../lazy.js';
 import { FormStyle } from './FormStyle.js';
 

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef } from '../hooks.js';
 import { DiscussionProvider, useD, useUid } from '../context.js';
 import { emit, type ReadyConfig } from '../config.js';
 import { Lazy, chunks, prefetch, withChunk } from '../lazy.js';

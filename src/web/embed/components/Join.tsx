@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useState } from '../hooks.js';
 import { useD } from '../context.js';
 import { Lazy, chunks } from '../lazy.js';
 import { MAIN_COMPOSER } from '../useDiscussion.js';

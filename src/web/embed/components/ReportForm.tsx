@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from '../hooks.js';
 import { FormStyle } from './FormStyle.js';
 import { useD, useUid } from '../context.js';
 import { useS } from '../lazy.js';
@@ -65,6 +65,19 @@ export function ReportForm({ id, onDone }: { id: string; onDone(): void }) {
         </div>
       </fieldset>
     </form>
+  );
+}
+
+/** An ignored reader's comment, folded for this reader only; "Show" unfolds it (its replies stay). */
+export function Folded({ onShow }: { onShow(): void }) {
+  const s = useS();
+  return (
+    <p class="muted">
+      {s.ignoredFold}{' '}
+      <button type="button" class="link" onClick={onShow} data-testid="unfold">
+        {s.show}
+      </button>
+    </p>
   );
 }
 
