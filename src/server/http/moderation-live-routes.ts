@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
+import { startEventStream } from './event-stream.js';
 import { moderatorScope } from './moderation-routes.js';
 import { errors } from './schemas.js';
 
@@ -26,13 +27,7 @@ export const moderationLiveRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = a
     async (request, reply) => {
       const scope = await moderatorScope(request, deps);
       if (!queues.admits(scope.user.id)) throw new AppError('TOO_MANY_STREAMS', undefined, { retryAfterSeconds: 30 });
-      reply.hijack();
-      const headers: Record<string, string | number | string[]> = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string | number | string[];
-      reply.raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-      request.raw.socket.setNoDelay(true);
-      request.raw.socket.setTimeout(0);
-      queues.open(reply.raw, scope.user.id, scope.siteIds);
+      queues.open(startEventStream(request, reply), scope.user.id, scope.siteIds);
     },
   );
 };

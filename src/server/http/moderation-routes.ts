@@ -14,10 +14,13 @@ export async function moderatorScope(request: FastifyRequest, deps: Deps): Promi
   return scopeOf(deps.moderation.staff, requireUser(request, deps).user);
 }
 
+/** What a moderator's decision needs, for the console's routes and the Discussion's in-stream menu alike. */
+export const decisionDepsOf = (deps: Deps): DecisionDeps => ({ comments: deps.comments, stories: deps.stories, change: deps.change, audit: deps.moderation.audit });
+
 /** Queues, decisions (approve, reject, feature, bulk) and users' standing: the moderators' API. */
 export const moderationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
   app.addSchema(QueueItemSchema);
-  const decisionDeps: DecisionDeps = { comments: deps.comments, stories: deps.stories, change: deps.change, audit: deps.moderation.audit };
+  const decisionDeps = decisionDepsOf(deps);
   const userDeps: UserAdminDeps = deps.useCases.userAdmin;
   const tags = ['moderation'];
   const Item = Type.Ref(QueueItemSchema);

@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import type { Deps } from '../deps.js';
 import { getStory } from '../stories/use-cases.js';
 import { clientKey } from './client-key.js';
+import { startEventStream } from './event-stream.js';
 import { errors, StoryIdParams } from './schemas.js';
 
 /** Live updates of a story over Server-Sent Events. */
@@ -46,26 +47,8 @@ export const realtimeRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (
       const header = request.headers['last-event-id'];
       const fromHeader = typeof header === 'string' && /^\d{1,15}$/.test(header) ? Number(header) : null;
       const lastEventId = fromHeader ?? request.query.lastEventId ?? null;
-      reply.hijack();
-      const res = reply.raw;
-      // Headers set by hooks (CORS for the embed) are carried over to the raw response.
-      const headers: Record<string, string | number | string[]> = {};
-      for (const [k, v] of Object.entries(reply.getHeaders())) if (v !== undefined) headers[k] = v as string | number | string[];
-      res.writeHead(200, {
-        ...headers,
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache, no-transform',
-        connection: 'keep-alive',
-        // Tells nginx-style proxies not to buffer the stream.
-        'x-accel-buffering': 'no',
-      });
-      // Node keeps the header block it sent for the life of the response, as the string it built line by line: a
-      // tree of some 70 pieces per stream (about 2 KB of the ~14 KB of heap a stream holds). Reading a character
-      // makes V8 flatten it in place into one string, and the pieces are freed.
-      (res as unknown as { _header?: string })._header?.charCodeAt(0);
+      const res = startEventStream(request, reply);
       res.write('retry: 3000\n\n');
-      request.raw.socket.setNoDelay(true);
-      request.raw.socket.setTimeout(0);
       await hub.open(story.id, res, lastEventId, slot);
     },
   );

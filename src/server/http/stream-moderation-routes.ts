@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Deps } from '../deps.js';
 import { AppError } from '../errors.js';
-import { decide, type Decision, type DecisionDeps } from '../moderation/admin/decisions.js';
+import { decide, type Decision } from '../moderation/admin/decisions.js';
 import { changeStanding, type UserAdminDeps } from '../moderation/admin/users.js';
-import { moderatorScope } from './moderation-routes.js';
+import { decisionDepsOf, moderatorScope } from './moderation-routes.js';
 import { literals, StandingSchema } from './moderation-schemas.js';
 import { errors, IdParams } from './schemas.js';
 
@@ -17,7 +17,7 @@ import { errors, IdParams } from './schemas.js';
  * cases: one transaction with the audit entry and the comment.moderated event, so readers see a reject at once.
  */
 export const streamModerationRoutes: FastifyPluginAsyncTypebox<{ deps: Deps }> = async (app, { deps }) => {
-  const decisionDeps: DecisionDeps = { comments: deps.comments, stories: deps.stories, change: deps.change, audit: deps.moderation.audit };
+  const decisionDeps = decisionDepsOf(deps);
   const userDeps: UserAdminDeps = deps.useCases.userAdmin;
   const tags = ['moderation'];
   // Bounded like every writer's: a stolen embed token of a moderator cannot reject a site's comments by the thousand.
