@@ -93,3 +93,23 @@ test('a story\'s messages within the window reach each reader as one frame, one 
   assert.deepEqual(ids(late.sent), [3, 4]);
   hub.closeAll();
 });
+
+test('a message of a scrubbed event still in memory (a frame, the broker) is never replayed past the log', async () => {
+  // The story's counter says 3; event 3 (a comment removed since) was deleted from the log, but its broker message,
+  // with the comment's text, reaches this node only while a reader replays from 0.
+  const rows = [msg(1), msg(2)];
+  const log = fakeLog(rows);
+  const hub = streamHub({ ...log, currentSeq: async () => 3 }, opts);
+  const res = fakeRes();
+  const opening = hub.open('s', res as unknown as ServerResponse, 0);
+  hub.dispatch({ ...msg(3), data: '{"text":"removed"}' });
+  await opening;
+  await tick();
+  assert.deepEqual(ids(res.sent), [1, 2], 'the log is the truth up to the counter read on opening');
+  assert.doesNotMatch(res.sent, /removed/);
+  // What comes after is delivered as usual.
+  rows.push(msg(4));
+  hub.dispatch(msg(4));
+  assert.deepEqual(ids(res.sent), [1, 2, 4]);
+  hub.closeAll();
+});

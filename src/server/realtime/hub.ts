@@ -78,7 +78,13 @@ export function streamHub(log: EventLog, opts: HubOptions) {
     s.res.write(text);
   }
 
-  async function catchUp(s: Stream): Promise<void> {
+  /**
+   * Sends `s` what the log holds after its last event. `known` is a number the log is known to have reached when
+   * asked (the story's counter, a `sync`, the message before a gap): the log is the truth up to it, and a missing
+   * number there is an event scrubbed since. So the reader is moved to at least `known`, and a message of that range
+   * still waiting in memory (a frame's window, the broker) is never sent: it may carry a removed comment's text.
+   */
+  async function catchUp(s: Stream, known: number): Promise<void> {
     try {
       for (;;) {
         const rows = await log.since(s.storyId, s.lastSeq, opts.maxReplay);
@@ -93,6 +99,7 @@ export function streamHub(log: EventLog, opts: HubOptions) {
       s.res.destroy();
       return;
     }
+    s.lastSeq = Math.max(s.lastSeq, known);
     const buffered = (s.pending ?? []).sort((a, b) => a.seq - b.seq);
     s.pending = null;
     for (const m of buffered) deliver(s, m, frame(m));
@@ -110,7 +117,7 @@ export function streamHub(log: EventLog, opts: HubOptions) {
       return;
     }
     s.pending = [m];
-    void catchUp(s);
+    void catchUp(s, m.seq - 1);
   }
 
   /** Sends a story's waiting messages: one frame, one write per reader that is in step with it. */
@@ -193,7 +200,7 @@ export function streamHub(log: EventLog, opts: HubOptions) {
       }
       s.lastSeq = lastEventId;
       write(s, `event: ready\ndata: {"seq":${current}}\n\n`);
-      await catchUp(s);
+      await catchUp(s, current);
     },
 
     /** A message from the broker: to every reader of its story on this node, in the story's next frame. */
@@ -219,7 +226,7 @@ export function streamHub(log: EventLog, opts: HubOptions) {
       for (const s of byStory.get(storyId) ?? [])
         if (!s.pending && s.lastSeq < seq) {
           s.pending = [];
-          void catchUp(s);
+          void catchUp(s, seq);
         }
     },
 
@@ -229,7 +236,7 @@ export function streamHub(log: EventLog, opts: HubOptions) {
         for (const s of set)
           if (!s.pending) {
             s.pending = [];
-            void catchUp(s);
+            void catchUp(s, 0);
           }
     },
 
